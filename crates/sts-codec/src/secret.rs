@@ -1,0 +1,110 @@
+//! Secret text that never prints.
+
+use core::fmt;
+
+/// Storage a [`Secret`] can hold: something that reads as text and can be
+/// wiped when the secret is dropped.
+///
+/// Borrowed text (`&str`) cannot be wiped by us: it belongs to the caller, who
+/// owns the buffer and should zeroize it (see the crate docs). Owned text
+/// (`String`, with the `alloc` feature) is zeroized on drop.
+pub trait SecretText: AsRef<str> {
+    /// Overwrites the text if this storage owns it; a no-op for borrows.
+    fn wipe(&mut self);
+}
+
+impl SecretText for &str {
+    #[inline]
+    fn wipe(&mut self) {}
+}
+
+#[cfg(feature = "alloc")]
+impl SecretText for alloc::string::String {
+    fn wipe(&mut self) {
+        zeroize::Zeroize::zeroize(self);
+    }
+}
+
+/// Text that must not leak: a web identity token, a secret access key, a
+/// session token.
+///
+/// `Debug` always prints the fixed string `Secret(<redacted>)`, whatever the
+/// content, and there is no `Display`. Read the value with
+/// [`Secret::expose`] at the single place that needs it. Owned secrets are
+/// zeroized when dropped.
+///
+/// ```
+/// use sts_codec::Secret;
+/// let token = Secret::new("eyJhbGciOi...");
+/// assert_eq!(format!("{token:?}"), "Secret(<redacted>)");
+/// assert_eq!(token.expose(), "eyJhbGciOi...");
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret<T: SecretText>(T);
+
+impl<T: SecretText> Secret<T> {
+    /// Wraps a secret.
+    #[inline]
+    pub const fn new(value: T) -> Self {
+        Self(value)
+    }
+
+    /// The secret's text. Keep the result out of logs and messages.
+    #[inline]
+    pub fn expose(&self) -> &str {
+        self.0.as_ref()
+    }
+
+    /// Length of the secret in bytes (safe to log).
+    #[inline]
+    pub fn len(&self) -> usize {
+        self.0.as_ref().len()
+    }
+
+    /// Whether the secret is empty.
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.0.as_ref().is_empty()
+    }
+
+    /// Length of the secret in Unicode scalar values (safe to log).
+    pub fn char_count(&self) -> usize {
+        self.0.as_ref().chars().count()
+    }
+}
+
+impl<'a> Secret<&'a str> {
+    /// The borrowed text with the buffer's lifetime.
+    #[inline]
+    pub fn expose_borrowed(&self) -> &'a str {
+        self.0
+    }
+}
+
+impl<T: SecretText> Drop for Secret<T> {
+    fn drop(&mut self) {
+        self.0.wipe();
+    }
+}
+
+impl<T: SecretText> fmt::Debug for Secret<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(<redacted>)")
+    }
+}
+
+#[cfg(feature = "defmt")]
+impl<T: SecretText> defmt::Format for Secret<T> {
+    fn format(&self, f: defmt::Formatter<'_>) {
+        defmt::write!(f, "Secret(<redacted>)")
+    }
+}
+
+/// Serializes the secret's value: serialization is an explicit request for the
+/// credential (for example the `credential_process` JSON), unlike `Debug`.
+#[cfg(feature = "serde")]
+impl<T: SecretText> serde::Serialize for Secret<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.expose())
+    }
+}

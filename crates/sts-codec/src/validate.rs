@@ -1,0 +1,267 @@
+//! Validation of the input against the STS model (botocore's `service-2.json`).
+//!
+//! Lengths count Unicode scalar values, as the model does.
+
+use core::fmt;
+
+use crate::model::AssumeRoleWithWebIdentityInput;
+
+/// An input member, by its API name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[non_exhaustive]
+pub enum Field {
+    /// `RoleArn`.
+    RoleArn,
+    /// `RoleSessionName`.
+    RoleSessionName,
+    /// `WebIdentityToken`.
+    WebIdentityToken,
+    /// `ProviderId`.
+    ProviderId,
+    /// `PolicyArns` (the list, or one of its members: see [`Violation::index`]).
+    PolicyArns,
+    /// `Policy`.
+    Policy,
+    /// `DurationSeconds`.
+    DurationSeconds,
+}
+
+impl Field {
+    /// The member's name in the STS API.
+    pub const fn api_name(self) -> &'static str {
+        match self {
+            Field::RoleArn => "RoleArn",
+            Field::RoleSessionName => "RoleSessionName",
+            Field::WebIdentityToken => "WebIdentityToken",
+            Field::ProviderId => "ProviderId",
+            Field::PolicyArns => "PolicyArns",
+            Field::Policy => "Policy",
+            Field::DurationSeconds => "DurationSeconds",
+        }
+    }
+}
+
+impl fmt::Display for Field {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.api_name())
+    }
+}
+
+/// A rule of the STS model that a member breaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[non_exhaustive]
+pub enum Rule {
+    /// Fewer characters than the minimum.
+    TooShort {
+        /// Characters present.
+        len: usize,
+        /// The model's minimum.
+        min: usize,
+    },
+    /// More characters than the maximum.
+    TooLong {
+        /// Characters present.
+        len: usize,
+        /// The model's maximum.
+        max: usize,
+    },
+    /// A character outside the member's pattern.
+    Pattern {
+        /// Position (in characters) of the first character not allowed.
+        position: usize,
+    },
+    /// A number outside the allowed range.
+    OutOfRange {
+        /// The model's minimum.
+        min: u32,
+        /// The model's maximum.
+        max: u32,
+    },
+    /// A list with more members than allowed.
+    TooMany {
+        /// Members present.
+        len: usize,
+        /// The model's maximum.
+        max: usize,
+    },
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Rule::TooShort { len, min } => write!(f, "{len} characters, fewer than the minimum {min}"),
+            Rule::TooLong { len, max } => write!(f, "{len} characters, more than the maximum {max}"),
+            Rule::Pattern { position } => {
+                write!(f, "character at position {position} is not allowed by the member's pattern")
+            }
+            Rule::OutOfRange { min, max } => write!(f, "outside the range {min}..={max}"),
+            Rule::TooMany { len, max } => write!(f, "{len} members, more than the maximum {max}"),
+        }
+    }
+}
+
+/// One broken rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[non_exhaustive]
+pub struct Violation {
+    /// The member.
+    pub field: Field,
+    /// For a `PolicyArns` member: its 1-based position (as in
+    /// `PolicyArns.member.N.arn`). `None` for the member itself.
+    pub index: Option<usize>,
+    /// The rule it breaks.
+    pub rule: Rule,
+}
+
+impl fmt::Display for Violation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.index {
+            Some(n) => write!(f, "{}.member.{n}.arn: {}", self.field, self.rule),
+            None => write!(f, "{}: {}", self.field, self.rule),
+        }
+    }
+}
+
+/// Most violations one input can have: one per scalar member, one for the
+/// `PolicyArns` count and one per checked `PolicyArns` member.
+pub const MAX_VIOLATIONS: usize = 6 + 1 + MAX_POLICY_ARNS;
+
+/// The model's maximum number of `PolicyArns`.
+pub const MAX_POLICY_ARNS: usize = 10;
+
+/// Every rule an input breaks. Never contains any member's value.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct ValidationError {
+    items: [Option<Violation>; MAX_VIOLATIONS],
+    len: usize,
+}
+
+impl ValidationError {
+    const fn new() -> Self {
+        Self { items: [None; MAX_VIOLATIONS], len: 0 }
+    }
+
+    fn push(&mut self, field: Field, index: Option<usize>, rule: Rule) {
+        if let Some(slot) = self.items.get_mut(self.len) {
+            *slot = Some(Violation { field, index, rule });
+            self.len += 1;
+        }
+    }
+
+    /// The violations, in member order.
+    pub fn violations(&self) -> impl Iterator<Item = &Violation> + '_ {
+        self.items.iter().flatten()
+    }
+
+    /// Whether `field` breaks any rule.
+    pub fn contains(&self, field: Field) -> bool {
+        self.violations().any(|v| v.field == field)
+    }
+
+    /// How many violations there are (at least one).
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Always false: an error has at least one violation.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+}
+
+impl fmt::Debug for ValidationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.violations()).finish()
+    }
+}
+
+impl fmt::Display for ValidationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("invalid AssumeRoleWithWebIdentity input: ")?;
+        for (i, v) in self.violations().enumerate() {
+            if i > 0 {
+                f.write_str("; ")?;
+            }
+            write!(f, "{v}")?;
+        }
+        Ok(())
+    }
+}
+
+impl core::error::Error for ValidationError {}
+
+/// `arnType`: TAB, LF, CR, U+0020-U+007E, U+0085, U+00A0-U+D7FF,
+/// U+E000-U+FFFD, U+10000-U+10FFFF.
+fn arn_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{7E}' | '\u{85}' | '\u{A0}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+}
+
+/// `roleSessionNameType`: `[\w+=,.@-]` with `\w` = `[A-Za-z0-9_]`.
+fn session_name_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '_' | '+' | '=' | ',' | '.' | '@' | '-')
+}
+
+/// `sessionPolicyDocumentType`: TAB, LF, CR, U+0020-U+00FF.
+fn policy_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{FF}')
+}
+
+/// Checks one string member: length bounds first, then the pattern.
+fn check_str(
+    errors: &mut ValidationError,
+    field: Field,
+    index: Option<usize>,
+    value: &str,
+    min: usize,
+    max: usize,
+    allowed: Option<fn(char) -> bool>,
+) {
+    let mut len = 0usize;
+    let mut bad = None;
+    for c in value.chars() {
+        if bad.is_none() && allowed.is_some_and(|ok| !ok(c)) {
+            bad = Some(len);
+        }
+        len += 1;
+    }
+    if len < min {
+        errors.push(field, index, Rule::TooShort { len, min });
+    } else if len > max {
+        errors.push(field, index, Rule::TooLong { len, max });
+    } else if let Some(position) = bad {
+        errors.push(field, index, Rule::Pattern { position });
+    }
+}
+
+impl AssumeRoleWithWebIdentityInput<'_> {
+    /// Checks every member against the STS model and reports every member
+    /// that breaks a rule (one rule per member: length before pattern).
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        let mut e = ValidationError::new();
+        check_str(&mut e, Field::RoleArn, None, self.role_arn, 20, 2048, Some(arn_char));
+        check_str(&mut e, Field::RoleSessionName, None, self.role_session_name, 2, 64, Some(session_name_char));
+        check_str(&mut e, Field::WebIdentityToken, None, self.web_identity_token.expose(), 4, 20_000, None);
+        if let Some(p) = self.provider_id {
+            check_str(&mut e, Field::ProviderId, None, p, 4, 2048, None);
+        }
+        if self.policy_arns.len() > MAX_POLICY_ARNS {
+            e.push(Field::PolicyArns, None, Rule::TooMany { len: self.policy_arns.len(), max: MAX_POLICY_ARNS });
+        }
+        for (i, arn) in self.policy_arns.iter().take(MAX_POLICY_ARNS).enumerate() {
+            check_str(&mut e, Field::PolicyArns, Some(i + 1), arn, 20, 2048, Some(arn_char));
+        }
+        if let Some(p) = self.policy {
+            check_str(&mut e, Field::Policy, None, p, 1, 2048, Some(policy_char));
+        }
+        if let Some(d) = self.duration_seconds {
+            if !(900..=43_200).contains(&d) {
+                e.push(Field::DurationSeconds, None, Rule::OutOfRange { min: 900, max: 43_200 });
+            }
+        }
+        if e.len == 0 { Ok(()) } else { Err(e) }
+    }
+}

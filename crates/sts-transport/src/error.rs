@@ -1,0 +1,190 @@
+//! The one error type of every transport, and its detail enum for malformed responses.
+
+use core::fmt;
+
+/// Why an exchange failed.
+///
+/// One small `Copy` enum for every transport, so a client can match on what
+/// happened without knowing which transport ran. No variant carries a header
+/// value, a body or any other byte of the exchange: the body of an STS answer
+/// holds credentials, and the request body holds the web identity token.
+///
+/// [`Error::is_retryable`] tells a retry policy which failures are transient.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub enum Error {
+    /// No connection could be opened: refused, unreachable, or the name did not resolve.
+    Connect,
+    /// A connect, read or write, or the whole exchange, took longer than allowed.
+    Timeout,
+    /// The peer reset or aborted the connection, or the pipe broke, after it was opened.
+    Reset,
+    /// The TLS layer failed: handshake, certificate verification, or a bad record.
+    Tls,
+    /// The connection ended (EOF) before the response was complete.
+    UnexpectedEof,
+    /// The response is not valid HTTP/1.x, or uses framing this crate refuses.
+    MalformedResponse(Malformed),
+    /// The response does not fit in the caller's buffer.
+    ///
+    /// `needed` is `Some(n)` when the transport knows how large a buffer would
+    /// do: exact for a `Content-Length` body (head plus body), a lower bound for
+    /// a chunked one. It is `None` when the size cannot be known (a head larger
+    /// than the buffer, a close-delimited body).
+    BufferTooSmall {
+        /// Bytes of buffer that would be needed, when known.
+        needed: Option<usize>,
+    },
+    /// The body is larger than the transport's configured body limit
+    /// (a policy cap, whatever the buffer size).
+    BodyTooLarge {
+        /// The limit in bytes.
+        limit: usize,
+    },
+    /// `http://` was asked for a host that is not loopback (`127.0.0.0/8`,
+    /// `::1`, `localhost`). Credentials only travel over TLS.
+    InsecureScheme,
+    /// The request cannot be sent as given: a method, host, path or header that
+    /// is not valid HTTP (for example CR or LF in a header value), or a header
+    /// the transport manages itself (`Host`, `Content-Length`, ...).
+    InvalidRequest,
+    /// Any other I/O failure of the underlying stream.
+    Io,
+}
+
+impl Error {
+    /// Whether the same request may succeed if sent again on a fresh connection.
+    ///
+    /// `true` for connect failures, timeouts, resets, early EOF, malformed
+    /// responses and other I/O errors: these come from the network or a
+    /// misbehaving middlebox. `false` for TLS failures, a buffer or body that is
+    /// too small or large, an insecure scheme and an invalid request: sending
+    /// the same request again gives the same answer.
+    #[must_use]
+    pub const fn is_retryable(&self) -> bool {
+        match self {
+            Error::Connect
+            | Error::Timeout
+            | Error::Reset
+            | Error::UnexpectedEof
+            | Error::MalformedResponse(_)
+            | Error::Io => true,
+            Error::Tls
+            | Error::BufferTooSmall { .. }
+            | Error::BodyTooLarge { .. }
+            | Error::InsecureScheme
+            | Error::InvalidRequest => false,
+        }
+    }
+
+    /// Maps an [`embedded_io::ErrorKind`] of the stream to an error.
+    ///
+    /// `TimedOut` is [`Error::Timeout`]; `ConnectionReset`, `ConnectionAborted`,
+    /// `BrokenPipe` and `NotConnected` are [`Error::Reset`];
+    /// `ConnectionRefused` and `AddrNotAvailable` are [`Error::Connect`]; the
+    /// rest is [`Error::Io`].
+    #[cfg(any(feature = "embedded-io-v0.7", feature = "embedded-io-async-v0.7"))]
+    #[must_use]
+    pub fn from_io_kind(kind: embedded_io::ErrorKind) -> Self {
+        use embedded_io::ErrorKind as K;
+        match kind {
+            K::TimedOut => Error::Timeout,
+            K::ConnectionReset | K::ConnectionAborted | K::BrokenPipe | K::NotConnected => {
+                Error::Reset
+            }
+            K::ConnectionRefused | K::AddrNotAvailable => Error::Connect,
+            _ => Error::Io,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Connect => f.write_str("could not connect to the server"),
+            Error::Timeout => f.write_str("timed out"),
+            Error::Reset => f.write_str("connection reset by the peer"),
+            Error::Tls => f.write_str("TLS failure"),
+            Error::UnexpectedEof => f.write_str("connection closed before the response was complete"),
+            Error::MalformedResponse(m) => write!(f, "malformed HTTP response: {m}"),
+            Error::BufferTooSmall { needed: Some(n) } => {
+                write!(f, "response buffer too small: {n} bytes needed")
+            }
+            Error::BufferTooSmall { needed: None } => f.write_str("response buffer too small"),
+            Error::BodyTooLarge { limit } => {
+                write!(f, "response body larger than the limit of {limit} bytes")
+            }
+            Error::InsecureScheme => f.write_str("http:// is only allowed to loopback hosts"),
+            Error::InvalidRequest => f.write_str("invalid HTTP request"),
+            Error::Io => f.write_str("I/O error"),
+        }
+    }
+}
+
+impl core::error::Error for Error {}
+
+impl From<Malformed> for Error {
+    fn from(m: Malformed) -> Self {
+        Error::MalformedResponse(m)
+    }
+}
+
+/// What was wrong with a malformed response.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub enum Malformed {
+    /// The status line or a header line is not valid HTTP/1.x.
+    Head,
+    /// More header fields than the parser has room for.
+    TooManyHeaders,
+    /// A status this client cannot act on (`101 Switching Protocols`, or a
+    /// status outside `100..=599`).
+    Status,
+    /// Too many `1xx` interim responses before the final one.
+    TooManyInterim,
+    /// A header the client needs (`Date`, `Content-Type`, `x-amzn-requestid`,
+    /// `Retry-After`) is not UTF-8.
+    HeaderValue,
+    /// `Content-Length` is not a decimal number, or two of them disagree.
+    ContentLength,
+    /// Both `Content-Length` and `Transfer-Encoding` are present (request
+    /// smuggling territory: RFC 9112 section 6.3 says to treat it as an error).
+    ContentLengthWithTransferEncoding,
+    /// A `Transfer-Encoding` other than `chunked`.
+    TransferEncoding,
+    /// A `Content-Encoding` other than `identity` (the request asked for
+    /// `identity` only).
+    ContentEncoding,
+    /// A chunk-size line that is not 1 to 16 hex digits, with an optional
+    /// extension, ended by CRLF.
+    ChunkSize,
+    /// A chunk's data is not followed by CRLF.
+    ChunkCrlf,
+    /// The trailer section after the last chunk is not valid.
+    Trailer,
+}
+
+impl fmt::Display for Malformed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Malformed::Head => "invalid status line or header",
+            Malformed::TooManyHeaders => "too many headers",
+            Malformed::Status => "unexpected status",
+            Malformed::TooManyInterim => "too many 1xx responses",
+            Malformed::HeaderValue => "header value is not UTF-8",
+            Malformed::ContentLength => "invalid Content-Length",
+            Malformed::ContentLengthWithTransferEncoding => {
+                "both Content-Length and Transfer-Encoding"
+            }
+            Malformed::TransferEncoding => "unsupported Transfer-Encoding",
+            Malformed::ContentEncoding => "unsupported Content-Encoding",
+            Malformed::ChunkSize => "invalid chunk size",
+            Malformed::ChunkCrlf => "missing CRLF after chunk",
+            Malformed::Trailer => "invalid trailer section",
+        })
+    }
+}
+
+impl core::error::Error for Malformed {}

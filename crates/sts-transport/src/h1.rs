@@ -1,0 +1,921 @@
+//! The sans-IO HTTP/1.1 codec under every embedded engine: no I/O, no clock,
+//! no allocation.
+//!
+//! [`RequestHead`] checks a [`Request`] and lists the bytes of its head;
+//! [`ResponseReader`] receives a response into the caller's buffer. The
+//! engines ([`HttpClient`](crate::HttpClient),
+//! [`AsyncHttpClient`](crate::AsyncHttpClient)) only move bytes between these
+//! and a stream; a stream of another I/O trait can be driven the same way:
+//!
+//! ```
+//! use sts_transport::h1::ResponseReader;
+//!
+//! let wire = b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello";
+//! let mut buf = [0u8; 128];
+//! let mut reader = ResponseReader::new(&mut buf);
+//! let mut input = &wire[..];
+//! while !reader.is_done() {
+//!     let space = reader.read_buf()?;
+//!     let n = space.len().min(input.len()).min(7); // any read size works
+//!     space[..n].copy_from_slice(&input[..n]);
+//!     input = &input[n..];
+//!     reader.advance(n)?; // 0 means EOF
+//! }
+//! let response = reader.finish()?;
+//! assert_eq!(response.status, 200);
+//! assert_eq!(&response.body[..], b"hello");
+//! # Ok::<(), sts_transport::Error>(())
+//! ```
+//!
+//! # Buffer layout
+//!
+//! The head is kept at the start of the buffer and the header values of the
+//! [`Response`] point into it; the body follows it. A chunked body is decoded
+//! in place: each chunk's data is moved down next to the previous one, so the
+//! body ends up contiguous and the buffer never needs room for more than the
+//! head, the body and one chunk-size line (or the trailer section).
+//!
+//! ```text
+//! [ head ....... | body (decoded) ....... | raw bytes not yet decoded | free ]
+//! 0          head_len                   out                      filled   len
+//! ```
+//!
+//! # Bounds
+//!
+//! Every byte stored comes from a read into [`ResponseReader::read_buf`],
+//! which is never larger than the free part of the buffer, so the reader never
+//! needs more memory than it was given. Each `advance(n > 0)` adds `n` bytes,
+//! and everything already decoded stays, except `1xx` heads, of which at most
+//! [`MAX_INTERIM`] are skipped; so the number of reads before the reader ends
+//! (done or error) is bounded by the buffer length times `MAX_INTERIM + 1`.
+
+use core::ops::Range;
+
+use crate::{Error, Malformed, Request, Response, Scheme};
+
+/// Header fields the reader parses in a response head (more is
+/// [`Malformed::TooManyHeaders`]).
+pub const MAX_HEADERS: usize = 48;
+
+/// `1xx` interim responses skipped before the final one (more is
+/// [`Malformed::TooManyInterim`]).
+pub const MAX_INTERIM: u8 = 8;
+
+/// The body limit a [`ResponseReader`] starts with: 64 KiB, well above the
+/// largest STS answer (see the crate docs on buffer sizes).
+pub const DEFAULT_MAX_BODY: usize = 64 * 1024;
+
+/// The `User-Agent` sent when the request does not set one.
+pub const DEFAULT_USER_AGENT: &str = concat!("sts-transport/", env!("CARGO_PKG_VERSION"));
+
+/// The `Content-Type` sent with a body when the request does not set one:
+/// the awsQuery form encoding STS expects.
+pub const DEFAULT_CONTENT_TYPE: &str = "application/x-www-form-urlencoded";
+
+/// Request headers the transport writes itself; a request that sets one of
+/// them is an [`Error::InvalidRequest`].
+pub const MANAGED_HEADERS: &[&str] = &[
+    "host",
+    "content-length",
+    "transfer-encoding",
+    "connection",
+    "keep-alive",
+    "proxy-connection",
+    "upgrade",
+    "te",
+    "trailer",
+    "expect",
+    "accept-encoding",
+];
+
+/// Whether `host` is a loopback host: `localhost`, an IPv4 address in
+/// `127.0.0.0/8`, or `::1` (with or without brackets).
+///
+/// Plain `http://` is allowed only to these: credentials never travel in the
+/// clear over a network.
+#[must_use]
+pub fn is_loopback(host: &str) -> bool {
+    let host = strip_brackets(host);
+    if host.eq_ignore_ascii_case("localhost") {
+        return true;
+    }
+    match host.parse::<core::net::IpAddr>() {
+        Ok(ip) => ip.is_loopback(),
+        Err(_) => false,
+    }
+}
+
+/// `host` without the brackets of an IPv6 literal (`[::1]` gives `::1`).
+#[must_use]
+pub fn strip_brackets(host: &str) -> &str {
+    host.strip_prefix('[')
+        .and_then(|h| h.strip_suffix(']'))
+        .unwrap_or(host)
+}
+
+/// Checks the scheme policy: `https` anywhere, `http` only to loopback.
+///
+/// # Errors
+///
+/// [`Error::InsecureScheme`] for `http` to a host that is not loopback.
+pub fn check_scheme(scheme: Scheme, host: &str) -> Result<(), Error> {
+    match scheme {
+        Scheme::Https => Ok(()),
+        Scheme::Http if is_loopback(host) => Ok(()),
+        Scheme::Http => Err(Error::InsecureScheme),
+    }
+}
+
+fn is_tchar(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
+}
+
+fn is_token(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(is_tchar)
+}
+
+fn is_field_value(s: &str) -> bool {
+    // RFC 9110 field-value: VCHAR, SP, HTAB and obs-text; never CR, LF, NUL or
+    // another control byte (header injection).
+    s.bytes().all(|b| b == b'\t' || b == b' ' || (b >= 0x21 && b != 0x7f))
+}
+
+fn is_host(s: &str) -> bool {
+    let s = strip_brackets(s);
+    if s.is_empty() || s.len() > 253 {
+        return false;
+    }
+    if s.contains(':') {
+        return s.parse::<core::net::Ipv6Addr>().is_ok();
+    }
+    s.bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-' || b == b'_')
+}
+
+fn is_path(s: &str) -> bool {
+    s.starts_with('/') && s.bytes().all(|b| (0x21..0x7f).contains(&b))
+}
+
+/// Decimal digits of a number, formatted without allocation.
+#[derive(Clone, Copy)]
+struct Digits {
+    buf: [u8; 20],
+    start: u8,
+}
+
+impl Digits {
+    fn new(mut n: u64) -> Self {
+        let mut buf = [0u8; 20];
+        let mut i = buf.len();
+        loop {
+            i -= 1;
+            buf[i] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        Digits { buf, start: i as u8 }
+    }
+
+    fn as_bytes(&self) -> &[u8] {
+        &self.buf[usize::from(self.start)..]
+    }
+}
+
+/// The checked head of a request, ready to be written as a list of byte
+/// slices (no allocation, no formatting buffer beyond two numbers).
+///
+/// The head carries, in this order: the request line, `Host` (with the port
+/// when it is not the scheme's default), `Content-Type` (the request's own or
+/// [`DEFAULT_CONTENT_TYPE`]), the request's other headers, `Content-Length`,
+/// `User-Agent` (the request's own or [`DEFAULT_USER_AGENT`]),
+/// `Accept-Encoding: identity` and `Connection: close`.
+pub struct RequestHead<'r> {
+    request: &'r Request<'r>,
+    host: &'r str,
+    port: Option<Digits>,
+    content_length: Digits,
+    content_type: &'r str,
+    user_agent: &'r str,
+}
+
+impl core::fmt::Debug for RequestHead<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("RequestHead")
+            .field("request", self.request)
+            .field("len", &self.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'r> RequestHead<'r> {
+    /// Checks `request` and prepares its head.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InsecureScheme`] for `http` to a host that is not loopback;
+    /// [`Error::InvalidRequest`] when the method is not a token, the host is
+    /// not a DNS name or IP literal, the path does not start with `/` or holds
+    /// a byte outside visible ASCII, a header name is not a token, a header
+    /// value holds a control byte (CR, LF, NUL, ...), or a header is one of
+    /// [`MANAGED_HEADERS`].
+    pub fn new(request: &'r Request<'r>) -> Result<Self, Error> {
+        check_scheme(request.scheme, request.host)?;
+        if !is_token(request.method) || !is_host(request.host) || !is_path(request.path) {
+            return Err(Error::InvalidRequest);
+        }
+        let mut content_type = DEFAULT_CONTENT_TYPE;
+        let mut user_agent = DEFAULT_USER_AGENT;
+        for &(name, value) in request.headers {
+            if !is_token(name) || !is_field_value(value) {
+                return Err(Error::InvalidRequest);
+            }
+            if MANAGED_HEADERS.iter().any(|m| m.eq_ignore_ascii_case(name)) {
+                return Err(Error::InvalidRequest);
+            }
+            if name.eq_ignore_ascii_case("content-type") {
+                content_type = value;
+            } else if name.eq_ignore_ascii_case("user-agent") {
+                user_agent = value;
+            }
+        }
+        let default_port = match request.scheme {
+            Scheme::Http => 80,
+            Scheme::Https => 443,
+        };
+        Ok(RequestHead {
+            request,
+            host: strip_brackets(request.host),
+            port: (request.port != default_port).then(|| Digits::new(u64::from(request.port))),
+            content_length: Digits::new(request.body.len() as u64),
+            content_type,
+            user_agent,
+        })
+    }
+
+    /// The host to connect to: the request's host without IPv6 brackets.
+    #[must_use]
+    pub fn host(&self) -> &'r str {
+        self.host
+    }
+
+    /// The bytes of the head, in order; empty slices may appear and write
+    /// nothing. The body is not part of the head.
+    pub fn pieces(&self) -> impl Iterator<Item = &[u8]> + '_ {
+        let r = self.request;
+        let ipv6 = self.host.contains(':');
+        let (port_sep, port): (&[u8], &[u8]) = match &self.port {
+            Some(d) => (b":", d.as_bytes()),
+            None => (b"", b""),
+        };
+        let start: [&[u8]; 10] = [
+            r.method.as_bytes(),
+            b" ",
+            r.path.as_bytes(),
+            b" HTTP/1.1\r\nHost: ",
+            if ipv6 { b"[" } else { b"" },
+            self.host.as_bytes(),
+            if ipv6 { b"]" } else { b"" },
+            port_sep,
+            port,
+            b"\r\nContent-Type: ",
+        ];
+        let content_type: [&[u8]; 2] = [self.content_type.as_bytes(), b"\r\n"];
+        let others = r
+            .headers
+            .iter()
+            .filter(|(n, _)| {
+                !n.eq_ignore_ascii_case("content-type") && !n.eq_ignore_ascii_case("user-agent")
+            })
+            .flat_map(|(n, v)| [n.as_bytes(), b": ", v.as_bytes(), b"\r\n"]);
+        let end: [&[u8]; 5] = [
+            b"Content-Length: ",
+            self.content_length.as_bytes(),
+            b"\r\nUser-Agent: ",
+            self.user_agent.as_bytes(),
+            b"\r\nAccept-Encoding: identity\r\nConnection: close\r\n\r\n",
+        ];
+        start
+            .into_iter()
+            .chain(content_type)
+            .chain(others)
+            .chain(end)
+    }
+
+    /// The length of the head in bytes.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.pieces().map(<[u8]>::len).sum()
+    }
+
+    /// Always `false`: a head has at least a request line.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        false
+    }
+
+    /// Copies the whole head into `out` and returns its length.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::BufferTooSmall`] with the length needed.
+    pub fn write_to(&self, out: &mut [u8]) -> Result<usize, Error> {
+        let len = self.len();
+        if len > out.len() {
+            return Err(Error::BufferTooSmall { needed: Some(len) });
+        }
+        let mut at = 0;
+        for p in self.pieces() {
+            out[at..at + p.len()].copy_from_slice(p);
+            at += p.len();
+        }
+        Ok(at)
+    }
+}
+
+/// Gathers small writes into a stack buffer so that a head goes out in a few
+/// stream writes (one TLS record, one TCP segment) instead of thirty.
+pub(crate) struct Coalesce {
+    buf: [u8; 256],
+    len: usize,
+}
+
+/// What [`Coalesce::push`] asks the engine to write.
+pub(crate) enum Flush<'a> {
+    /// Nothing yet.
+    None,
+    /// Write this (buffered bytes); then push the same piece again.
+    Buffered,
+    /// Write this piece directly (it is larger than the stack buffer).
+    Direct(&'a [u8]),
+}
+
+impl Coalesce {
+    pub(crate) const fn new() -> Self {
+        Coalesce {
+            buf: [0; 256],
+            len: 0,
+        }
+    }
+
+    /// Adds `piece`, or tells the caller what to write first.
+    pub(crate) fn push<'a>(&mut self, piece: &'a [u8]) -> Flush<'a> {
+        if piece.len() <= self.buf.len() - self.len {
+            self.buf[self.len..self.len + piece.len()].copy_from_slice(piece);
+            self.len += piece.len();
+            Flush::None
+        } else if self.len > 0 {
+            Flush::Buffered
+        } else {
+            Flush::Direct(piece)
+        }
+    }
+
+    /// The buffered bytes; call [`Coalesce::clear`] once written.
+    pub(crate) fn buffered(&self) -> &[u8] {
+        &self.buf[..self.len]
+    }
+
+    pub(crate) fn clear(&mut self) {
+        self.len = 0;
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Chunk {
+    /// Expecting a chunk-size line at `pos`.
+    Size,
+    /// Inside a chunk's data, `remaining` bytes to go.
+    Data { remaining: usize },
+    /// Expecting the CRLF after a chunk's data.
+    DataEnd,
+    /// After the last chunk: the trailer section up to an empty line.
+    Trailer,
+}
+
+#[derive(Clone, Copy, Debug)]
+enum State {
+    /// Receiving the head; the blank line was not found before `scanned`.
+    Head { scanned: usize },
+    /// A `Content-Length` body ending at buffer offset `end`.
+    Length { end: usize },
+    /// A chunked body: decoded up to `out`, raw bytes from `pos` to `filled`.
+    Chunked { out: usize, pos: usize, chunk: Chunk },
+    /// A close-delimited body: until EOF.
+    Close,
+    /// The response is complete; the body is `head_len..body_end`.
+    Done { body_end: usize },
+}
+
+/// Where the header values the client needs lie in the head.
+#[derive(Clone, Copy, Debug, Default)]
+struct Fields {
+    date: Option<(usize, usize)>,
+    content_type: Option<(usize, usize)>,
+    request_id: Option<(usize, usize)>,
+    retry_after: Option<(usize, usize)>,
+}
+
+/// Receives one HTTP/1.x response into a caller-owned buffer.
+///
+/// Feed it with [`read_buf`](Self::read_buf) / [`advance`](Self::advance)
+/// until [`is_done`](Self::is_done), then take the [`Response`] with
+/// [`finish`](Self::finish). It ends as soon as the framing says the response
+/// is complete (`Content-Length` reached, last chunk and trailers read), so it
+/// needs no EOF except for a close-delimited body: links that never signal EOF
+/// work.
+///
+/// It reads the head and finds its end itself, then parses it once with
+/// `httparse`; skips `1xx` interim responses (at most [`MAX_INTERIM`]);
+/// frames the body by `Content-Length`, `chunked` (with trailers) or the end
+/// of the connection; and refuses, as a typed [`Error`]: a head or body larger
+/// than the buffer, a body over the body limit, bad chunk sizes or missing
+/// CRLFs, `Content-Length` together with `Transfer-Encoding`, a
+/// `Transfer-Encoding` other than `chunked`, a `Content-Encoding` other than
+/// `identity`, and EOF before the end.
+#[derive(Debug)]
+pub struct ResponseReader<'b> {
+    buf: &'b mut [u8],
+    filled: usize,
+    head_len: usize,
+    state: State,
+    status: u16,
+    fields: Fields,
+    interim: u8,
+    max_body: usize,
+    no_body: bool,
+    probe: [u8; 1],
+    probing: bool,
+}
+
+impl<'b> ResponseReader<'b> {
+    /// A reader that stores the response in `buf`.
+    pub fn new(buf: &'b mut [u8]) -> Self {
+        ResponseReader {
+            buf,
+            filled: 0,
+            head_len: 0,
+            state: State::Head { scanned: 0 },
+            status: 0,
+            fields: Fields::default(),
+            interim: 0,
+            max_body: DEFAULT_MAX_BODY,
+            no_body: false,
+            probe: [0],
+            probing: false,
+        }
+    }
+
+    /// Sets the body limit (default [`DEFAULT_MAX_BODY`]); a longer body is
+    /// [`Error::BodyTooLarge`].
+    #[must_use]
+    pub fn max_body(mut self, limit: usize) -> Self {
+        self.max_body = limit;
+        self
+    }
+
+    /// Marks the response as the answer to a `HEAD` request (no body whatever
+    /// the headers say).
+    #[must_use]
+    pub fn head_request(mut self, is_head: bool) -> Self {
+        self.no_body = is_head;
+        self
+    }
+
+    /// Whether the response is complete.
+    #[must_use]
+    pub fn is_done(&self) -> bool {
+        matches!(self.state, State::Done { .. })
+    }
+
+    /// The bytes received so far (head and body), for diagnostics and tests.
+    #[must_use]
+    pub fn received(&self) -> usize {
+        self.filled
+    }
+
+    /// Where the next bytes from the connection go. Never empty while the
+    /// reader is not done (empty once it is).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::BufferTooSmall`] when the buffer is full and more is needed.
+    pub fn read_buf(&mut self) -> Result<&mut [u8], Error> {
+        let len = self.buf.len();
+        match self.state {
+            State::Done { .. } => Ok(&mut []),
+            State::Head { .. } => {
+                if self.filled == len {
+                    return Err(Error::BufferTooSmall { needed: None });
+                }
+                Ok(&mut self.buf[self.filled..])
+            }
+            State::Length { end } => Ok(&mut self.buf[self.filled..end]),
+            State::Chunked { out, pos, chunk } => {
+                if self.filled == len && pos > out {
+                    // Compact: move the undecoded bytes down to the body's end.
+                    self.buf.copy_within(pos..self.filled, out);
+                    self.filled -= pos - out;
+                    self.state = State::Chunked {
+                        out,
+                        pos: out,
+                        chunk,
+                    };
+                }
+                if self.filled == len {
+                    let needed = match chunk {
+                        Chunk::Data { remaining } => {
+                            Some(out.saturating_add(remaining).saturating_add(7))
+                        }
+                        _ => None,
+                    };
+                    return Err(Error::BufferTooSmall { needed });
+                }
+                Ok(&mut self.buf[self.filled..])
+            }
+            State::Close => {
+                if self.filled == len {
+                    // Full: one more byte means the body does not fit; EOF
+                    // means it fits exactly. The probe byte is thrown away.
+                    self.probing = true;
+                    return Ok(&mut self.probe);
+                }
+                Ok(&mut self.buf[self.filled..])
+            }
+        }
+    }
+
+    /// Records that `n` bytes were read into [`read_buf`](Self::read_buf);
+    /// `n == 0` means the connection reached EOF.
+    ///
+    /// # Errors
+    ///
+    /// Any response error: malformed head or framing, buffer too small, body
+    /// too large, EOF before the end.
+    pub fn advance(&mut self, n: usize) -> Result<(), Error> {
+        if n == 0 {
+            return match self.state {
+                State::Done { .. } => Ok(()),
+                State::Close => {
+                    self.state = State::Done {
+                        body_end: self.filled,
+                    };
+                    Ok(())
+                }
+                _ => Err(Error::UnexpectedEof),
+            };
+        }
+        if self.probing {
+            return Err(Error::BufferTooSmall { needed: None });
+        }
+        match self.state {
+            State::Done { .. } => return Ok(()),
+            State::Length { end } => debug_assert!(self.filled + n <= end),
+            _ => {}
+        }
+        self.filled = (self.filled + n).min(self.buf.len());
+        self.process()
+    }
+
+    /// Decodes as far as the bytes received allow.
+    fn process(&mut self) -> Result<(), Error> {
+        loop {
+            match self.state {
+                State::Done { .. } => return Ok(()),
+                State::Head { scanned } => match find_head_end(&self.buf[..self.filled], scanned) {
+                    Ok(end) => self.on_head(end)?,
+                    Err(resume) => {
+                        self.state = State::Head { scanned: resume };
+                        return Ok(());
+                    }
+                },
+                State::Length { end } => {
+                    if self.filled >= end {
+                        self.filled = end;
+                        self.state = State::Done { body_end: end };
+                    }
+                    return Ok(());
+                }
+                State::Close => {
+                    let body = self.filled - self.head_len;
+                    if body > self.max_body {
+                        return Err(Error::BodyTooLarge {
+                            limit: self.max_body,
+                        });
+                    }
+                    return Ok(());
+                }
+                State::Chunked { out, pos, chunk } => {
+                    if !self.chunk_step(out, pos, chunk)? {
+                        return Ok(());
+                    }
+                }
+            }
+        }
+    }
+
+    /// Parses the head `buf[..end]`, sets up the body framing.
+    fn on_head(&mut self, end: usize) -> Result<(), Error> {
+        let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
+        let mut res = httparse::Response::new(&mut headers);
+        let base = self.buf.as_ptr() as usize;
+        let head_len = match res.parse(&self.buf[..end]) {
+            Ok(httparse::Status::Complete(n)) => n,
+            Ok(httparse::Status::Partial) => return Err(Malformed::Head.into()),
+            Err(httparse::Error::TooManyHeaders) => return Err(Malformed::TooManyHeaders.into()),
+            Err(_) => return Err(Malformed::Head.into()),
+        };
+        let status = res.code.unwrap_or(0);
+        if !(100..=599).contains(&status) || status == 101 {
+            return Err(Malformed::Status.into());
+        }
+        if status < 200 {
+            // An interim response: drop it and look for the next head.
+            self.interim += 1;
+            if self.interim > MAX_INTERIM {
+                return Err(Malformed::TooManyInterim.into());
+            }
+            self.buf.copy_within(head_len..self.filled, 0);
+            self.filled -= head_len;
+            self.state = State::Head { scanned: 0 };
+            return Ok(());
+        }
+
+        let mut fields = Fields::default();
+        let mut content_length: Option<u64> = None;
+        let mut chunked = false;
+        let mut transfer_encoding = false;
+        for h in res.headers.iter() {
+            let range = {
+                let start = h.value.as_ptr() as usize - base;
+                (start, start + h.value.len())
+            };
+            let name = h.name;
+            if name.eq_ignore_ascii_case("content-length") {
+                let n = parse_content_length(h.value).ok_or(Malformed::ContentLength)?;
+                if content_length.is_some_and(|c| c != n) {
+                    return Err(Malformed::ContentLength.into());
+                }
+                content_length = Some(n);
+            } else if name.eq_ignore_ascii_case("transfer-encoding") {
+                if transfer_encoding {
+                    // Several codings (even `chunked, chunked`) are refused.
+                    return Err(Malformed::TransferEncoding.into());
+                }
+                transfer_encoding = true;
+                chunked = trim(h.value).eq_ignore_ascii_case(b"chunked");
+            } else if name.eq_ignore_ascii_case("content-encoding") {
+                if !trim(h.value).eq_ignore_ascii_case(b"identity") {
+                    return Err(Malformed::ContentEncoding.into());
+                }
+            } else if name.eq_ignore_ascii_case("date") {
+                fields.date.get_or_insert(range);
+            } else if name.eq_ignore_ascii_case("content-type") {
+                fields.content_type.get_or_insert(range);
+            } else if name.eq_ignore_ascii_case("x-amzn-requestid") {
+                fields.request_id.get_or_insert(range);
+            } else if name.eq_ignore_ascii_case("retry-after") {
+                fields.retry_after.get_or_insert(range);
+            }
+        }
+
+        self.status = status;
+        self.fields = fields;
+        self.head_len = head_len;
+
+        if self.no_body || status == 204 || status == 304 {
+            self.filled = head_len;
+            self.state = State::Done { body_end: head_len };
+            return Ok(());
+        }
+        if transfer_encoding && content_length.is_some() {
+            return Err(Malformed::ContentLengthWithTransferEncoding.into());
+        }
+        if transfer_encoding {
+            if !chunked {
+                return Err(Malformed::TransferEncoding.into());
+            }
+            self.state = State::Chunked {
+                out: head_len,
+                pos: head_len,
+                chunk: Chunk::Size,
+            };
+            return Ok(());
+        }
+        if let Some(cl) = content_length {
+            let limit = self.max_body;
+            let cl = usize::try_from(cl)
+                .ok()
+                .filter(|&cl| cl <= limit)
+                .ok_or(Error::BodyTooLarge { limit })?;
+            let needed = head_len + cl;
+            if needed > self.buf.len() {
+                return Err(Error::BufferTooSmall {
+                    needed: Some(needed),
+                });
+            }
+            self.state = State::Length { end: needed };
+            return Ok(());
+        }
+        self.state = State::Close;
+        Ok(())
+    }
+
+    /// One step of chunked decoding; `Ok(false)` when more bytes are needed.
+    fn chunk_step(&mut self, out: usize, pos: usize, chunk: Chunk) -> Result<bool, Error> {
+        let avail = &self.buf[pos..self.filled];
+        let (out, pos, chunk) = match chunk {
+            Chunk::Size => {
+                if avail.first().is_some_and(|b| !b.is_ascii_hexdigit()) {
+                    return Err(Malformed::ChunkSize.into());
+                }
+                let Some(lf) = avail.iter().position(|&b| b == b'\n') else {
+                    return Ok(false);
+                };
+                let size = parse_chunk_line(&avail[..lf])?;
+                let pos = pos + lf + 1;
+                if size == 0 {
+                    (out, pos, Chunk::Trailer)
+                } else {
+                    let body = out - self.head_len;
+                    let limit = self.max_body;
+                    let size = usize::try_from(size)
+                        .ok()
+                        .filter(|&s| s <= limit - body)
+                        .ok_or(Error::BodyTooLarge { limit })?;
+                    // The chunk's data, its CRLF and the last chunk must fit.
+                    let needed = out.saturating_add(size).saturating_add(7);
+                    if needed > self.buf.len() {
+                        return Err(Error::BufferTooSmall {
+                            needed: Some(needed),
+                        });
+                    }
+                    (out, pos, Chunk::Data { remaining: size })
+                }
+            }
+            Chunk::Data { remaining } => {
+                if avail.is_empty() {
+                    return Ok(false);
+                }
+                let take = remaining.min(avail.len());
+                if pos != out {
+                    self.buf.copy_within(pos..pos + take, out);
+                }
+                let remaining = remaining - take;
+                let next = if remaining == 0 {
+                    Chunk::DataEnd
+                } else {
+                    Chunk::Data { remaining }
+                };
+                (out + take, pos + take, next)
+            }
+            Chunk::DataEnd => {
+                if avail.len() < 2 {
+                    if avail.first().is_some_and(|&b| b != b'\r') {
+                        return Err(Malformed::ChunkCrlf.into());
+                    }
+                    return Ok(false);
+                }
+                if &avail[..2] != b"\r\n" {
+                    return Err(Malformed::ChunkCrlf.into());
+                }
+                (out, pos + 2, Chunk::Size)
+            }
+            Chunk::Trailer => {
+                if avail.len() < 2 {
+                    return match avail.first() {
+                        Some(b'\n') => Err(Malformed::Trailer.into()),
+                        _ => Ok(false),
+                    };
+                }
+                if !avail.starts_with(b"\r\n") {
+                    // Trailer fields, ended by an empty line.
+                    let Some(i) = avail.windows(4).position(|w| w == b"\r\n\r\n") else {
+                        return Ok(false);
+                    };
+                    let mut trailers = [httparse::EMPTY_HEADER; 16];
+                    match httparse::parse_headers(&avail[..i + 4], &mut trailers) {
+                        Ok(httparse::Status::Complete(_)) => {}
+                        _ => return Err(Malformed::Trailer.into()),
+                    }
+                }
+                self.filled = out;
+                self.state = State::Done { body_end: out };
+                return Ok(true);
+            }
+        };
+        self.state = State::Chunked { out, pos, chunk };
+        Ok(true)
+    }
+
+    /// The complete response, borrowing the buffer: header values from the
+    /// head, the body after it.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnexpectedEof`] if the response is not complete;
+    /// [`Malformed::HeaderValue`] when a header the client needs is not UTF-8.
+    pub fn finish(self) -> Result<Response<'b>, Error> {
+        let State::Done { body_end } = self.state else {
+            return Err(Error::UnexpectedEof);
+        };
+        let (head, rest) = self.buf.split_at_mut(self.head_len);
+        let head: &'b [u8] = head;
+        let field = |r: Option<(usize, usize)>| -> Result<Option<&'b str>, Error> {
+            match r {
+                None => Ok(None),
+                Some((a, b)) => core::str::from_utf8(&head[a..b])
+                    .map(Some)
+                    .map_err(|_| Malformed::HeaderValue.into()),
+            }
+        };
+        Ok(Response {
+            status: self.status,
+            date: field(self.fields.date)?,
+            content_type: field(self.fields.content_type)?,
+            request_id: field(self.fields.request_id)?,
+            retry_after: field(self.fields.retry_after)?,
+            body: &mut rest[..body_end - self.head_len],
+        })
+    }
+
+    /// The range of the buffer that holds the body once done (for tests and
+    /// engines that need offsets rather than slices).
+    #[must_use]
+    pub fn body_range(&self) -> Option<Range<usize>> {
+        match self.state {
+            State::Done { body_end } => Some(self.head_len..body_end),
+            _ => None,
+        }
+    }
+}
+
+/// Finds the end of a head (just after its empty line) in `b`, searching from
+/// `from`. `Err(resume)` when not found: the next search may start at `resume`.
+/// An empty line is `\r\n` or a bare `\n` after a line's `\n`.
+fn find_head_end(b: &[u8], from: usize) -> Result<usize, usize> {
+    let mut i = from;
+    while i < b.len() {
+        if b[i] == b'\n' {
+            match (b.get(i + 1), b.get(i + 2)) {
+                (Some(b'\n'), _) => return Ok(i + 2),
+                (Some(b'\r'), Some(b'\n')) => return Ok(i + 3),
+                (None, _) | (Some(b'\r'), None) => return Err(i),
+                _ => {}
+            }
+        }
+        i += 1;
+    }
+    Err(i)
+}
+
+fn trim(v: &[u8]) -> &[u8] {
+    let start = v.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(v.len());
+    let end = v.iter().rposition(|b| !b.is_ascii_whitespace()).map_or(start, |e| e + 1);
+    &v[start..end]
+}
+
+fn parse_content_length(v: &[u8]) -> Option<u64> {
+    let v = trim(v);
+    if v.is_empty() || v.len() > 19 {
+        return None;
+    }
+    let mut n: u64 = 0;
+    for &b in v {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        n = n * 10 + u64::from(b - b'0');
+    }
+    Some(n)
+}
+
+/// Parses a chunk-size line without its LF: `1*16HEXDIG [BWS ";" ext] CR`.
+fn parse_chunk_line(line: &[u8]) -> Result<u64, Error> {
+    let line = line.strip_suffix(b"\r").ok_or(Malformed::ChunkCrlf)?;
+    let digits = line.iter().take_while(|b| b.is_ascii_hexdigit()).count();
+    if digits == 0 || digits > 16 {
+        return Err(Malformed::ChunkSize.into());
+    }
+    let mut size: u64 = 0;
+    for &b in &line[..digits] {
+        let d = match b {
+            b'0'..=b'9' => b - b'0',
+            b'a'..=b'f' => b - b'a' + 10,
+            _ => b - b'A' + 10,
+        };
+        size = (size << 4) | u64::from(d);
+    }
+    let rest = &line[digits..];
+    let ws = rest.iter().take_while(|&&b| b == b' ' || b == b'\t').count();
+    let rest = &rest[ws..];
+    match rest.first() {
+        None if ws == 0 => Ok(size),
+        Some(b';') if rest.iter().all(|&b| b == b'\t' || (b >= 0x20 && b != 0x7f)) => Ok(size),
+        _ => Err(Malformed::ChunkSize.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,190 @@
+//! The async HTTP/1.1 engine over `embedded-io-async` 0.7.
+
+use embedded_io::{Error as _, ErrorKind, ErrorType};
+use embedded_io_async::{Read, Write};
+
+use crate::h1::{Coalesce, DEFAULT_MAX_BODY, Flush, RequestHead, ResponseReader};
+use crate::{AsyncTransport, Error, Request, Response, Scheme};
+
+/// Opens a connected async stream for one exchange: your TCP stack
+/// (embassy-net, ...), and your TLS (embedded-tls, ...) for `https`.
+///
+/// The async twin of [`Connect`](crate::Connect), with the same contract:
+/// one call per [`send`](AsyncTransport::send), timeouts set on the stream
+/// (or a timeout future around `send`), TLS verified for `host`.
+#[allow(async_fn_in_trait)]
+pub trait AsyncConnect {
+    /// The connected stream (TLS already set up for `https`).
+    type Connection: Read + Write;
+
+    /// Opens a connection to `host:port`. `host` has no IPv6 brackets.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Connect`] when no connection could be opened,
+    /// [`Error::Timeout`], [`Error::Tls`], or what fits best.
+    async fn connect(
+        &mut self,
+        scheme: Scheme,
+        host: &str,
+        port: u16,
+    ) -> Result<Self::Connection, Error>;
+
+    /// Maps an error of the stream to an [`Error`]. The default goes by
+    /// [`ErrorKind`] ([`Error::from_io_kind`]).
+    fn io_error(&self, error: &<Self::Connection as ErrorType>::Error) -> Error {
+        Error::from_io_kind(error.kind())
+    }
+}
+
+impl<C: AsyncConnect + ?Sized> AsyncConnect for &mut C {
+    type Connection = C::Connection;
+
+    async fn connect(
+        &mut self,
+        scheme: Scheme,
+        host: &str,
+        port: u16,
+    ) -> Result<Self::Connection, Error> {
+        (**self).connect(scheme, host, port).await
+    }
+
+    fn io_error(&self, error: &<Self::Connection as ErrorType>::Error) -> Error {
+        (**self).io_error(error)
+    }
+}
+
+/// Consecutive `Interrupted` results before the engine gives up.
+const MAX_INTERRUPTED: u8 = 8;
+
+/// An HTTP/1.1 client over the async streams an [`AsyncConnect`] opens. No
+/// allocation, no boxed future; the response goes into the buffer given to
+/// [`send`](AsyncTransport::send). Same behaviour as
+/// [`HttpClient`](crate::HttpClient): both drive [`crate::h1`].
+#[derive(Debug, Clone)]
+pub struct AsyncHttpClient<C> {
+    connector: C,
+    max_body: usize,
+}
+
+impl<C: AsyncConnect> AsyncHttpClient<C> {
+    /// A client that connects with `connector`; body limit
+    /// [`DEFAULT_MAX_BODY`].
+    pub const fn new(connector: C) -> Self {
+        AsyncHttpClient {
+            connector,
+            max_body: DEFAULT_MAX_BODY,
+        }
+    }
+
+    /// Sets the body limit: a longer body is [`Error::BodyTooLarge`].
+    #[must_use]
+    pub const fn max_body(mut self, limit: usize) -> Self {
+        self.max_body = limit;
+        self
+    }
+
+    /// The connector.
+    pub const fn connector(&self) -> &C {
+        &self.connector
+    }
+
+    /// The connector, mutably.
+    pub const fn connector_mut(&mut self) -> &mut C {
+        &mut self.connector
+    }
+
+    /// Gives the connector back.
+    pub fn into_inner(self) -> C {
+        self.connector
+    }
+
+    async fn write_request(
+        &self,
+        conn: &mut C::Connection,
+        head: &RequestHead<'_>,
+        body: &[u8],
+    ) -> Result<(), Error> {
+        let mut co = Coalesce::new();
+        for piece in head.pieces().chain(core::iter::once(body)) {
+            loop {
+                match co.push(piece) {
+                    Flush::None => break,
+                    Flush::Buffered => {
+                        self.write_all(conn, co.buffered()).await?;
+                        co.clear();
+                    }
+                    Flush::Direct(p) => {
+                        self.write_all(conn, p).await?;
+                        break;
+                    }
+                }
+            }
+        }
+        self.write_all(conn, co.buffered()).await?;
+        let mut interrupted = 0;
+        loop {
+            match conn.flush().await {
+                Ok(()) => return Ok(()),
+                Err(e) if e.kind() == ErrorKind::Interrupted && interrupted < MAX_INTERRUPTED => {
+                    interrupted += 1;
+                }
+                Err(e) => return Err(self.connector.io_error(&e)),
+            }
+        }
+    }
+
+    async fn write_all(&self, conn: &mut C::Connection, mut data: &[u8]) -> Result<(), Error> {
+        let mut interrupted = 0;
+        while !data.is_empty() {
+            match conn.write(data).await {
+                Ok(0) => return Err(Error::Reset),
+                Ok(n) => {
+                    data = &data[n..];
+                    interrupted = 0;
+                }
+                Err(e) if e.kind() == ErrorKind::Interrupted && interrupted < MAX_INTERRUPTED => {
+                    interrupted += 1;
+                }
+                Err(e) => return Err(self.connector.io_error(&e)),
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<C: AsyncConnect> AsyncTransport for AsyncHttpClient<C> {
+    async fn send<'b>(
+        &mut self,
+        request: &Request<'_>,
+        buf: &'b mut [u8],
+    ) -> Result<Response<'b>, Error> {
+        let head = RequestHead::new(request)?;
+        let mut conn = self
+            .connector
+            .connect(request.scheme, head.host(), request.port)
+            .await?;
+        self.write_request(&mut conn, &head, request.body).await?;
+
+        let mut reader = ResponseReader::new(buf)
+            .max_body(self.max_body)
+            .head_request(request.method.eq_ignore_ascii_case("HEAD"));
+        let mut interrupted = 0;
+        while !reader.is_done() {
+            let space = reader.read_buf()?;
+            match conn.read(space).await {
+                Ok(n) => {
+                    interrupted = 0;
+                    reader.advance(n)?;
+                }
+                Err(e) if e.kind() == ErrorKind::Interrupted && interrupted < MAX_INTERRUPTED => {
+                    interrupted += 1;
+                }
+                Err(e) => return Err(self.connector.io_error(&e)),
+            }
+        }
+        let response = reader.finish()?;
+        crate::log_exchange(request, &response);
+        Ok(response)
+    }
+}
