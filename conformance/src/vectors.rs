@@ -106,8 +106,11 @@ pub fn encode_line(line: &str) -> String {
         }
         Err(e) => return json!({ "malformed": e.to_string() }).to_string(),
     };
-    let names: Vec<&str> =
-        FIELDS.iter().filter(|f| invalid.contains(f)).map(|f| f.api_name()).collect();
+    let names: Vec<&str> = FIELDS
+        .iter()
+        .filter(|f| invalid.contains(f))
+        .map(|f| f.api_name())
+        .collect();
     json!({ "invalid": names }).to_string()
 }
 
@@ -118,7 +121,11 @@ pub fn decode_line(line: &str) -> String {
         Ok(_) => return json!({ "malformed": "line is not a JSON object" }).to_string(),
         Err(e) => return json!({ "malformed": format!("line is not JSON: {e}") }).to_string(),
     };
-    let status = match obj.get("status").and_then(Value::as_u64).and_then(|s| u16::try_from(s).ok()) {
+    let status = match obj
+        .get("status")
+        .and_then(Value::as_u64)
+        .and_then(|s| u16::try_from(s).ok())
+    {
         Some(s) => s,
         None => return json!({ "malformed": "\"status\" must be an HTTP status number" }).to_string(),
     };
@@ -160,14 +167,20 @@ pub fn output_json(out: &AssumeRoleWithWebIdentityOutput<'_>) -> Value {
         }),
     );
     if let Some(u) = &out.assumed_role_user {
-        m.insert("AssumedRoleUser".into(), json!({ "AssumedRoleId": u.assumed_role_id, "Arn": u.arn }));
+        m.insert(
+            "AssumedRoleUser".into(),
+            json!({ "AssumedRoleId": u.assumed_role_id, "Arn": u.arn }),
+        );
     }
     let mut opt = |k: &str, v: Option<Value>| {
         if let Some(v) = v {
             m.insert(k.into(), v);
         }
     };
-    opt("SubjectFromWebIdentityToken", out.subject_from_web_identity_token.map(Value::from));
+    opt(
+        "SubjectFromWebIdentityToken",
+        out.subject_from_web_identity_token.map(Value::from),
+    );
     opt("PackedPolicySize", out.packed_policy_size.map(Value::from));
     opt("Provider", out.provider.map(Value::from));
     opt("Audience", out.audience.map(Value::from));

@@ -305,7 +305,11 @@ impl From<Malformed> for DecodeError<'_> {
 /// assert_eq!(out.credentials.expiration.seconds, 1_629_147_173);
 /// ```
 pub fn decode_response(status: u16, body: &mut [u8]) -> Result<AssumeRoleWithWebIdentityOutput<'_>, DecodeError<'_>> {
-    if (200..300).contains(&status) { decode_success(status, body) } else { Err(decode_error(status, body)) }
+    if (200..300).contains(&status) {
+        decode_success(status, body)
+    } else {
+        Err(decode_error(status, body))
+    }
 }
 
 /// Decodes a non-success answer: an STS error document becomes
@@ -392,7 +396,11 @@ fn text<'a>(reader: &mut Reader<'a>, member: Member) -> Result<&'a str, Malforme
 
 /// Stores a member's text once.
 fn set<'a>(slot: &mut Option<&'a str>, value: &'a str, member: Member) -> Result<(), Malformed> {
-    if slot.replace(value).is_some() { Err(Malformed::DuplicateMember(member)) } else { Ok(()) }
+    if slot.replace(value).is_some() {
+        Err(Malformed::DuplicateMember(member))
+    } else {
+        Ok(())
+    }
 }
 
 /// Visits the children of the element whose start was just read: `visit`
@@ -412,7 +420,7 @@ fn children<'a>(
 
 const XML_WS: &[char] = &[' ', '\t', '\n', '\r'];
 
-fn required<'a>(value: Option<&'a str>, member: Member) -> Result<&'a str, Malformed> {
+fn required(value: Option<&str>, member: Member) -> Result<&str, Malformed> {
     match value {
         None => Err(Malformed::MissingMember(member)),
         Some("") => Err(Malformed::EmptyMember(member)),
@@ -441,7 +449,11 @@ struct Fields<'a> {
 }
 
 fn once(seen: &mut bool, member: Member) -> Result<(), Malformed> {
-    if core::mem::replace(seen, true) { Err(Malformed::DuplicateMember(member)) } else { Ok(()) }
+    if core::mem::replace(seen, true) {
+        Err(Malformed::DuplicateMember(member))
+    } else {
+        Ok(())
+    }
 }
 
 fn response<'a>(reader: &mut Reader<'a>) -> Result<AssumeRoleWithWebIdentityOutput<'a>, Malformed> {
@@ -630,11 +642,13 @@ fn error_body<'a>(status: u16, root: Name<'a>, reader: &mut Reader<'a>) -> Resul
         }
     }
     expect_eof(reader)?;
-    Ok(code.filter(|c| !c.trim_matches(XML_WS).is_empty()).map(|code| ServiceError {
-        status,
-        code: code.trim_matches(XML_WS),
-        message: message.unwrap_or(""),
-        error_type,
-        request_id,
-    }))
+    Ok(code
+        .filter(|c| !c.trim_matches(XML_WS).is_empty())
+        .map(|code| ServiceError {
+            status,
+            code: code.trim_matches(XML_WS),
+            message: message.unwrap_or(""),
+            error_type,
+            request_id,
+        }))
 }

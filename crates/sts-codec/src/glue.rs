@@ -29,6 +29,11 @@ impl defmt::Format for crate::time::TimeError {
 #[cfg(feature = "defmt")]
 impl defmt::Format for crate::xml::XmlError {
     fn format(&self, f: defmt::Formatter<'_>) {
-        defmt::write!(f, "XmlError({} at byte {=usize})", defmt::Debug2Format(&self.kind), self.offset)
+        defmt::write!(
+            f,
+            "XmlError({} at byte {=usize})",
+            defmt::Debug2Format(&self.kind),
+            self.offset
+        )
     }
 }

@@ -101,7 +101,9 @@ pub mod xml;
 
 pub use decode::{DecodeError, ErrorCode, Malformed, Member, ServiceError, decode_error, decode_response};
 pub use encode::{CONTENT_TYPE, EncodeError, encode, encoded_len};
-pub use model::{API_VERSION, AssumeRoleWithWebIdentityInput, AssumeRoleWithWebIdentityOutput, AssumedRoleUser, Credentials};
+pub use model::{
+    API_VERSION, AssumeRoleWithWebIdentityInput, AssumeRoleWithWebIdentityOutput, AssumedRoleUser, Credentials,
+};
 pub use secret::{Secret, SecretText};
 pub use time::{TimeError, Timestamp};
 pub use validate::{Field, Rule, ValidationError, Violation};

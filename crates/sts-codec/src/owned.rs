@@ -65,7 +65,10 @@ fn own(s: Option<&str>) -> Option<String> {
 
 impl From<&AssumedRoleUser<'_>> for OwnedAssumedRoleUser {
     fn from(u: &AssumedRoleUser<'_>) -> Self {
-        Self { assumed_role_id: u.assumed_role_id.to_string(), arn: u.arn.to_string() }
+        Self {
+            assumed_role_id: u.assumed_role_id.to_string(),
+            arn: u.arn.to_string(),
+        }
     }
 }
 

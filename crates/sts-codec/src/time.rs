@@ -156,7 +156,8 @@ impl Timestamp {
     /// The fraction is omitted when `nanos` is 0 and is otherwise the shortest
     /// of `.mmm`, `.uuuuuu` or `.nnnnnnnnn` that is exact, so
     /// `2011-07-11T19:55:29.611Z` and `2026-11-26T07:29:02.916802Z` format as
-    /// they were received.
+    /// they were received. A `nanos` of one second or more is first carried
+    /// into `seconds`, as by [`Timestamp::from_unix`].
     ///
     /// # Errors
     ///
@@ -191,7 +192,8 @@ impl Timestamp {
     }
 
     /// Formats as an RFC 9110 IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`),
-    /// truncating the nanoseconds.
+    /// truncating the nanoseconds (after carrying any whole seconds out of
+    /// them, as by [`Timestamp::from_unix`]).
     ///
     /// # Errors
     ///

@@ -55,22 +55,22 @@ impl fmt::Display for Field {
 pub enum Rule {
     /// Fewer characters than the minimum.
     TooShort {
-        /// Characters present.
-        len: usize,
+        /// Characters present (saturating at `u32::MAX`).
+        len: u32,
         /// The model's minimum.
-        min: usize,
+        min: u32,
     },
     /// More characters than the maximum.
     TooLong {
-        /// Characters present.
-        len: usize,
+        /// Characters present (saturating at `u32::MAX`).
+        len: u32,
         /// The model's maximum.
-        max: usize,
+        max: u32,
     },
     /// A character outside the member's pattern.
     Pattern {
-        /// Position (in characters) of the first character not allowed.
-        position: usize,
+        /// Position (in characters, from 0) of the first character not allowed.
+        position: u32,
     },
     /// A number outside the allowed range.
     OutOfRange {
@@ -81,10 +81,10 @@ pub enum Rule {
     },
     /// A list with more members than allowed.
     TooMany {
-        /// Members present.
-        len: usize,
+        /// Members present (saturating at `u32::MAX`).
+        len: u32,
         /// The model's maximum.
-        max: usize,
+        max: u32,
     },
 }
 
@@ -94,7 +94,10 @@ impl fmt::Display for Rule {
             Rule::TooShort { len, min } => write!(f, "{len} characters, fewer than the minimum {min}"),
             Rule::TooLong { len, max } => write!(f, "{len} characters, more than the maximum {max}"),
             Rule::Pattern { position } => {
-                write!(f, "character at position {position} is not allowed by the member's pattern")
+                write!(
+                    f,
+                    "character at position {position} is not allowed by the member's pattern"
+                )
             }
             Rule::OutOfRange { min, max } => write!(f, "outside the range {min}..={max}"),
             Rule::TooMany { len, max } => write!(f, "{len} members, more than the maximum {max}"),
@@ -111,7 +114,7 @@ pub struct Violation {
     pub field: Field,
     /// For a `PolicyArns` member: its 1-based position (as in
     /// `PolicyArns.member.N.arn`). `None` for the member itself.
-    pub index: Option<usize>,
+    pub index: Option<u8>,
     /// The rule it breaks.
     pub rule: Rule,
 }
@@ -142,10 +145,13 @@ pub struct ValidationError {
 
 impl ValidationError {
     const fn new() -> Self {
-        Self { items: [None; MAX_VIOLATIONS], len: 0 }
+        Self {
+            items: [None; MAX_VIOLATIONS],
+            len: 0,
+        }
     }
 
-    fn push(&mut self, field: Field, index: Option<usize>, rule: Rule) {
+    fn push(&mut self, field: Field, index: Option<u8>, rule: Rule) {
         if let Some(slot) = self.items.get_mut(self.len) {
             *slot = Some(Violation { field, index, rule });
             self.len += 1;
@@ -214,19 +220,19 @@ fn policy_char(c: char) -> bool {
 fn check_str(
     errors: &mut ValidationError,
     field: Field,
-    index: Option<usize>,
+    index: Option<u8>,
     value: &str,
-    min: usize,
-    max: usize,
+    min: u32,
+    max: u32,
     allowed: Option<fn(char) -> bool>,
 ) {
-    let mut len = 0usize;
+    let mut len = 0u32;
     let mut bad = None;
     for c in value.chars() {
         if bad.is_none() && allowed.is_some_and(|ok| !ok(c)) {
             bad = Some(len);
         }
-        len += 1;
+        len = len.saturating_add(1);
     }
     if len < min {
         errors.push(field, index, Rule::TooShort { len, min });
@@ -240,19 +246,51 @@ fn check_str(
 impl AssumeRoleWithWebIdentityInput<'_> {
     /// Checks every member against the STS model and reports every member
     /// that breaks a rule (one rule per member: length before pattern).
+    ///
+    /// # Errors
+    ///
+    /// A [`ValidationError`] listing every violation.
+    // The error is a fixed-size report of every violation (at most
+    // `MAX_VIOLATIONS`): without alloc there is no box to shrink it into, and
+    // it is written once, on the failure path.
+    #[allow(clippy::result_large_err)]
     pub fn validate(&self) -> Result<(), ValidationError> {
         let mut e = ValidationError::new();
         check_str(&mut e, Field::RoleArn, None, self.role_arn, 20, 2048, Some(arn_char));
-        check_str(&mut e, Field::RoleSessionName, None, self.role_session_name, 2, 64, Some(session_name_char));
-        check_str(&mut e, Field::WebIdentityToken, None, self.web_identity_token.expose(), 4, 20_000, None);
+        check_str(
+            &mut e,
+            Field::RoleSessionName,
+            None,
+            self.role_session_name,
+            2,
+            64,
+            Some(session_name_char),
+        );
+        check_str(
+            &mut e,
+            Field::WebIdentityToken,
+            None,
+            self.web_identity_token.expose(),
+            4,
+            20_000,
+            None,
+        );
         if let Some(p) = self.provider_id {
             check_str(&mut e, Field::ProviderId, None, p, 4, 2048, None);
         }
         if self.policy_arns.len() > MAX_POLICY_ARNS {
-            e.push(Field::PolicyArns, None, Rule::TooMany { len: self.policy_arns.len(), max: MAX_POLICY_ARNS });
+            let len = u32::try_from(self.policy_arns.len()).unwrap_or(u32::MAX);
+            e.push(
+                Field::PolicyArns,
+                None,
+                Rule::TooMany {
+                    len,
+                    max: MAX_POLICY_ARNS as u32,
+                },
+            );
         }
-        for (i, arn) in self.policy_arns.iter().take(MAX_POLICY_ARNS).enumerate() {
-            check_str(&mut e, Field::PolicyArns, Some(i + 1), arn, 20, 2048, Some(arn_char));
+        for (n, arn) in (1u8..).zip(self.policy_arns.iter().take(MAX_POLICY_ARNS)) {
+            check_str(&mut e, Field::PolicyArns, Some(n), arn, 20, 2048, Some(arn_char));
         }
         if let Some(p) = self.policy {
             check_str(&mut e, Field::Policy, None, p, 1, 2048, Some(policy_char));

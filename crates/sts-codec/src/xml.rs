@@ -360,7 +360,7 @@ impl<'a, const MAX_DEPTH: usize> Reader<'a, MAX_DEPTH> {
         // Each iteration consumes at least one byte or leaves the loop.
         loop {
             let s = buf.get(r..).unwrap_or_default();
-            let Some(k) = s.iter().position(|&b| matches!(b, b'<' | b'&' | b'\r' | b']')) else {
+            let Some(k) = scan(s, |b| (b == b'<') | (b == b'&') | (b == b'\r') | (b == b']')) else {
                 return Err(eof(end));
             };
             if w != r {
@@ -511,14 +511,55 @@ const fn is_ws(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\r')
 }
 
+/// Position of the first byte of `s` for which `hit` is true.
+///
+/// Whole 16-byte blocks are tested without branches first (the compiler
+/// vectorises this), so `hit` must be cheap and branch-free.
+#[inline(always)]
+fn scan(s: &[u8], hit: impl Fn(u8) -> bool) -> Option<usize> {
+    const BLOCK: usize = 16;
+    let mut start = 0;
+    for block in s.chunks_exact(BLOCK) {
+        if block.iter().fold(false, |any, &b| any | hit(b)) {
+            break;
+        }
+        start += BLOCK;
+    }
+    let p = s.get(start..)?.iter().position(|&b| hit(b))?;
+    Some(start + p)
+}
+
+const NAME_START: u8 = 1;
+const NAME_CHAR: u8 = 2;
+
+/// Name classes of all bytes, any non-ASCII byte accepted (256 bytes).
+static NAME_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        let start = c.is_ascii_alphabetic() || c == b'_' || c == b':' || c >= 0x80;
+        let other = c.is_ascii_digit() || c == b'-' || c == b'.';
+        t[b] = if start {
+            NAME_START | NAME_CHAR
+        } else if other {
+            NAME_CHAR
+        } else {
+            0
+        };
+        b += 1;
+    }
+    t
+};
+
 /// XML `NameStartChar`, accepting any non-ASCII character.
-const fn is_name_start(b: u8) -> bool {
-    matches!(b, b'A'..=b'Z' | b'a'..=b'z' | b'_' | b':' | 0x80..=0xFF)
+fn is_name_start(b: u8) -> bool {
+    NAME_CLASS[b as usize] & NAME_START != 0
 }
 
 /// XML `NameChar`, accepting any non-ASCII character.
-const fn is_name_char(b: u8) -> bool {
-    is_name_start(b) || matches!(b, b'0'..=b'9' | b'-' | b'.')
+fn is_name_char(b: u8) -> bool {
+    NAME_CLASS[b as usize] & NAME_CHAR != 0
 }
 
 /// Index of the first non-whitespace byte of `t` at or after `i`.
@@ -554,7 +595,7 @@ fn find(hay: &[u8], pat: &[u8]) -> Option<usize> {
     let mut i = 0;
     // `i` grows strictly on every iteration.
     loop {
-        let at = i + hay.get(i..)?.iter().position(|&b| b == first)?;
+        let at = i + scan(hay.get(i..)?, |b| b == first)?;
         if hay.get(at + 1..)?.starts_with(tail) {
             return Some(at);
         }
@@ -567,7 +608,9 @@ fn forbidden_char(t: &[u8]) -> Option<usize> {
     let mut i = 0;
     // `i` grows strictly on every iteration.
     loop {
-        let at = i + t.get(i..)?.iter().position(|&b| b < 0x20 || b == 0xEF)?;
+        let at = i + scan(t.get(i..)?, |b| {
+            (b < 0x20) & (b != b'\t') & (b != b'\n') & (b != b'\r') | (b == 0xEF)
+        })?;
         match t.get(at..at + 3) {
             // U+FFFE, U+FFFF
             Some([0xEF, 0xBF, 0xBE | 0xBF]) => return Some(at),
@@ -594,7 +637,7 @@ fn normalize_into(buf: &mut [u8], mut src: usize, len: usize, mut w: usize) -> u
     // Each iteration consumes at least one byte or leaves the loop.
     while src < end {
         let s = buf.get(src..end).unwrap_or_default();
-        let k = s.iter().position(|&b| b == b'\r').unwrap_or(s.len());
+        let k = scan(s, |b| b == b'\r').unwrap_or(s.len());
         if w != src {
             // In bounds: src + k <= end <= buf.len() and w < src.
             buf.copy_within(src..src + k, w);
@@ -707,7 +750,7 @@ fn attribute(t: &[u8], i: usize, base: usize) -> Result<usize, XmlError> {
     // Each iteration consumes at least one byte or leaves the loop.
     loop {
         let s = t.get(j..).unwrap_or_default();
-        let Some(p) = s.iter().position(|&b| b == quote || b == b'<' || b == b'&') else {
+        let Some(p) = scan(s, |b| (b == quote) | (b == b'<') | (b == b'&')) else {
             return Err(eof(end));
         };
         j += p;

@@ -5,7 +5,9 @@ use proptest::prelude::*;
 use sts_codec::{DecodeError, ErrorCode, Malformed, Member, decode_error, decode_response};
 
 fn recorded(name: &str) -> Vec<u8> {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../conformance/data/recorded").join(name);
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../conformance/data/recorded")
+        .join(name);
     std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
@@ -27,7 +29,10 @@ fn smithy_rs_recorded_success_all_members() {
         out.provider,
         Some("arn:aws:iam::123456789012:oidc-provider/s3-us-west-2.amazonaws.com/oidc-test-testbucket")
     );
-    assert_eq!(out.subject_from_web_identity_token, Some("system:serviceaccount:default:default"));
+    assert_eq!(
+        out.subject_from_web_identity_token,
+        Some("system:serviceaccount:default:default")
+    );
     assert_eq!(out.source_identity, None);
     assert_eq!(out.packed_policy_size, None);
     assert_eq!(out.request_id, Some("f874b1d6-2f3b-4834-907a-6a7c4b3b2d35"));
@@ -38,12 +43,21 @@ fn api_reference_order_credentials_reversed() {
     let mut body = recorded("aws-c-auth-source-comment-api-reference-response.xml");
     let out = decode_response(200, &mut body).unwrap();
     assert_eq!(out.credentials.access_key_id, "ASgeIAIOSFODNN7EXAMPLE");
-    assert_eq!(out.credentials.secret_access_key.expose(), "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY");
-    assert_eq!(out.credentials.session_token.expose(), "AQoDYXdzEE0a8ANXXXXXXXXNO1ewxE5TijQyp+IEXAMPLE");
+    assert_eq!(
+        out.credentials.secret_access_key.expose(),
+        "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY"
+    );
+    assert_eq!(
+        out.credentials.session_token.expose(),
+        "AQoDYXdzEE0a8ANXXXXXXXXNO1ewxE5TijQyp+IEXAMPLE"
+    );
     assert_eq!(out.credentials.expiration.seconds, 1_414_191_623); // 2014-10-24T23:00:23Z
     assert_eq!(out.provider, Some("www.amazon.com"));
     assert_eq!(out.audience, Some("client.5498841531868486423.1548@apps.example.com"));
-    assert_eq!(out.subject_from_web_identity_token, Some("amzn1.account.AF6RHO7KZU5XRVQJGXK6HB56KR2A"));
+    assert_eq!(
+        out.subject_from_web_identity_token,
+        Some("amzn1.account.AF6RHO7KZU5XRVQJGXK6HB56KR2A")
+    );
     assert_eq!(out.request_id, Some("ad4156e9-bce1-11e2-82e6-6b6efEXAMPLE"));
 }
 
@@ -53,10 +67,19 @@ fn moto_single_line_microseconds_packed_policy_size() {
     let out = decode_response(200, &mut body).unwrap();
     assert_eq!(out.credentials.access_key_id, "ASIARZPUZDIKBBXP7GVG");
     // 2026-11-26T07:29:02.916802Z
-    assert_eq!((out.credentials.expiration.seconds, out.credentials.expiration.nanos), (1_795_678_142, 916_802_000));
+    assert_eq!(
+        (out.credentials.expiration.seconds, out.credentials.expiration.nanos),
+        (1_795_678_142, 916_802_000)
+    );
     assert_eq!(out.packed_policy_size, Some(6));
-    assert_eq!(out.assumed_role_user.unwrap().assumed_role_id, "ARO123EXAMPLE123:session-name_=,.@-");
-    assert_eq!(out.request_id, Some("hhxrCJBYsZ43jwcmikRsYDyvSIDMPxbUpRXKQ9MPbxrGIyXa7Saj"));
+    assert_eq!(
+        out.assumed_role_user.unwrap().assumed_role_id,
+        "ARO123EXAMPLE123:session-name_=,.@-"
+    );
+    assert_eq!(
+        out.request_id,
+        Some("hhxrCJBYsZ43jwcmikRsYDyvSIDMPxbUpRXKQ9MPbxrGIyXa7Saj")
+    );
 }
 
 #[test]
@@ -79,32 +102,79 @@ fn split_response_parts_join_to_the_same_document() {
     assert_eq!(out.credentials.access_key_id, "SuccessfulAccessKey");
     // The first part alone is a truncated document.
     let mut first = recorded("aws-c-auth-web-identity-s_good_response_first_part.xml");
-    assert!(matches!(decode_response(200, &mut first), Err(DecodeError::Malformed(Malformed::Xml(_)))));
+    assert!(matches!(
+        decode_response(200, &mut first),
+        Err(DecodeError::Malformed(Malformed::Xml(_)))
+    ));
 }
 
 #[test]
 fn invalid_identity_token_error_document() {
     let mut body = recorded("smithy-rs-web_identity_token_invalid_jwt.1.response-400.xml");
-    let DecodeError::Service(e) = decode_response(400, &mut body).unwrap_err() else { panic!("not a service error") };
+    let DecodeError::Service(e) = decode_response(400, &mut body).unwrap_err() else {
+        panic!("not a service error")
+    };
     assert_eq!(e.status, 400);
     assert_eq!(e.code, "InvalidIdentityToken");
     assert_eq!(e.kind(), ErrorCode::InvalidIdentityToken);
     assert_eq!(e.error_type, Some("Sender"));
-    assert!(e.message.starts_with("No OpenIDConnect provider found in your account for https://"));
+    assert!(
+        e.message
+            .starts_with("No OpenIDConnect provider found in your account for https://")
+    );
     assert_eq!(e.request_id, Some("5045ca91-d123-4749-9d66-00a3c906be6c"));
     let shown = e.to_string();
-    assert!(shown.contains("InvalidIdentityToken") && shown.contains("5045ca91"), "{shown}");
+    assert!(
+        shown.contains("InvalidIdentityToken") && shown.contains("5045ca91"),
+        "{shown}"
+    );
 }
 
 #[test]
 fn error_codes_from_recorded_documents() {
     let cases: &[(&str, u16, &str, ErrorCode<'_>, Option<&str>)] = &[
-        ("issue-mozilla-aws-cli-146-ExpiredTokenException.xml", 400, "ExpiredTokenException", ErrorCode::ExpiredToken, Some("1fd1964b-1544-11ea-ba37-99c3c1dede42")),
-        ("issue-selling-partner-api-278-Throttling.xml", 400, "Throttling", ErrorCode::Throttling, Some("f9dc6495-9462-47ce-8b0e-b385f24ee61c")),
-        ("aws-c-auth-web-identity-s_retryable_error_response_1.xml", 400, "IDPCommunicationError", ErrorCode::IdpCommunicationError, Some("4442587FB7D0A2F9")),
-        ("aws-c-auth-web-identity-s_retryable_error_response_2.xml", 400, "InvalidIdentityToken", ErrorCode::InvalidIdentityToken, Some("4442587FB7D0A2F9")),
-        ("aws-c-auth-source-comment-error-sample.xml", 400, "ExceptionName", ErrorCode::Other("ExceptionName"), Some("4442587FB7D0A2F9")),
-        ("botocore-sts-get-session-token.error.xml", 403, "AccessDenied", ErrorCode::Other("AccessDenied"), Some("8088f6eb-b7fb-11e2-8d25-4b9f3b52b80f")),
+        (
+            "issue-mozilla-aws-cli-146-ExpiredTokenException.xml",
+            400,
+            "ExpiredTokenException",
+            ErrorCode::ExpiredToken,
+            Some("1fd1964b-1544-11ea-ba37-99c3c1dede42"),
+        ),
+        (
+            "issue-selling-partner-api-278-Throttling.xml",
+            400,
+            "Throttling",
+            ErrorCode::Throttling,
+            Some("f9dc6495-9462-47ce-8b0e-b385f24ee61c"),
+        ),
+        (
+            "aws-c-auth-web-identity-s_retryable_error_response_1.xml",
+            400,
+            "IDPCommunicationError",
+            ErrorCode::IdpCommunicationError,
+            Some("4442587FB7D0A2F9"),
+        ),
+        (
+            "aws-c-auth-web-identity-s_retryable_error_response_2.xml",
+            400,
+            "InvalidIdentityToken",
+            ErrorCode::InvalidIdentityToken,
+            Some("4442587FB7D0A2F9"),
+        ),
+        (
+            "aws-c-auth-source-comment-error-sample.xml",
+            400,
+            "ExceptionName",
+            ErrorCode::Other("ExceptionName"),
+            Some("4442587FB7D0A2F9"),
+        ),
+        (
+            "botocore-sts-get-session-token.error.xml",
+            403,
+            "AccessDenied",
+            ErrorCode::Other("AccessDenied"),
+            Some("8088f6eb-b7fb-11e2-8d25-4b9f3b52b80f"),
+        ),
     ];
     for (file, status, code, kind, request_id) in cases {
         let mut body = recorded(file);
@@ -124,7 +194,9 @@ fn botocore_parser_cases_error_shapes() {
     let cases: serde_json::Value = serde_json::from_slice(&recorded("botocore-query-parser-cases.json")).unwrap();
     let mut checked = 0;
     for case in cases["cases"].as_array().unwrap() {
-        let Some(expected) = case["expected"]["Error"].as_object() else { continue };
+        let Some(expected) = case["expected"]["Error"].as_object() else {
+            continue;
+        };
         let status = case["status"].as_u64().unwrap() as u16;
         let mut body = case["body"].as_str().unwrap().as_bytes().to_vec();
         let id = case["id"].as_str().unwrap();
@@ -157,17 +229,41 @@ fn http_errors_without_error_documents() {
     let cases: &[(&str, u16, &[u8])] = &[
         ("empty_503_as_smithy_rs_recorded", 503, b""),
         ("whitespace_500", 500, b" \n"),
-        ("html_500", 500, b"<html><body><h1>500 Internal Server Error</h1></body></html>"),
-        ("html_doctype_502", 502, b"<!DOCTYPE html><html><body>Bad Gateway</body></html>"),
-        ("plain_text_500", 500, b"An unmodeled error occurred in a front end layer."),
+        (
+            "html_500",
+            500,
+            b"<html><body><h1>500 Internal Server Error</h1></body></html>",
+        ),
+        (
+            "html_doctype_502",
+            502,
+            b"<!DOCTYPE html><html><body>Bad Gateway</body></html>",
+        ),
+        (
+            "plain_text_500",
+            500,
+            b"An unmodeled error occurred in a front end layer.",
+        ),
         ("empty_error_response_400", 400, b"<ErrorResponse/>"),
-        ("error_without_code_400", 400, b"<ErrorResponse><Error><Message>m</Message></Error></ErrorResponse>"),
-        ("truncated_error_500", 500, b"<ErrorResponse><Error><Code>Throttling</Code>"),
+        (
+            "error_without_code_400",
+            400,
+            b"<ErrorResponse><Error><Message>m</Message></Error></ErrorResponse>",
+        ),
+        (
+            "truncated_error_500",
+            500,
+            b"<ErrorResponse><Error><Code>Throttling</Code>",
+        ),
         ("success_document_on_500", 500, b"<AssumeRoleWithWebIdentityResponse/>"),
     ];
     for (name, status, body) in cases {
         let mut body = body.to_vec();
-        assert_eq!(decode_response(*status, &mut body), Err(DecodeError::Http { status: *status }), "{name}");
+        assert_eq!(
+            decode_response(*status, &mut body),
+            Err(DecodeError::Http { status: *status }),
+            "{name}"
+        );
     }
 }
 
@@ -182,7 +278,9 @@ fn malformed(body: &str) -> Malformed {
 const CREDS: &str = "<AccessKeyId>AKID</AccessKeyId><SecretAccessKey>S</SecretAccessKey><SessionToken>T</SessionToken><Expiration>2021-08-16T20:52:53Z</Expiration>";
 
 fn doc(result_inner: &str) -> String {
-    format!("<AssumeRoleWithWebIdentityResponse><AssumeRoleWithWebIdentityResult>{result_inner}</AssumeRoleWithWebIdentityResult></AssumeRoleWithWebIdentityResponse>")
+    format!(
+        "<AssumeRoleWithWebIdentityResponse><AssumeRoleWithWebIdentityResult>{result_inner}</AssumeRoleWithWebIdentityResult></AssumeRoleWithWebIdentityResponse>"
+    )
 }
 
 #[test]
@@ -199,31 +297,101 @@ fn malformed_success_documents() {
     };
     let cases: Vec<(&str, String, Malformed)> = vec![
         ("empty_body", String::new(), Malformed::EmptyBody),
-        ("js_minimal_self_closing", "<AssumeRoleWithWebIdentityResponse xmlns=\"x\"/>".into(), Malformed::MissingMember(Member::Result)),
-        ("no_credentials", doc("<Provider>p</Provider>"), Malformed::MissingMember(Member::Credentials)),
-        ("no_access_key", creds_without("AccessKeyId"), Malformed::MissingMember(Member::AccessKeyId)),
-        ("no_secret", creds_without("SecretAccessKey"), Malformed::MissingMember(Member::SecretAccessKey)),
-        ("no_session_token", creds_without("SessionToken"), Malformed::MissingMember(Member::SessionToken)),
-        ("no_expiration", creds_without("Expiration"), Malformed::MissingMember(Member::Expiration)),
+        (
+            "js_minimal_self_closing",
+            "<AssumeRoleWithWebIdentityResponse xmlns=\"x\"/>".into(),
+            Malformed::MissingMember(Member::Result),
+        ),
+        (
+            "no_credentials",
+            doc("<Provider>p</Provider>"),
+            Malformed::MissingMember(Member::Credentials),
+        ),
+        (
+            "no_access_key",
+            creds_without("AccessKeyId"),
+            Malformed::MissingMember(Member::AccessKeyId),
+        ),
+        (
+            "no_secret",
+            creds_without("SecretAccessKey"),
+            Malformed::MissingMember(Member::SecretAccessKey),
+        ),
+        (
+            "no_session_token",
+            creds_without("SessionToken"),
+            Malformed::MissingMember(Member::SessionToken),
+        ),
+        (
+            "no_expiration",
+            creds_without("Expiration"),
+            Malformed::MissingMember(Member::Expiration),
+        ),
         (
             "empty_access_key",
-            doc("<Credentials><AccessKeyId/><SecretAccessKey>S</SecretAccessKey><SessionToken>T</SessionToken><Expiration>2021-08-16T20:52:53Z</Expiration></Credentials>"),
+            doc(
+                "<Credentials><AccessKeyId/><SecretAccessKey>S</SecretAccessKey><SessionToken>T</SessionToken><Expiration>2021-08-16T20:52:53Z</Expiration></Credentials>",
+            ),
             Malformed::EmptyMember(Member::AccessKeyId),
         ),
-        ("duplicate_credentials", doc(&format!("<Credentials>{CREDS}</Credentials><Credentials>{CREDS}</Credentials>")), Malformed::DuplicateMember(Member::Credentials)),
-        ("duplicate_access_key", doc(&format!("<Credentials>{CREDS}<AccessKeyId>B</AccessKeyId></Credentials>")), Malformed::DuplicateMember(Member::AccessKeyId)),
-        ("element_inside_text", doc(&format!("<Credentials>{CREDS}</Credentials><Provider>a<b/></Provider>")), Malformed::ElementInText(Member::Provider)),
-        ("bad_packed_policy_size", doc(&format!("<Credentials>{CREDS}</Credentials><PackedPolicySize>-1</PackedPolicySize>")), Malformed::InvalidNumber(Member::PackedPolicySize)),
-        ("huge_packed_policy_size", doc(&format!("<Credentials>{CREDS}</Credentials><PackedPolicySize>4294967296</PackedPolicySize>")), Malformed::InvalidNumber(Member::PackedPolicySize)),
-        ("user_without_arn", doc(&format!("<Credentials>{CREDS}</Credentials><AssumedRoleUser><AssumedRoleId>x</AssumedRoleId></AssumedRoleUser>")), Malformed::MissingMember(Member::Arn)),
-        ("other_operation_root", "<AssumeRoleResponse><AssumeRoleResult/></AssumeRoleResponse>".into(), Malformed::UnexpectedRoot),
-        ("error_root_without_code_on_200", "<ErrorResponse><Error/></ErrorResponse>".into(), Malformed::MissingMember(Member::Code)),
+        (
+            "duplicate_credentials",
+            doc(&format!(
+                "<Credentials>{CREDS}</Credentials><Credentials>{CREDS}</Credentials>"
+            )),
+            Malformed::DuplicateMember(Member::Credentials),
+        ),
+        (
+            "duplicate_access_key",
+            doc(&format!(
+                "<Credentials>{CREDS}<AccessKeyId>B</AccessKeyId></Credentials>"
+            )),
+            Malformed::DuplicateMember(Member::AccessKeyId),
+        ),
+        (
+            "element_inside_text",
+            doc(&format!("<Credentials>{CREDS}</Credentials><Provider>a<b/></Provider>")),
+            Malformed::ElementInText(Member::Provider),
+        ),
+        (
+            "bad_packed_policy_size",
+            doc(&format!(
+                "<Credentials>{CREDS}</Credentials><PackedPolicySize>-1</PackedPolicySize>"
+            )),
+            Malformed::InvalidNumber(Member::PackedPolicySize),
+        ),
+        (
+            "huge_packed_policy_size",
+            doc(&format!(
+                "<Credentials>{CREDS}</Credentials><PackedPolicySize>4294967296</PackedPolicySize>"
+            )),
+            Malformed::InvalidNumber(Member::PackedPolicySize),
+        ),
+        (
+            "user_without_arn",
+            doc(&format!(
+                "<Credentials>{CREDS}</Credentials><AssumedRoleUser><AssumedRoleId>x</AssumedRoleId></AssumedRoleUser>"
+            )),
+            Malformed::MissingMember(Member::Arn),
+        ),
+        (
+            "other_operation_root",
+            "<AssumeRoleResponse><AssumeRoleResult/></AssumeRoleResponse>".into(),
+            Malformed::UnexpectedRoot,
+        ),
+        (
+            "error_root_without_code_on_200",
+            "<ErrorResponse><Error/></ErrorResponse>".into(),
+            Malformed::MissingMember(Member::Code),
+        ),
     ];
     for (name, body, expected) in cases {
         assert_eq!(malformed(&body), expected, "case {name}");
     }
     // A bad timestamp names the member and the reason.
-    let m = malformed(&doc("<Credentials><AccessKeyId>A</AccessKeyId><SecretAccessKey>S</SecretAccessKey><SessionToken>T</SessionToken><Expiration>2021-02-30T00:00:00Z</Expiration></Credentials>"));
+    let m = malformed(&doc(
+        "<Credentials><AccessKeyId>A</AccessKeyId><SecretAccessKey>S</SecretAccessKey><SessionToken>T</SessionToken><Expiration>2021-02-30T00:00:00Z</Expiration></Credentials>",
+    ));
     assert!(matches!(m, Malformed::InvalidTimestamp(Member::Expiration, _)), "{m:?}");
     // Not XML at all, DOCTYPE, trailing content, mismatched tags: XML errors.
     for body in [
@@ -241,20 +409,21 @@ fn malformed_success_documents() {
 fn tolerated_variations() {
     // Unknown elements (even nested), stray text, comments, CDATA, entities,
     // namespace prefixes, whitespace, an XML declaration, a BOM-less UTF-8 name.
-    let body = format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sts:AssumeRoleWithWebIdentityResponse xmlns:sts=\"https://sts.amazonaws.com/doc/\n2011-06-15/\">\
+    let body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sts:AssumeRoleWithWebIdentityResponse xmlns:sts=\"https://sts.amazonaws.com/doc/\n2011-06-15/\">\
          <!-- c --><sts:AssumeRoleWithWebIdentityResult> stray text <fuzzMePlz><a><b/></a></fuzzMePlz>\
          <sts:Credentials><sts:AccessKeyId>AKID</sts:AccessKeyId><SecretAccessKey>s&amp;&lt;&#x41;&#66;</SecretAccessKey>\
          <SessionToken><![CDATA[a<b]]>c</SessionToken><Expiration>\n  2021-08-16T20:52:53.5+01:00\n</Expiration><MinimumSessionTokenSize>1</MinimumSessionTokenSize></sts:Credentials>\
          <SourceIdentity>  sp ace </SourceIdentity><PackedPolicySize> 7 </PackedPolicySize>\
-         </sts:AssumeRoleWithWebIdentityResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></sts:AssumeRoleWithWebIdentityResponse>\n<!-- after -->\n"
-    );
-    let mut b = body.into_bytes();
+         </sts:AssumeRoleWithWebIdentityResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></sts:AssumeRoleWithWebIdentityResponse>\n<!-- after -->\n";
+    let mut b = body.as_bytes().to_vec();
     let out = decode_response(200, &mut b).unwrap();
     assert_eq!(out.credentials.access_key_id, "AKID");
     assert_eq!(out.credentials.secret_access_key.expose(), "s&<AB");
     assert_eq!(out.credentials.session_token.expose(), "a<bc");
-    assert_eq!((out.credentials.expiration.seconds, out.credentials.expiration.nanos), (1_629_147_173 - 3600, 500_000_000));
+    assert_eq!(
+        (out.credentials.expiration.seconds, out.credentials.expiration.nanos),
+        (1_629_147_173 - 3600, 500_000_000)
+    );
     // Strings keep their whitespace (Smithy's rule); numbers may be padded.
     assert_eq!(out.source_identity, Some("  sp ace "));
     assert_eq!(out.packed_policy_size, Some(7));
@@ -282,9 +451,18 @@ fn throttling_codes_classified() {
     for code in sts_codec::decode::THROTTLING_CODES {
         assert_eq!(ErrorCode::from_wire(code), ErrorCode::Throttling, "{code}");
     }
-    assert_eq!(ErrorCode::from_wire("IDPRejectedClaimException"), ErrorCode::IdpRejectedClaim);
-    assert_eq!(ErrorCode::from_wire("RegionDisabledException"), ErrorCode::RegionDisabled);
-    assert_eq!(ErrorCode::from_wire("RequestTimeoutException"), ErrorCode::RequestTimeout);
+    assert_eq!(
+        ErrorCode::from_wire("IDPRejectedClaimException"),
+        ErrorCode::IdpRejectedClaim
+    );
+    assert_eq!(
+        ErrorCode::from_wire("RegionDisabledException"),
+        ErrorCode::RegionDisabled
+    );
+    assert_eq!(
+        ErrorCode::from_wire("RequestTimeoutException"),
+        ErrorCode::RequestTimeout
+    );
     assert_eq!(ErrorCode::from_wire("throttling"), ErrorCode::Other("throttling"));
 }
 

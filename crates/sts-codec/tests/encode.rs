@@ -10,7 +10,7 @@ fn valid() -> AssumeRoleWithWebIdentityInput<'static> {
     AssumeRoleWithWebIdentityInput::new(ARN, "session", TOKEN)
 }
 
-fn violations(input: &AssumeRoleWithWebIdentityInput<'_>) -> Vec<(Field, Option<usize>, Rule)> {
+fn violations(input: &AssumeRoleWithWebIdentityInput<'_>) -> Vec<(Field, Option<u8>, Rule)> {
     match input.validate() {
         Ok(()) => vec![],
         Err(e) => e.violations().map(|v| (v.field, v.index, v.rule)).collect(),
@@ -18,7 +18,7 @@ fn violations(input: &AssumeRoleWithWebIdentityInput<'_>) -> Vec<(Field, Option<
 }
 
 fn s(n: usize, c: char) -> String {
-    std::iter::repeat_n(c, n).collect()
+    core::iter::repeat_n(c, n).collect()
 }
 
 #[test]
@@ -34,9 +34,13 @@ fn validation_rules_table() {
     // A 4-byte character counts once: 20 scalar values, 23 bytes.
     let arn_astral = format!("arn:aws:iam::1:role/{}", '\u{1F600}');
     #[allow(clippy::type_complexity)]
-    let cases: Vec<(&str, AssumeRoleWithWebIdentityInput<'_>, Vec<(Field, Option<usize>, Rule)>)> = vec![
+    let cases: Vec<(&str, AssumeRoleWithWebIdentityInput<'_>, Vec<(Field, Option<u8>, Rule)>)> = vec![
         ("valid_minimal", valid(), vec![]),
-        ("role_arn_at_max_2048", AssumeRoleWithWebIdentityInput::new(&long_arn, "ab", "abcd"), vec![]),
+        (
+            "role_arn_at_max_2048",
+            AssumeRoleWithWebIdentityInput::new(&long_arn, "ab", "abcd"),
+            vec![],
+        ),
         (
             "role_arn_over_max",
             AssumeRoleWithWebIdentityInput::new(&too_long_arn, "ab", "abcd"),
@@ -47,7 +51,11 @@ fn validation_rules_table() {
             AssumeRoleWithWebIdentityInput::new("arn:aws:iam::1:role", "ab", "abcd"),
             vec![(Field::RoleArn, None, Rule::TooShort { len: 19, min: 20 })],
         ),
-        ("role_arn_counts_scalars_not_bytes", AssumeRoleWithWebIdentityInput::new(&arn_astral, "ab", "abcd"), vec![]),
+        (
+            "role_arn_counts_scalars_not_bytes",
+            AssumeRoleWithWebIdentityInput::new(&arn_astral, "ab", "abcd"),
+            vec![],
+        ),
         (
             "role_arn_control_char",
             AssumeRoleWithWebIdentityInput::new("arn:aws:iam::1:role/\u{1}x", "ab", "abcd"),
@@ -58,7 +66,11 @@ fn validation_rules_table() {
             AssumeRoleWithWebIdentityInput::new("arn:aws:iam::1:role/\u{7f}x", "ab", "abcd"),
             vec![(Field::RoleArn, None, Rule::Pattern { position: 20 })],
         ),
-        ("role_arn_nel_allowed", AssumeRoleWithWebIdentityInput::new("arn:aws:iam::1:role/\u{85}x", "ab", "abcd"), vec![]),
+        (
+            "role_arn_nel_allowed",
+            AssumeRoleWithWebIdentityInput::new("arn:aws:iam::1:role/\u{85}x", "ab", "abcd"),
+            vec![],
+        ),
         (
             "role_arn_fffe_not_allowed",
             AssumeRoleWithWebIdentityInput::new("arn:aws:iam::1:role/\u{fffe}x", "ab", "abcd"),
@@ -69,8 +81,16 @@ fn validation_rules_table() {
             AssumeRoleWithWebIdentityInput::new(ARN, "a", TOKEN),
             vec![(Field::RoleSessionName, None, Rule::TooShort { len: 1, min: 2 })],
         ),
-        ("session_name_all_allowed_punctuation", AssumeRoleWithWebIdentityInput::new(ARN, "aZ09_+=,.@-", TOKEN), vec![]),
-        ("session_name_at_max_64", AssumeRoleWithWebIdentityInput::new(ARN, &name_max, TOKEN), vec![]),
+        (
+            "session_name_all_allowed_punctuation",
+            AssumeRoleWithWebIdentityInput::new(ARN, "aZ09_+=,.@-", TOKEN),
+            vec![],
+        ),
+        (
+            "session_name_at_max_64",
+            AssumeRoleWithWebIdentityInput::new(ARN, &name_max, TOKEN),
+            vec![],
+        ),
         (
             "session_name_over_max",
             AssumeRoleWithWebIdentityInput::new(ARN, &name_over, TOKEN),
@@ -96,11 +116,22 @@ fn validation_rules_table() {
             AssumeRoleWithWebIdentityInput::new(ARN, "ab", "abc"),
             vec![(Field::WebIdentityToken, None, Rule::TooShort { len: 3, min: 4 })],
         ),
-        ("token_at_max_20000", AssumeRoleWithWebIdentityInput::new(ARN, "ab", &token_max), vec![]),
+        (
+            "token_at_max_20000",
+            AssumeRoleWithWebIdentityInput::new(ARN, "ab", &token_max),
+            vec![],
+        ),
         (
             "token_over_max",
             AssumeRoleWithWebIdentityInput::new(ARN, "ab", &token_over),
-            vec![(Field::WebIdentityToken, None, Rule::TooLong { len: 20_001, max: 20_000 })],
+            vec![(
+                Field::WebIdentityToken,
+                None,
+                Rule::TooLong {
+                    len: 20_001,
+                    max: 20_000,
+                },
+            )],
         ),
         ("duration_min_900", valid().with_duration_seconds(900), vec![]),
         ("duration_max_43200", valid().with_duration_seconds(43_200), vec![]),
@@ -115,8 +146,16 @@ fn validation_rules_table() {
             vec![(Field::DurationSeconds, None, Rule::OutOfRange { min: 900, max: 43_200 })],
         ),
         ("policy_one_char", valid().with_policy("{"), vec![]),
-        ("policy_latin1_allowed", valid().with_policy("{\"é\": \"\u{ff}\"}\t\r\n"), vec![]),
-        ("policy_empty", valid().with_policy(""), vec![(Field::Policy, None, Rule::TooShort { len: 0, min: 1 })]),
+        (
+            "policy_latin1_allowed",
+            valid().with_policy("{\"é\": \"\u{ff}\"}\t\r\n"),
+            vec![],
+        ),
+        (
+            "policy_empty",
+            valid().with_policy(""),
+            vec![(Field::Policy, None, Rule::TooShort { len: 0, min: 1 })],
+        ),
         ("policy_at_max_2048", valid().with_policy(&policy_max), vec![]),
         (
             "policy_over_max",
@@ -175,7 +214,11 @@ fn eleven_bad_policy_arns_stay_bounded() {
     let e = input.validate().unwrap_err();
     // The count, then the first ten members.
     assert_eq!(e.len(), 11);
-    assert!(e.violations().skip(1).all(|v| v.field == Field::PolicyArns && v.index.is_some()));
+    assert!(
+        e.violations()
+            .skip(1)
+            .all(|v| v.field == Field::PolicyArns && v.index.is_some())
+    );
 }
 
 #[test]
@@ -196,8 +239,13 @@ fn validation_messages_never_echo_the_token() {
 /// `ProviderId` last, we write `%20` and follow the model order.
 #[test]
 fn matches_botocore_recorded_body_semantically() {
-    let recorded = include_str!("../../../conformance/data/recorded/botocore-1.43.11-AssumeRoleWithWebIdentity-special-chars.request-body.txt");
-    let arns = ["arn:aws:iam::aws:policy/ReadOnlyAccess", "arn:aws:iam::123456789012:policy/a b&c"];
+    let recorded = include_str!(
+        "../../../conformance/data/recorded/botocore-1.43.11-AssumeRoleWithWebIdentity-special-chars.request-body.txt"
+    );
+    let arns = [
+        "arn:aws:iam::aws:policy/ReadOnlyAccess",
+        "arn:aws:iam::123456789012:policy/a b&c",
+    ];
     let input = AssumeRoleWithWebIdentityInput::new(
         "arn:aws:iam::123456789012:role/test-role",
         "session-name_=,.@-",
@@ -209,15 +257,19 @@ fn matches_botocore_recorded_body_semantically() {
     .with_provider_id("www.amazon.com");
     let mut buf = vec![0u8; encoded_len(&input)];
     let n = encode(&input, &mut buf).unwrap();
-    let ours = std::str::from_utf8(&buf[..n]).unwrap();
+    let ours = core::str::from_utf8(&buf[..n]).unwrap();
     let mut a: Vec<(String, String)> = form_urlencoded::parse(ours.as_bytes()).into_owned().collect();
-    let mut b: Vec<(String, String)> = form_urlencoded::parse(recorded.trim_end().as_bytes()).into_owned().collect();
+    let mut b: Vec<(String, String)> = form_urlencoded::parse(recorded.trim_end().as_bytes())
+        .into_owned()
+        .collect();
     a.sort();
     b.sort();
     assert_eq!(a, b);
     assert!(ours.contains("a%20b%26c"), "space is %20: {ours}");
     // Model order, exactly.
-    let keys: Vec<String> = form_urlencoded::parse(ours.as_bytes()).map(|(k, _)| k.into_owned()).collect();
+    let keys: Vec<String> = form_urlencoded::parse(ours.as_bytes())
+        .map(|(k, _)| k.into_owned())
+        .collect();
     assert_eq!(
         keys,
         [
@@ -238,16 +290,13 @@ fn matches_botocore_recorded_body_semantically() {
 /// smithy-rs recorded the exact bytes it sent for this input.
 #[test]
 fn matches_smithy_rs_recorded_body_exactly() {
-    let recorded = include_str!("../../../conformance/data/recorded/smithy-rs-web_identity_token_env.1.request-body.txt");
+    let recorded =
+        include_str!("../../../conformance/data/recorded/smithy-rs-web_identity_token_env.1.request-body.txt");
     let token = recorded.split("WebIdentityToken=").nth(1).unwrap().trim_end();
-    let input = AssumeRoleWithWebIdentityInput::new(
-        "arn:aws:iam::123456789123:role/test-role",
-        "test-session",
-        token,
-    );
+    let input = AssumeRoleWithWebIdentityInput::new("arn:aws:iam::123456789123:role/test-role", "test-session", token);
     let mut buf = [0u8; 1024];
     let n = encode(&input, &mut buf).unwrap();
-    assert_eq!(std::str::from_utf8(&buf[..n]).unwrap(), recorded.trim_end());
+    assert_eq!(core::str::from_utf8(&buf[..n]).unwrap(), recorded.trim_end());
 }
 
 #[test]
@@ -256,7 +305,11 @@ fn buffer_too_small_reports_exact_size_and_wipes() {
     let needed = encoded_len(&input);
     for size in [0, 1, needed / 2, needed - 1] {
         let mut buf = vec![0xAAu8; size];
-        assert_eq!(encode(&input, &mut buf), Err(EncodeError::BufferTooSmall { needed }), "size {size}");
+        assert_eq!(
+            encode(&input, &mut buf),
+            Err(EncodeError::BufferTooSmall { needed }),
+            "size {size}"
+        );
         assert!(buf.iter().all(|&b| b == 0), "partial body wiped");
     }
     let mut buf = vec![0u8; needed];
@@ -279,14 +332,25 @@ fn unreserved_kept_everything_else_uppercase_hex() {
     let input = AssumeRoleWithWebIdentityInput::new(ARN, "ab", "AZaz09-._~ !*'()\u{e9}\u{1F600}\n");
     let mut buf = [0u8; 512];
     let n = encode(&input, &mut buf).unwrap();
-    let body = std::str::from_utf8(&buf[..n]).unwrap();
+    let body = core::str::from_utf8(&buf[..n]).unwrap();
     assert!(
         body.ends_with("WebIdentityToken=AZaz09-._~%20%21%2A%27%28%29%C3%A9%F0%9F%98%80%0A"),
         "{body}"
     );
 }
 
-fn input_strategy() -> impl Strategy<Value = (String, String, String, Option<String>, Vec<String>, Option<String>, Option<u32>)> {
+/// RoleArn, RoleSessionName, token, ProviderId, PolicyArns, Policy, DurationSeconds.
+type Members = (
+    String,
+    String,
+    String,
+    Option<String>,
+    Vec<String>,
+    Option<String>,
+    Option<u32>,
+);
+
+fn input_strategy() -> impl Strategy<Value = Members> {
     let arn = "arn:[\\PC\\t\\n]{16,60}".prop_filter("arn chars", |s| {
         s.chars().all(|c| matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{7E}' | '\u{85}' | '\u{A0}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..))
     });

@@ -1,0 +1,304 @@
+//! Differential test: our decoder against botocore's awsQuery parser (an
+//! independent implementation, run through `oracle/botocore_decode.py`).
+//!
+//! The documents are the recorded STS answers plus a few hundred generated
+//! ones: random member order, optional members present or not, unknown
+//! elements, values with entities, character references and CDATA, namespace
+//! prefixes, pretty-printed or on one line. Both sides must give the same
+//! members, error code, message, type and request id.
+//!
+//! Needs `python3` with botocore (`pip install botocore`). Without it the test
+//! says so and passes, unless `STS_REQUIRE_ORACLE=1` (set by `.ci/run`).
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use conformance::vectors::decode_value;
+use serde_json::{Value, json};
+
+/// A small deterministic generator (SplitMix64), so failures reproduce.
+struct Gen(u64);
+
+impl Gen {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+    fn chance(&mut self, percent: u64) -> bool {
+        self.below(100) < percent
+    }
+    fn shuffle<T>(&mut self, v: &mut [T]) {
+        for i in (1..v.len()).rev() {
+            let j = self.below(i as u64 + 1) as usize;
+            v.swap(i, j);
+        }
+    }
+}
+
+/// A text value written in one of several equivalent XML spellings.
+fn text(g: &mut Gen, value: &str) -> String {
+    let mut out = String::new();
+    for c in value.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' if g.chance(50) => out.push_str("&gt;"),
+            '"' if g.chance(50) => out.push_str("&quot;"),
+            '\'' if g.chance(50) => out.push_str("&apos;"),
+            c if c.is_ascii_alphanumeric() && g.chance(5) => out.push_str(&format!("&#{};", c as u32)),
+            c if !c.is_ascii() && g.chance(50) => out.push_str(&format!("&#x{:X};", c as u32)),
+            c => out.push(c),
+        }
+    }
+    if g.chance(10) && !value.contains("]]>") {
+        return format!("<![CDATA[{value}]]>");
+    }
+    out
+}
+
+fn value(g: &mut Gen, prefix: &str) -> String {
+    const PIECES: &[&str] = &[
+        "a", "Z", "9", "/", "+", "=", "&", "<", ">", "\"", "'", "é", "日本", " ", ":", "-", "_",
+    ];
+    let mut s = String::from(prefix);
+    for _ in 0..g.below(12) {
+        s.push_str(PIECES[g.below(PIECES.len() as u64) as usize]);
+    }
+    s
+}
+
+fn expiration(g: &mut Gen) -> String {
+    let year = 1990 + g.below(60);
+    let month = 1 + g.below(12);
+    let day = 1 + g.below(28);
+    let frac = match g.below(3) {
+        0 => String::new(),
+        1 => format!(".{:03}", g.below(1000)),
+        _ => format!(".{:06}", g.below(1_000_000)),
+    };
+    let zone = match g.below(3) {
+        0 => "Z".to_owned(),
+        1 => format!("+{:02}:{:02}", g.below(14), g.below(60)),
+        _ => format!("-{:02}:{:02}", g.below(12), g.below(60)),
+    };
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}{frac}{zone}",
+        g.below(24),
+        g.below(60),
+        g.below(60)
+    )
+}
+
+fn element(prefix: &str, name: &str, inner: &str, pretty: bool) -> String {
+    let nl = if pretty { "\n    " } else { "" };
+    format!("{nl}<{prefix}{name}>{inner}</{prefix}{name}>")
+}
+
+fn generated_success(g: &mut Gen) -> String {
+    let pretty = g.chance(50);
+    let p = if g.chance(30) { "sts:" } else { "" };
+    let ns = if p.is_empty() {
+        if g.chance(50) {
+            " xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\""
+        } else {
+            ""
+        }
+    } else {
+        " xmlns:sts=\"https://sts.amazonaws.com/doc/2011-06-15/\""
+    };
+    let mut creds = vec![
+        {
+            let k = format!("ASIA{}", g.below(1 << 40));
+            element(p, "AccessKeyId", &k, pretty)
+        },
+        {
+            let v = value(g, "s");
+            let t = text(g, &v);
+            element(p, "SecretAccessKey", &t, pretty)
+        },
+        {
+            let v = value(g, "t");
+            let t = text(g, &v);
+            element(p, "SessionToken", &t, pretty)
+        },
+        {
+            let e = expiration(g);
+            element(p, "Expiration", &e, pretty)
+        },
+    ];
+    if g.chance(20) {
+        creds.push(element(p, "Unknown", "<Nested>x</Nested>", pretty));
+    }
+    g.shuffle(&mut creds);
+    let mut result = vec![element(p, "Credentials", &creds.concat(), pretty)];
+    if g.chance(70) {
+        let mut user = vec![
+            {
+                let v = value(g, "AROA:");
+                let t = text(g, &v);
+                element(p, "AssumedRoleId", &t, pretty)
+            },
+            {
+                let v = value(g, "arn:aws:sts::1:assumed-role/");
+                let t = text(g, &v);
+                element(p, "Arn", &t, pretty)
+            },
+        ];
+        g.shuffle(&mut user);
+        result.push(element(p, "AssumedRoleUser", &user.concat(), pretty));
+    }
+    for name in ["SubjectFromWebIdentityToken", "Provider", "Audience", "SourceIdentity"] {
+        if g.chance(50) {
+            let v = value(g, "v");
+            let t = text(g, &v);
+            result.push(element(p, name, &t, pretty));
+        }
+    }
+    if g.chance(40) {
+        let n = g.below(101).to_string();
+        result.push(element(p, "PackedPolicySize", &n, pretty));
+    }
+    if g.chance(20) {
+        result.push(element(p, "NewerMember", "1", pretty));
+    }
+    g.shuffle(&mut result);
+    let meta = if g.chance(80) {
+        format!(
+            "<{p}ResponseMetadata><{p}RequestId>{}</{p}RequestId></{p}ResponseMetadata>",
+            g.below(1 << 48)
+        )
+    } else {
+        String::new()
+    };
+    let decl = if g.chance(30) {
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+    } else {
+        ""
+    };
+    format!(
+        "{decl}<{p}AssumeRoleWithWebIdentityResponse{ns}><{p}AssumeRoleWithWebIdentityResult>{}</{p}AssumeRoleWithWebIdentityResult>{meta}</{p}AssumeRoleWithWebIdentityResponse>",
+        result.concat()
+    )
+}
+
+fn generated_error(g: &mut Gen) -> String {
+    const CODES: &[&str] = &[
+        "InvalidIdentityToken",
+        "ExpiredTokenException",
+        "IDPCommunicationError",
+        "Throttling",
+        "IDPRejectedClaim",
+        "AccessDenied",
+    ];
+    let code = CODES[g.below(CODES.len() as u64) as usize];
+    let msg = value(g, "m");
+    let mut parts = vec![
+        format!("<Code>{code}</Code>"),
+        format!("<Message>{}</Message>", text(g, &msg)),
+    ];
+    if g.chance(80) {
+        parts.push(format!(
+            "<Type>{}</Type>",
+            if g.chance(50) { "Sender" } else { "Receiver" }
+        ));
+    }
+    g.shuffle(&mut parts);
+    let rid = if g.chance(80) {
+        format!("<RequestId>{}</RequestId>", g.below(1 << 40))
+    } else {
+        String::new()
+    };
+    format!(
+        "<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><Error>{}</Error>{rid}</ErrorResponse>",
+        parts.concat()
+    )
+}
+
+fn recorded(name: &str) -> String {
+    std::fs::read_to_string(conformance::data_path("recorded").join(name)).unwrap()
+}
+
+fn botocore(cases: &[(u16, String)]) -> Option<Vec<Value>> {
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("oracle/botocore_decode.py");
+    let mut child = match Command::new("python3")
+        .arg(&script)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+    {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("python3 not available: {e}");
+            return None;
+        }
+    };
+    let mut input = String::new();
+    for (status, body) in cases {
+        input.push_str(&json!({"status": status, "body": body}).to_string());
+        input.push('\n');
+    }
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap().unwrap();
+    if !out.status.success() {
+        eprintln!("botocore oracle failed: {}", String::from_utf8_lossy(&out.stderr));
+        return None;
+    }
+    Some(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect(),
+    )
+}
+
+#[test]
+fn decoder_agrees_with_botocore() {
+    let mut cases: Vec<(u16, String)> = vec![
+        (200, recorded("smithy-rs-web_identity_token_env.1.response-200.xml")),
+        (200, recorded("moto-5.2.1-AssumeRoleWithWebIdentity.response-200.xml")),
+        (200, recorded("aws-c-auth-source-comment-api-reference-response.xml")),
+        (200, recorded("aws-c-auth-web-identity-s_good_response.xml")),
+        (
+            400,
+            recorded("smithy-rs-web_identity_token_invalid_jwt.1.response-400.xml"),
+        ),
+        (400, recorded("issue-mozilla-aws-cli-146-ExpiredTokenException.xml")),
+        (400, recorded("issue-selling-partner-api-278-Throttling.xml")),
+        (403, recorded("botocore-sts-get-session-token.error.xml")),
+    ];
+    let mut g = Gen(0x5EED_0F57_5EED);
+    for _ in 0..300 {
+        cases.push((200, generated_success(&mut g)));
+    }
+    for _ in 0..100 {
+        cases.push((400, generated_error(&mut g)));
+    }
+    let Some(theirs) = botocore(&cases) else {
+        assert!(
+            std::env::var("STS_REQUIRE_ORACLE").is_err(),
+            "STS_REQUIRE_ORACLE=1 but botocore is unavailable: pip install botocore"
+        );
+        eprintln!("SKIPPED: botocore oracle unavailable (pip install botocore)");
+        return;
+    };
+    assert_eq!(theirs.len(), cases.len());
+    let mut agreed = 0;
+    for ((status, body), theirs) in cases.iter().zip(&theirs) {
+        let mut bytes = body.clone().into_bytes();
+        let ours = decode_value(*status, &mut bytes);
+        assert_eq!(&ours, theirs, "disagreement on status {status} body:\n{body}");
+        agreed += 1;
+    }
+    println!("{agreed} documents decoded identically by sts-codec and botocore");
+    assert_eq!(agreed, 408);
+}
