@@ -247,10 +247,15 @@ impl<'a, const MAX_DEPTH: usize> Reader<'a, MAX_DEPTH> {
         }
         match self.state {
             State::Content => {
-                if let Some(text) = self.text_run()? {
-                    return Ok(Event::Text(text));
+                // Fast path: a tag right away (no text run to decode).
+                let at_tag = self.rest.first() == Some(&b'<')
+                    && !matches!(self.rest.get(1), Some(b'!' | b'?'));
+                if !at_tag {
+                    if let Some(text) = self.text_run()? {
+                        return Ok(Event::Text(text));
+                    }
                 }
-                // `text_run` stopped at a start or end tag.
+                // At a start or end tag.
                 if self.rest.get(1) == Some(&b'/') {
                     self.end_tag()
                 } else {
@@ -371,6 +376,7 @@ impl<'a, const MAX_DEPTH: usize> Reader<'a, MAX_DEPTH> {
             w += k;
             let s = buf.get(r..).unwrap_or_default();
             match s.first().copied() {
+                Some(b'<') if !matches!(s.get(1), Some(b'!' | b'?')) => break,
                 Some(b'<') => match markup(s, base + r, doc_start)? {
                     Markup::Tag => break,
                     Markup::Skip(n) => r += n,
@@ -468,14 +474,23 @@ impl<'a, const MAX_DEPTH: usize> Reader<'a, MAX_DEPTH> {
     fn end_tag(&mut self) -> Result<Event<'a>, XmlError> {
         let at = self.offset;
         let t: &[u8] = self.rest;
-        let n = name_at(t, 2, at)?;
+        let open = self.depth.checked_sub(1).and_then(|d| self.stack.get(d)).copied();
+        let n = match open {
+            // Fast path: the open element's name, then not a name character.
+            Some(open)
+                if t.get(2..2 + open.len()) == Some(open.as_bytes())
+                    && !t.get(2 + open.len()).is_some_and(|&b| is_name_char(b)) =>
+            {
+                open.len()
+            }
+            _ => name_at(t, 2, at)?,
+        };
         let j = skip_ws(t, 2 + n);
         match t.get(j) {
             Some(b'>') => {}
             Some(_) => return Err(err(XmlErrorKind::MalformedTag, at + j)),
             None => return Err(eof(at + t.len())),
         }
-        let open = self.depth.checked_sub(1).and_then(|d| self.stack.get(d)).copied();
         match open {
             Some(open) if t.get(2..2 + n) == Some(open.as_bytes()) => {}
             _ => return Err(err(XmlErrorKind::MismatchedEndTag, at)),
@@ -513,53 +528,35 @@ const fn is_ws(b: u8) -> bool {
 
 /// Position of the first byte of `s` for which `hit` is true.
 ///
-/// Whole 16-byte blocks are tested without branches first (the compiler
+/// Works on 16-byte blocks with a branch-free bit mask (the compiler
 /// vectorises this), so `hit` must be cheap and branch-free.
 #[inline(always)]
 fn scan(s: &[u8], hit: impl Fn(u8) -> bool) -> Option<usize> {
     const BLOCK: usize = 16;
     let mut start = 0;
-    for block in s.chunks_exact(BLOCK) {
-        if block.iter().fold(false, |any, &b| any | hit(b)) {
-            break;
+    let mut blocks = s.chunks_exact(BLOCK);
+    for block in &mut blocks {
+        let mut mask = 0u32;
+        for (i, &b) in block.iter().enumerate() {
+            mask |= u32::from(hit(b)) << i;
+        }
+        if mask != 0 {
+            return Some(start + mask.trailing_zeros() as usize);
         }
         start += BLOCK;
     }
-    let p = s.get(start..)?.iter().position(|&b| hit(b))?;
+    let p = blocks.remainder().iter().position(|&b| hit(b))?;
     Some(start + p)
 }
 
-const NAME_START: u8 = 1;
-const NAME_CHAR: u8 = 2;
-
-/// Name classes of all bytes, any non-ASCII byte accepted (256 bytes).
-static NAME_CLASS: [u8; 256] = {
-    let mut t = [0u8; 256];
-    let mut b = 0;
-    while b < 256 {
-        let c = b as u8;
-        let start = c.is_ascii_alphabetic() || c == b'_' || c == b':' || c >= 0x80;
-        let other = c.is_ascii_digit() || c == b'-' || c == b'.';
-        t[b] = if start {
-            NAME_START | NAME_CHAR
-        } else if other {
-            NAME_CHAR
-        } else {
-            0
-        };
-        b += 1;
-    }
-    t
-};
-
-/// XML `NameStartChar`, accepting any non-ASCII character.
-fn is_name_start(b: u8) -> bool {
-    NAME_CLASS[b as usize] & NAME_START != 0
+/// XML `NameStartChar`, accepting any non-ASCII character (branch-free).
+const fn is_name_start(b: u8) -> bool {
+    (b >= 0x80) | ((b | 0x20).wrapping_sub(b'a') < 26) | (b == b'_') | (b == b':')
 }
 
-/// XML `NameChar`, accepting any non-ASCII character.
-fn is_name_char(b: u8) -> bool {
-    NAME_CLASS[b as usize] & NAME_CHAR != 0
+/// XML `NameChar`, accepting any non-ASCII character (branch-free).
+const fn is_name_char(b: u8) -> bool {
+    is_name_start(b) | (b.wrapping_sub(b'0') < 10) | (b == b'-') | (b == b'.')
 }
 
 /// Index of the first non-whitespace byte of `t` at or after `i`.
@@ -573,7 +570,7 @@ fn skip_ws(t: &[u8], i: usize) -> usize {
 /// Length of the name at the start of `t` (0 if there is none).
 fn name_len(t: &[u8]) -> usize {
     match t.first() {
-        Some(&b) if is_name_start(b) => t.iter().position(|&b| !is_name_char(b)).unwrap_or(t.len()),
+        Some(&b) if is_name_start(b) => scan(t, |b| !is_name_char(b)).unwrap_or(t.len()),
         _ => 0,
     }
 }
