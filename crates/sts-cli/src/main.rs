@@ -1,0 +1,2 @@
+//! The `sts-web-identity` binary (being written).
+fn main() {}
