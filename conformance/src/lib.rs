@@ -2,8 +2,11 @@
 //!
 //! - [`vectors`]: the JSON-line vector format that the `sts-vectors` binary
 //!   speaks, so anyone can run vectors against `sts-codec`.
-//! - `data/`: recorded exchanges and test data (see `data/README.md` for
-//!   sources and licences).
+//! - `data/exchanges/`: one recorded exchange per file ([`Exchange`]): what it
+//!   proves, the input, the request STS must receive, the answers, and the
+//!   expected outcome. `cargo test -p conformance` replays each one.
+//! - `data/`: the recorded material they are built from (see `data/README.md`
+//!   for sources and licences).
 //!
 //! ```
 //! let out = conformance::vectors::decode_line(r#"{"status": 503, "body": ""}"#);
@@ -11,6 +14,26 @@
 //! ```
 
 pub mod vectors;
+
+pub use sts_cli::mock::{Answer, Exchange, ExpectedRequest};
+
+/// Every recorded exchange in `data/exchanges/`, by file stem, sorted.
+pub fn exchanges() -> Vec<(String, Exchange)> {
+    let dir = data_path("exchanges");
+    let mut out: Vec<(String, Exchange)> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .map(|p| {
+            let name = p.file_stem().unwrap_or_default().to_string_lossy().into_owned();
+            let ex = Exchange::load(&p).unwrap_or_else(|e| panic!("{e}"));
+            (name, ex)
+        })
+        .collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
 
 /// Absolute path of a file in `conformance/data/`.
 pub fn data_path(name: &str) -> std::path::PathBuf {
