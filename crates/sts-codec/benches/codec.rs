@@ -3,6 +3,9 @@
 //!
 //! `cargo bench -p sts-codec --bench codec`
 
+// A host-only harness: the core/alloc import lints are for the no_std library.
+#![allow(clippy::std_instead_of_core, clippy::std_instead_of_alloc)]
+
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -248,8 +248,7 @@ impl<'a, const MAX_DEPTH: usize> Reader<'a, MAX_DEPTH> {
         match self.state {
             State::Content => {
                 // Fast path: a tag right away (no text run to decode).
-                let at_tag = self.rest.first() == Some(&b'<')
-                    && !matches!(self.rest.get(1), Some(b'!' | b'?'));
+                let at_tag = self.rest.first() == Some(&b'<') && !matches!(self.rest.get(1), Some(b'!' | b'?'));
                 if !at_tag {
                     if let Some(text) = self.text_run()? {
                         return Ok(Event::Text(text));
@@ -528,35 +527,53 @@ const fn is_ws(b: u8) -> bool {
 
 /// Position of the first byte of `s` for which `hit` is true.
 ///
-/// Works on 16-byte blocks with a branch-free bit mask (the compiler
+/// Whole 16-byte blocks are tested without branches first (the compiler
 /// vectorises this), so `hit` must be cheap and branch-free.
 #[inline(always)]
 fn scan(s: &[u8], hit: impl Fn(u8) -> bool) -> Option<usize> {
     const BLOCK: usize = 16;
     let mut start = 0;
-    let mut blocks = s.chunks_exact(BLOCK);
-    for block in &mut blocks {
-        let mut mask = 0u32;
-        for (i, &b) in block.iter().enumerate() {
-            mask |= u32::from(hit(b)) << i;
-        }
-        if mask != 0 {
-            return Some(start + mask.trailing_zeros() as usize);
+    for block in s.chunks_exact(BLOCK) {
+        if block.iter().fold(false, |any, &b| any | hit(b)) {
+            break;
         }
         start += BLOCK;
     }
-    let p = blocks.remainder().iter().position(|&b| hit(b))?;
+    let p = s.get(start..)?.iter().position(|&b| hit(b))?;
     Some(start + p)
 }
 
-/// XML `NameStartChar`, accepting any non-ASCII character (branch-free).
-const fn is_name_start(b: u8) -> bool {
-    (b >= 0x80) | ((b | 0x20).wrapping_sub(b'a') < 26) | (b == b'_') | (b == b':')
+const NAME_START: u8 = 1;
+const NAME_CHAR: u8 = 2;
+
+/// Name classes of all bytes, any non-ASCII byte accepted (256 bytes).
+static NAME_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        let start = c.is_ascii_alphabetic() || c == b'_' || c == b':' || c >= 0x80;
+        let other = c.is_ascii_digit() || c == b'-' || c == b'.';
+        t[b] = if start {
+            NAME_START | NAME_CHAR
+        } else if other {
+            NAME_CHAR
+        } else {
+            0
+        };
+        b += 1;
+    }
+    t
+};
+
+/// XML `NameStartChar`, accepting any non-ASCII character.
+fn is_name_start(b: u8) -> bool {
+    NAME_CLASS[usize::from(b)] & NAME_START != 0
 }
 
-/// XML `NameChar`, accepting any non-ASCII character (branch-free).
-const fn is_name_char(b: u8) -> bool {
-    is_name_start(b) | (b.wrapping_sub(b'0') < 10) | (b == b'-') | (b == b'.')
+/// XML `NameChar`, accepting any non-ASCII character.
+fn is_name_char(b: u8) -> bool {
+    NAME_CLASS[usize::from(b)] & NAME_CHAR != 0
 }
 
 /// Index of the first non-whitespace byte of `t` at or after `i`.
@@ -570,7 +587,7 @@ fn skip_ws(t: &[u8], i: usize) -> usize {
 /// Length of the name at the start of `t` (0 if there is none).
 fn name_len(t: &[u8]) -> usize {
     match t.first() {
-        Some(&b) if is_name_start(b) => scan(t, |b| !is_name_char(b)).unwrap_or(t.len()),
+        Some(&b) if is_name_start(b) => t.iter().position(|&b| !is_name_char(b)).unwrap_or(t.len()),
         _ => 0,
     }
 }
