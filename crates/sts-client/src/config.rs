@@ -1,0 +1,349 @@
+//! Configuration from explicit settings, the environment and the shared
+//! config file, as the AWS SDKs read them (feature `std`).
+//!
+//! Precedence, per setting: **explicit > environment > profile**.
+//!
+//! | setting | environment | profile key |
+//! |---|---|---|
+//! | role ARN (required) | `AWS_ROLE_ARN` | `role_arn` |
+//! | token file (required) | `AWS_WEB_IDENTITY_TOKEN_FILE` | `web_identity_token_file` |
+//! | session name | `AWS_ROLE_SESSION_NAME` | `role_session_name` |
+//! | region | `AWS_REGION`, then `AWS_DEFAULT_REGION` | `region` |
+//! | FIPS endpoint | `AWS_USE_FIPS_ENDPOINT` (`true`/`false`) | — |
+//! | dual-stack endpoint | `AWS_USE_DUALSTACK_ENDPOINT` (`true`/`false`) | — |
+//! | endpoint override | `AWS_ENDPOINT_URL_STS`, then `AWS_ENDPOINT_URL` | — |
+//! | global endpoint | `AWS_STS_REGIONAL_ENDPOINTS` (`regional` default, `legacy` = global for the legacy regions) | — |
+//! | attempts | `AWS_MAX_ATTEMPTS` (≥ 1) | — |
+//! | profile | `AWS_PROFILE` (default `default`) | — |
+//! | config file | `AWS_CONFIG_FILE` (default `~/.aws/config`) | — |
+//!
+//! Empty variables count as unset. The config file is parsed as the SDKs do:
+//! `[default]` or `[profile default]` for the default profile (the latter
+//! wins when both exist), `[profile NAME]` for the others, `key = value`
+//! lines, full-line comments with `#` or `;`, inline comments after
+//! whitespace, and indented lines (sub-sections such as `s3 =` followed by
+//! indented keys, or continuations) ignored.
+//!
+//! [`load`] is a pure function of its inputs (an environment lookup and a
+//! file reader), so tests never touch the real environment;
+//! [`load_from_env`] passes the process environment and file system.
+
+use alloc::string::{String, ToString};
+use core::fmt;
+use std::path::{Path, PathBuf};
+
+use crate::endpoint::{Endpoint, EndpointError, EndpointParams, resolve};
+
+/// Settings from one source; `None` means "not set here".
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Settings {
+    /// The role to assume.
+    pub role_arn: Option<String>,
+    /// The web identity token file.
+    pub web_identity_token_file: Option<PathBuf>,
+    /// A fixed session name (otherwise one is generated per fetch).
+    pub role_session_name: Option<String>,
+    /// The region.
+    pub region: Option<String>,
+    /// Use the FIPS endpoint.
+    pub use_fips: Option<bool>,
+    /// Use the dual-stack endpoint.
+    pub use_dual_stack: Option<bool>,
+    /// An endpoint override URL.
+    pub endpoint_url: Option<String>,
+    /// Use the legacy global endpoint for the legacy regions.
+    pub use_global_endpoint: Option<bool>,
+    /// Total attempts per fetch.
+    pub max_attempts: Option<u32>,
+    /// The profile to read.
+    pub profile: Option<String>,
+    /// The shared config file.
+    pub config_file: Option<PathBuf>,
+}
+
+impl Settings {
+    /// Field by field, `self` where set, else `lower`.
+    #[must_use]
+    pub fn or(self, lower: Settings) -> Settings {
+        Settings {
+            role_arn: self.role_arn.or(lower.role_arn),
+            web_identity_token_file: self.web_identity_token_file.or(lower.web_identity_token_file),
+            role_session_name: self.role_session_name.or(lower.role_session_name),
+            region: self.region.or(lower.region),
+            use_fips: self.use_fips.or(lower.use_fips),
+            use_dual_stack: self.use_dual_stack.or(lower.use_dual_stack),
+            endpoint_url: self.endpoint_url.or(lower.endpoint_url),
+            use_global_endpoint: self.use_global_endpoint.or(lower.use_global_endpoint),
+            max_attempts: self.max_attempts.or(lower.max_attempts),
+            profile: self.profile.or(lower.profile),
+            config_file: self.config_file.or(lower.config_file),
+        }
+    }
+
+    /// The settings the environment gives, read through `env`.
+    ///
+    /// # Errors
+    ///
+    /// [`ConfigError::Invalid`] for a boolean, number or
+    /// `AWS_STS_REGIONAL_ENDPOINTS` value that does not parse.
+    pub fn from_env(env: impl Fn(&str) -> Option<String>) -> Result<Settings, ConfigError> {
+        let get = |name: &str| env(name).filter(|v| !v.trim().is_empty());
+        Ok(Settings {
+            role_arn: get("AWS_ROLE_ARN"),
+            web_identity_token_file: get("AWS_WEB_IDENTITY_TOKEN_FILE").map(PathBuf::from),
+            role_session_name: get("AWS_ROLE_SESSION_NAME"),
+            region: get("AWS_REGION").or_else(|| get("AWS_DEFAULT_REGION")),
+            use_fips: get("AWS_USE_FIPS_ENDPOINT")
+                .map(|v| boolean("AWS_USE_FIPS_ENDPOINT", &v))
+                .transpose()?,
+            use_dual_stack: get("AWS_USE_DUALSTACK_ENDPOINT")
+                .map(|v| boolean("AWS_USE_DUALSTACK_ENDPOINT", &v))
+                .transpose()?,
+            endpoint_url: get("AWS_ENDPOINT_URL_STS").or_else(|| get("AWS_ENDPOINT_URL")),
+            use_global_endpoint: get("AWS_STS_REGIONAL_ENDPOINTS")
+                .map(|v| match v.trim().to_ascii_lowercase().as_str() {
+                    "regional" => Ok(false),
+                    "legacy" => Ok(true),
+                    _ => Err(ConfigError::Invalid {
+                        name: "AWS_STS_REGIONAL_ENDPOINTS",
+                        value: v,
+                    }),
+                })
+                .transpose()?,
+            max_attempts: get("AWS_MAX_ATTEMPTS")
+                .map(|v| match v.trim().parse::<u32>() {
+                    Ok(n) if n >= 1 => Ok(n),
+                    _ => Err(ConfigError::Invalid {
+                        name: "AWS_MAX_ATTEMPTS",
+                        value: v,
+                    }),
+                })
+                .transpose()?,
+            profile: get("AWS_PROFILE"),
+            config_file: get("AWS_CONFIG_FILE").map(PathBuf::from),
+        })
+    }
+
+    /// The settings `profile` gives in the config file `contents`, or `None`
+    /// if the file has no such profile.
+    #[must_use]
+    pub fn from_profile(contents: &str, profile: &str) -> Option<Settings> {
+        let mut found = false;
+        let mut out = Settings::default();
+        let mut from_bare_default = Settings::default();
+        let mut section: Option<bool> = None; // Some(is_bare_default) when in the profile
+        for raw in contents.lines() {
+            if raw.starts_with([' ', '\t']) {
+                // Sub-section properties and continuations: not ours.
+                continue;
+            }
+            let line = raw.trim();
+            if line.is_empty() || line.starts_with('#') || line.starts_with(';') {
+                continue;
+            }
+            if let Some(rest) = line.strip_prefix('[') {
+                let Some(end) = rest.find(']') else {
+                    section = None;
+                    continue;
+                };
+                let name = rest[..end].trim();
+                section = if profile == "default" && name == "default" {
+                    Some(true)
+                } else {
+                    match name.strip_prefix("profile") {
+                        Some(n) if n.starts_with([' ', '\t']) && n.trim() == profile => Some(false),
+                        _ => None,
+                    }
+                };
+                found |= section.is_some();
+                continue;
+            }
+            let Some(is_bare) = section else { continue };
+            let Some((key, value)) = line.split_once('=') else {
+                continue;
+            };
+            let value = strip_inline_comment(value).trim();
+            if value.is_empty() {
+                continue;
+            }
+            let target = if is_bare { &mut from_bare_default } else { &mut out };
+            match key.trim() {
+                "role_arn" => target.role_arn = Some(value.to_string()),
+                "web_identity_token_file" => target.web_identity_token_file = Some(PathBuf::from(value)),
+                "role_session_name" => target.role_session_name = Some(value.to_string()),
+                "region" => target.region = Some(value.to_string()),
+                _ => {}
+            }
+        }
+        found.then(|| out.or(from_bare_default))
+    }
+}
+
+fn strip_inline_comment(value: &str) -> &str {
+    let bytes = value.as_bytes();
+    for (i, b) in bytes.iter().enumerate() {
+        if (*b == b'#' || *b == b';') && i > 0 && matches!(bytes[i - 1], b' ' | b'\t') {
+            return &value[..i];
+        }
+    }
+    value
+}
+
+fn boolean(name: &'static str, value: &str) -> Result<bool, ConfigError> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "true" => Ok(true),
+        "false" => Ok(false),
+        _ => Err(ConfigError::Invalid {
+            name,
+            value: value.to_string(),
+        }),
+    }
+}
+
+/// The resolved configuration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Config {
+    /// The role to assume.
+    pub role_arn: String,
+    /// The token file.
+    pub web_identity_token_file: PathBuf,
+    /// A fixed session name, if one was configured.
+    pub role_session_name: Option<String>,
+    /// The region, if one was configured.
+    pub region: Option<String>,
+    /// The resolved endpoint.
+    pub endpoint: Endpoint,
+    /// Total attempts per fetch, if configured.
+    pub max_attempts: Option<u32>,
+    /// The profile that was read.
+    pub profile: String,
+}
+
+/// Why no configuration could be resolved. Never holds a secret (the token
+/// is never read here).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// A required setting is missing everywhere.
+    Missing(&'static str),
+    /// A variable's value does not parse.
+    Invalid {
+        /// The variable.
+        name: &'static str,
+        /// Its value.
+        value: String,
+    },
+    /// The profile was asked for (explicitly or by `AWS_PROFILE`) but the
+    /// config file does not have it.
+    ProfileNotFound(String),
+    /// The config file exists but could not be read.
+    ConfigFile(PathBuf),
+    /// The endpoint could not be resolved.
+    Endpoint(EndpointError),
+    /// The HTTPS transport could not be built (feature `std-transport`).
+    Transport(sts_transport::Error),
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ConfigError::Missing(what) => write!(f, "missing configuration: {what}"),
+            ConfigError::Invalid { name, value } => write!(f, "{name} has an invalid value {value:?}"),
+            ConfigError::ProfileNotFound(p) => write!(f, "profile {p:?} not found in the config file"),
+            ConfigError::ConfigFile(p) => write!(f, "could not read the config file {}", p.display()),
+            ConfigError::Endpoint(EndpointError::MissingRegion) => {
+                f.write_str("missing configuration: region (AWS_REGION, AWS_DEFAULT_REGION or region)")
+            }
+            ConfigError::Endpoint(e) => write!(f, "endpoint: {e}"),
+            ConfigError::Transport(e) => write!(f, "HTTPS transport: {e}"),
+        }
+    }
+}
+
+impl core::error::Error for ConfigError {}
+
+/// The default config file: `$HOME/.aws/config` (`%USERPROFILE%` on Windows).
+fn default_config_file(env: &dyn Fn(&str) -> Option<String>) -> Option<PathBuf> {
+    let home = env("HOME").or_else(|| env("USERPROFILE")).filter(|h| !h.is_empty())?;
+    Some(Path::new(&home).join(".aws").join("config"))
+}
+
+/// Resolves the configuration from `explicit`, the environment (through
+/// `env`) and the config file (through `read_file`, which returns `None`
+/// for a file that does not exist).
+///
+/// # Errors
+///
+/// See [`ConfigError`].
+pub fn load(
+    explicit: &Settings,
+    env: impl Fn(&str) -> Option<String>,
+    read_file: impl Fn(&Path) -> std::io::Result<Option<String>>,
+) -> Result<Config, ConfigError> {
+    let from_env = Settings::from_env(&env)?;
+    let upper = explicit.clone().or(from_env);
+    let profile_chosen = upper.profile.is_some();
+    let profile = upper.profile.clone().unwrap_or_else(|| "default".to_string());
+    let file = upper.config_file.clone().or_else(|| default_config_file(&env));
+    let contents = match &file {
+        Some(path) => read_file(path).map_err(|_| ConfigError::ConfigFile(path.clone()))?,
+        None => None,
+    };
+    let from_profile = match contents.as_deref().map(|c| Settings::from_profile(c, &profile)) {
+        Some(Some(s)) => s,
+        _ if profile_chosen => return Err(ConfigError::ProfileNotFound(profile)),
+        _ => Settings::default(),
+    };
+    let s = upper.or(from_profile);
+    let endpoint = resolve(&EndpointParams {
+        region: s.region.as_deref(),
+        use_fips: s.use_fips.unwrap_or(false),
+        use_dual_stack: s.use_dual_stack.unwrap_or(false),
+        use_global_endpoint: s.use_global_endpoint.unwrap_or(false),
+        endpoint: s.endpoint_url.as_deref(),
+    })
+    .map_err(ConfigError::Endpoint)?;
+    Ok(Config {
+        role_arn: s
+            .role_arn
+            .ok_or(ConfigError::Missing("role ARN (AWS_ROLE_ARN or role_arn)"))?,
+        web_identity_token_file: s.web_identity_token_file.ok_or(ConfigError::Missing(
+            "web identity token file (AWS_WEB_IDENTITY_TOKEN_FILE or web_identity_token_file)",
+        ))?,
+        role_session_name: s.role_session_name,
+        region: s.region,
+        endpoint,
+        max_attempts: s.max_attempts,
+        profile,
+    })
+}
+
+/// [`load`] with the process environment and file system.
+///
+/// # Errors
+///
+/// See [`ConfigError`].
+pub fn load_from_env(explicit: &Settings) -> Result<Config, ConfigError> {
+    load(
+        explicit,
+        |name| std::env::var(name).ok(),
+        |path| match std::fs::read_to_string(path) {
+            Ok(s) => Ok(Some(s)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e),
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inline_comments_need_whitespace() {
+        assert_eq!(strip_inline_comment(" a#b ; c"), " a#b ");
+        assert_eq!(strip_inline_comment("arn:aws:iam::1:role/x"), "arn:aws:iam::1:role/x");
+    }
+}

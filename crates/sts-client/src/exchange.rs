@@ -1,0 +1,361 @@
+//! The logic both clients share: preparing the body, building each request,
+//! classifying each answer, deciding about the next attempt. Plain functions
+//! over plain values, so the blocking and the async client cannot drift.
+
+use core::fmt::Write as _;
+use core::time::Duration;
+
+use sts_codec::time::parse_imf_fixdate;
+use sts_codec::{AssumeRoleWithWebIdentityInput, CONTENT_TYPE, DecodeError, EncodeError, decode_response, encode};
+use sts_transport::{Request, Response, Scheme};
+
+use crate::client::{AttemptEvent, Buffers, Observer, Params};
+use crate::credentials::{ACCESS_KEY_ID_CAPACITY, CredentialField, Credentials, SECRET_ACCESS_KEY_CAPACITY, Timing};
+use crate::endpoint::Endpoint;
+use crate::error::{Error, ErrorKind, ServiceError};
+use crate::retry::{RetryClass, RetryPolicy, classify_answer, classify_transport};
+use crate::time::{Clock, Instant, Rng, Timestamp, timestamp_diff_millis};
+use crate::token::{self, TokenSource};
+
+/// The prefix of generated session names.
+pub const SESSION_NAME_PREFIX: &str = "sts-web-identity-";
+
+/// `DurationSeconds` STS applies when the request has none.
+pub(crate) const DEFAULT_DURATION_SECONDS: u32 = 3600;
+
+/// The request's only header of its own; the transport adds `Host`,
+/// `Content-Length` and the rest. No `Authorization`: the call is unsigned.
+const HEADERS: &[(&str, &str)] = &[("Content-Type", CONTENT_TYPE)];
+
+/// A generated session name: the prefix and 16 hex digits from one draw.
+pub(crate) struct SessionName {
+    buf: [u8; 33],
+}
+
+impl SessionName {
+    pub(crate) fn generate<R: Rng + ?Sized>(rng: &mut R) -> Self {
+        struct W<'a>(&'a mut [u8], usize);
+        impl core::fmt::Write for W<'_> {
+            fn write_str(&mut self, s: &str) -> core::fmt::Result {
+                let dst = self.0.get_mut(self.1..self.1 + s.len()).ok_or(core::fmt::Error)?;
+                dst.copy_from_slice(s.as_bytes());
+                self.1 += s.len();
+                Ok(())
+            }
+        }
+        let mut buf = [0u8; 33];
+        let mut w = W(&mut buf, 0);
+        // 17 + 16 bytes: fits exactly.
+        let _ = write!(w, "{SESSION_NAME_PREFIX}{:016x}", rng.next_u64());
+        SessionName { buf }
+    }
+
+    pub(crate) fn as_str(&self) -> &str {
+        core::str::from_utf8(&self.buf).unwrap_or(SESSION_NAME_PREFIX)
+    }
+}
+
+/// Reads the token, picks the session name and encodes the body into
+/// `bufs.request`. The token passes through `bufs.response`, which is wiped
+/// before this returns. Returns the body length.
+pub(crate) fn prepare<S: TokenSource + ?Sized, R: Rng + ?Sized>(
+    params: &Params<'_>,
+    source: &mut S,
+    rng: &mut R,
+    bufs: &mut Buffers<'_>,
+) -> Result<usize, ErrorKind> {
+    let generated;
+    let session_name = match params.role_session_name {
+        Some(name) => name,
+        None => {
+            generated = SessionName::generate(rng);
+            generated.as_str()
+        }
+    };
+    let result = match token::load(source, bufs.response) {
+        Ok(token) => {
+            let mut input = AssumeRoleWithWebIdentityInput::new(params.role_arn, session_name, token)
+                .with_policy_arns(params.policy_arns);
+            if let Some(d) = params.duration_seconds {
+                input = input.with_duration_seconds(d);
+            }
+            if let Some(p) = params.policy {
+                input = input.with_policy(p);
+            }
+            if let Some(p) = params.provider_id {
+                input = input.with_provider_id(p);
+            }
+            encode(&input, bufs.request).map_err(|e| match e {
+                EncodeError::Invalid(v) => ErrorKind::Validation(v),
+                EncodeError::BufferTooSmall { needed } => ErrorKind::RequestTooLarge {
+                    needed,
+                    capacity: bufs.request.len(),
+                },
+                // `EncodeError` is non_exhaustive; any future variant means
+                // nothing usable was written.
+                _ => ErrorKind::RequestTooLarge {
+                    needed: 0,
+                    capacity: bufs.request.len(),
+                },
+            })
+        }
+        Err(e) => Err(ErrorKind::Token(e)),
+    };
+    zeroize::Zeroize::zeroize(&mut *bufs.response);
+    result
+}
+
+/// The request for one attempt: POST to the endpoint's path (or `/`).
+pub(crate) fn request<'r>(endpoint: &'r Endpoint, body: &'r [u8]) -> Request<'r> {
+    let path = endpoint.path();
+    Request {
+        method: "POST",
+        scheme: if endpoint.scheme() == "http" {
+            Scheme::Http
+        } else {
+            Scheme::Https
+        },
+        host: endpoint.host(),
+        port: endpoint.port(),
+        path: if path.is_empty() { "/" } else { path },
+        headers: HEADERS,
+        body,
+    }
+}
+
+/// The retry class of a failure, whatever the policy.
+pub(crate) fn retry_class(kind: &ErrorKind) -> Option<RetryClass> {
+    match kind {
+        ErrorKind::Transport(e) => classify_transport(e),
+        ErrorKind::Service(e) => classify_answer(e.status(), Some(e.kind())),
+        ErrorKind::Http { status } => classify_answer(*status, None),
+        ErrorKind::Malformed(_) => Some(RetryClass::MalformedAnswer),
+        _ => None,
+    }
+}
+
+/// What the loop does next.
+pub(crate) enum Step<const CAP: usize> {
+    Done(Credentials<CAP>),
+    Retry(Duration),
+    Fail(Error),
+}
+
+/// The state of one fetch across its attempts.
+pub(crate) struct Attempts<'e> {
+    pub(crate) attempt: u32,
+    pub(crate) policy: RetryPolicy,
+    pub(crate) endpoint: &'e Endpoint,
+    /// The credential lifetime asked for (or STS's default), the upper bound
+    /// of what is believed (see [`timing`]).
+    pub(crate) requested_seconds: u32,
+}
+
+/// Where the server's clock is measured from an answer.
+struct Received {
+    at: Instant,
+    wall: Option<Timestamp>,
+    server_date: Option<Timestamp>,
+}
+
+/// The monotonic deadline and skew of credentials that expire at
+/// `expiration` (server clock), received as described by `r`.
+///
+/// The lifetime is `expiration - Date` when the answer has a `Date`, else
+/// `expiration - wall clock` when the caller has one, else the requested
+/// duration; it is never more than the requested duration (STS grants at
+/// most that), which also bounds the damage of a wrong wall clock.
+fn timing(expiration: Timestamp, r: &Received, requested_seconds: u32) -> Timing {
+    let cap_ms = i64::from(requested_seconds) * 1000;
+    let lifetime_ms = match r.server_date.or(r.wall) {
+        Some(reference) => timestamp_diff_millis(expiration, reference).min(cap_ms),
+        None => cap_ms,
+    };
+    let valid_until = Instant::from_millis(r.at.as_millis().saturating_add(lifetime_ms.max(0).unsigned_abs()));
+    let clock_skew_ms = match (r.server_date, r.wall) {
+        (Some(server), Some(wall)) => Some(timestamp_diff_millis(server, wall)),
+        _ => None,
+    };
+    Timing {
+        expiration,
+        server_date: r.server_date,
+        received_at: r.at,
+        valid_until,
+        clock_skew_ms,
+    }
+}
+
+fn credentials<const CAP: usize>(
+    out: &sts_codec::Credentials<'_>,
+    r: &Received,
+    requested_seconds: u32,
+) -> Result<Credentials<CAP>, ErrorKind> {
+    let t = timing(out.expiration, r, requested_seconds);
+    if t.valid_until <= t.received_at {
+        return Err(ErrorKind::ExpiredOnArrival);
+    }
+    Credentials::from_parts(
+        out.access_key_id,
+        out.secret_access_key.expose(),
+        out.session_token.expose(),
+        t,
+    )
+    .map_err(|(field, needed)| ErrorKind::CredentialsTooLarge {
+        field,
+        needed,
+        capacity: match field {
+            CredentialField::AccessKeyId => ACCESS_KEY_ID_CAPACITY,
+            CredentialField::SecretAccessKey => SECRET_ACCESS_KEY_CAPACITY,
+            _ => CAP,
+        },
+    })
+}
+
+impl Attempts<'_> {
+    /// Classifies the outcome of the current attempt, reports it to the
+    /// observer and says what to do next. Everything borrowed from the
+    /// response is copied out or dropped here, so the caller can wipe the
+    /// buffer right after.
+    pub(crate) fn on_outcome<const CAP: usize, C, R, O>(
+        &mut self,
+        outcome: Result<Response<'_>, sts_transport::Error>,
+        clock: &C,
+        rng: &mut R,
+        observer: &mut O,
+        last_skew: &mut Option<i64>,
+    ) -> Step<CAP>
+    where
+        C: Clock + ?Sized,
+        R: Rng + ?Sized,
+        O: Observer + ?Sized,
+    {
+        let mut status = None;
+        let mut request_id_header = None;
+        let mut retry_after = None;
+        let mut server_date = None;
+        let result: Result<Credentials<CAP>, ErrorKind> = match outcome {
+            Err(e) => Err(ErrorKind::Transport(e)),
+            Ok(response) => {
+                let received = Received {
+                    at: clock.now(),
+                    wall: clock.wall_time(),
+                    server_date: response.date.and_then(|d| parse_imf_fixdate(d.trim()).ok()),
+                };
+                status = Some(response.status);
+                request_id_header = response.request_id;
+                retry_after = response.retry_after;
+                server_date = received.server_date;
+                if let (Some(server), Some(wall)) = (received.server_date, received.wall) {
+                    *last_skew = Some(timestamp_diff_millis(server, wall));
+                }
+                match decode_response(response.status, response.body) {
+                    Ok(out) => credentials(&out.credentials, &received, self.requested_seconds),
+                    Err(DecodeError::Service(e)) => Err(ErrorKind::Service(ServiceError::new(
+                        e.status,
+                        e.code,
+                        e.message,
+                        e.request_id.or(request_id_header),
+                    ))),
+                    Err(DecodeError::Http { status }) => Err(ErrorKind::Http { status }),
+                    Err(DecodeError::Malformed(m)) => Err(ErrorKind::Malformed(m)),
+                    // `DecodeError` is non_exhaustive: treat anything new as
+                    // an answer without a usable document.
+                    Err(_) => Err(ErrorKind::Http {
+                        status: response.status,
+                    }),
+                }
+            }
+        };
+        match result {
+            Ok(creds) => {
+                observer.on_attempt(&AttemptEvent {
+                    attempt: self.attempt,
+                    max_attempts: self.policy.max_attempts,
+                    endpoint: self.endpoint.url(),
+                    status,
+                    request_id: request_id_header,
+                    server_date,
+                    error: None,
+                    retry_in: None,
+                });
+                Step::Done(creds)
+            }
+            Err(kind) => {
+                let retry = retry_class(&kind).is_some_and(|c| self.policy.retries(c))
+                    && self.attempt < self.policy.max_attempts;
+                let delay = retry.then(|| {
+                    self.policy
+                        .retry_after(retry_after)
+                        .unwrap_or_else(|| self.policy.backoff(self.attempt, rng))
+                });
+                let request_id = match &kind {
+                    ErrorKind::Service(e) => e.request_id(),
+                    _ => request_id_header,
+                };
+                observer.on_attempt(&AttemptEvent {
+                    attempt: self.attempt,
+                    max_attempts: self.policy.max_attempts,
+                    endpoint: self.endpoint.url(),
+                    status,
+                    request_id,
+                    server_date,
+                    error: Some(&kind),
+                    retry_in: delay,
+                });
+                match delay {
+                    Some(d) => Step::Retry(d),
+                    None => Step::Fail(Error::new(kind, self.attempt)),
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_session_names_follow_the_model() {
+        struct Fixed(u64);
+        impl Rng for Fixed {
+            fn next_u64(&mut self) -> u64 {
+                self.0
+            }
+        }
+        let name = SessionName::generate(&mut Fixed(0x0123_4567_89ab_cdef));
+        assert_eq!(name.as_str(), "sts-web-identity-0123456789abcdef");
+        assert!((2..=64).contains(&name.as_str().len()));
+    }
+
+    #[test]
+    fn timing_prefers_the_date_header_and_caps_at_the_requested_duration() {
+        let exp = Timestamp::from_unix(10_000, 0).unwrap();
+        let at = Instant::from_millis(5);
+        let r = |wall: Option<i64>, date: Option<i64>| Received {
+            at,
+            wall: wall.map(|s| Timestamp::from_unix(s, 0).unwrap()),
+            server_date: date.map(|s| Timestamp::from_unix(s, 0).unwrap()),
+        };
+        // Date header: 1000 s left, whatever the wall clock says.
+        let t = timing(exp, &r(Some(0), Some(9_000)), 3600);
+        assert_eq!(t.valid_until, Instant::from_millis(5 + 1_000_000));
+        assert_eq!(t.clock_skew_ms, Some(9_000_000));
+        // No Date: the wall clock, capped at the requested duration.
+        assert_eq!(
+            timing(exp, &r(Some(9_500), None), 3600).valid_until,
+            Instant::from_millis(500_005)
+        );
+        assert_eq!(
+            timing(exp, &r(Some(0), None), 3600).valid_until,
+            Instant::from_millis(3_600_005)
+        );
+        // Neither: the requested duration.
+        assert_eq!(
+            timing(exp, &r(None, None), 900).valid_until,
+            Instant::from_millis(900_005)
+        );
+        // Already expired.
+        assert_eq!(timing(exp, &r(None, Some(10_001)), 900).valid_until, at);
+    }
+}

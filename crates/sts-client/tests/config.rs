@@ -1,0 +1,286 @@
+//! Environment and shared-config resolution: precedence explicit >
+//! environment > profile, as a table, with no real environment or file
+//! touched.
+#![cfg(feature = "std")]
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use sts_client::config::{ConfigError, Settings, load};
+use sts_client::endpoint::EndpointError;
+
+const CONFIG: &str = "\
+# a comment
+; another comment
+[default]
+region = eu-central-1
+role_arn = arn:aws:iam::111111111111:role/bare-default
+
+[profile default]
+role_arn = arn:aws:iam::222222222222:role/profile-default ; inline comment
+web_identity_token_file = /profile/default/token
+s3 =
+  max_concurrent_requests = 10
+  region = ignored-sub-section
+
+[profile dev]
+role_arn=arn:aws:iam::333333333333:role/dev
+web_identity_token_file = /profile/dev/token
+role_session_name = dev-session
+region = ap-south-1
+
+[sso-session dev]
+region = should-not-apply
+
+[dev]
+role_arn = arn:aws:iam::444444444444:role/not-a-config-profile
+";
+
+fn resolve(
+    explicit: &Settings,
+    env: &[(&str, &str)],
+    file: Option<&str>,
+) -> Result<sts_client::config::Config, ConfigError> {
+    let env: HashMap<String, String> = env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    let file = file.map(str::to_string);
+    load(
+        explicit,
+        |name| env.get(name).cloned(),
+        |path: &Path| {
+            assert!(
+                path == Path::new("/home/u/.aws/config") || path == Path::new("/custom/config"),
+                "{path:?}"
+            );
+            Ok(file.clone())
+        },
+    )
+}
+
+const HOME: (&str, &str) = ("HOME", "/home/u");
+
+#[test]
+fn precedence_table() {
+    struct Case {
+        name: &'static str,
+        explicit: Settings,
+        env: Vec<(&'static str, &'static str)>,
+        role: &'static str,
+        token: &'static str,
+        session: Option<&'static str>,
+        url: &'static str,
+    }
+    let explicit = |f: fn(&mut Settings)| {
+        let mut s = Settings::default();
+        f(&mut s);
+        s
+    };
+    let cases = vec![
+        Case {
+            name: "profile only: [profile default] wins over [default], [default] fills the rest",
+            explicit: Settings::default(),
+            env: vec![HOME],
+            role: "arn:aws:iam::222222222222:role/profile-default",
+            token: "/profile/default/token",
+            session: None,
+            url: "https://sts.eu-central-1.amazonaws.com",
+        },
+        Case {
+            name: "environment over profile",
+            explicit: Settings::default(),
+            env: vec![
+                HOME,
+                ("AWS_ROLE_ARN", "arn:aws:iam::555555555555:role/env"),
+                ("AWS_WEB_IDENTITY_TOKEN_FILE", "/env/token"),
+                ("AWS_ROLE_SESSION_NAME", "env-session"),
+                ("AWS_REGION", "us-west-2"),
+                ("AWS_DEFAULT_REGION", "us-east-2"),
+            ],
+            role: "arn:aws:iam::555555555555:role/env",
+            token: "/env/token",
+            session: Some("env-session"),
+            url: "https://sts.us-west-2.amazonaws.com",
+        },
+        Case {
+            name: "AWS_DEFAULT_REGION when AWS_REGION is unset or empty",
+            explicit: Settings::default(),
+            env: vec![HOME, ("AWS_REGION", ""), ("AWS_DEFAULT_REGION", "us-east-2")],
+            role: "arn:aws:iam::222222222222:role/profile-default",
+            token: "/profile/default/token",
+            session: None,
+            url: "https://sts.us-east-2.amazonaws.com",
+        },
+        Case {
+            name: "explicit over environment",
+            explicit: explicit(|s| {
+                s.role_arn = Some("arn:aws:iam::666666666666:role/explicit".into());
+                s.region = Some("sa-east-1".into());
+            }),
+            env: vec![
+                HOME,
+                ("AWS_ROLE_ARN", "arn:aws:iam::555555555555:role/env"),
+                ("AWS_REGION", "us-west-2"),
+            ],
+            role: "arn:aws:iam::666666666666:role/explicit",
+            token: "/profile/default/token",
+            session: None,
+            url: "https://sts.sa-east-1.amazonaws.com",
+        },
+        Case {
+            name: "AWS_PROFILE picks [profile dev]",
+            explicit: Settings::default(),
+            env: vec![HOME, ("AWS_PROFILE", "dev")],
+            role: "arn:aws:iam::333333333333:role/dev",
+            token: "/profile/dev/token",
+            session: Some("dev-session"),
+            url: "https://sts.ap-south-1.amazonaws.com",
+        },
+        Case {
+            name: "explicit profile over AWS_PROFILE, AWS_CONFIG_FILE",
+            explicit: explicit(|s| s.profile = Some("dev".into())),
+            env: vec![HOME, ("AWS_PROFILE", "missing"), ("AWS_CONFIG_FILE", "/custom/config")],
+            role: "arn:aws:iam::333333333333:role/dev",
+            token: "/profile/dev/token",
+            session: Some("dev-session"),
+            url: "https://sts.ap-south-1.amazonaws.com",
+        },
+        Case {
+            name: "AWS_ENDPOINT_URL_STS over AWS_ENDPOINT_URL",
+            explicit: Settings::default(),
+            env: vec![
+                HOME,
+                ("AWS_ENDPOINT_URL_STS", "http://localhost:4566/sts"),
+                ("AWS_ENDPOINT_URL", "https://other.example"),
+            ],
+            role: "arn:aws:iam::222222222222:role/profile-default",
+            token: "/profile/default/token",
+            session: None,
+            url: "http://localhost:4566/sts",
+        },
+        Case {
+            name: "AWS_ENDPOINT_URL alone",
+            explicit: Settings::default(),
+            env: vec![HOME, ("AWS_ENDPOINT_URL", "https://sts.example.test")],
+            role: "arn:aws:iam::222222222222:role/profile-default",
+            token: "/profile/default/token",
+            session: None,
+            url: "https://sts.example.test",
+        },
+        Case {
+            name: "FIPS and dual-stack",
+            explicit: Settings::default(),
+            env: vec![
+                HOME,
+                ("AWS_USE_FIPS_ENDPOINT", "TRUE"),
+                ("AWS_USE_DUALSTACK_ENDPOINT", "true"),
+                ("AWS_REGION", "us-east-1"),
+            ],
+            role: "arn:aws:iam::222222222222:role/profile-default",
+            token: "/profile/default/token",
+            session: None,
+            url: "https://sts-fips.us-east-1.api.aws",
+        },
+        Case {
+            name: "legacy STS endpoints: global for a legacy region",
+            explicit: Settings::default(),
+            env: vec![
+                HOME,
+                ("AWS_STS_REGIONAL_ENDPOINTS", "legacy"),
+                ("AWS_REGION", "us-east-1"),
+            ],
+            role: "arn:aws:iam::222222222222:role/profile-default",
+            token: "/profile/default/token",
+            session: None,
+            url: "https://sts.amazonaws.com",
+        },
+        Case {
+            name: "regional STS endpoints (the default)",
+            explicit: Settings::default(),
+            env: vec![
+                HOME,
+                ("AWS_STS_REGIONAL_ENDPOINTS", "regional"),
+                ("AWS_REGION", "us-east-1"),
+            ],
+            role: "arn:aws:iam::222222222222:role/profile-default",
+            token: "/profile/default/token",
+            session: None,
+            url: "https://sts.us-east-1.amazonaws.com",
+        },
+    ];
+    for c in cases {
+        let cfg = resolve(&c.explicit, &c.env, Some(CONFIG)).unwrap_or_else(|e| panic!("{}: {e}", c.name));
+        assert_eq!(cfg.role_arn, c.role, "{}", c.name);
+        assert_eq!(cfg.web_identity_token_file, PathBuf::from(c.token), "{}", c.name);
+        assert_eq!(cfg.role_session_name.as_deref(), c.session, "{}", c.name);
+        assert_eq!(cfg.endpoint.url(), c.url, "{}", c.name);
+    }
+}
+
+#[test]
+fn max_attempts_and_invalid_values() {
+    let cfg = resolve(&Settings::default(), &[HOME, ("AWS_MAX_ATTEMPTS", "5")], Some(CONFIG)).unwrap();
+    assert_eq!(cfg.max_attempts, Some(5));
+    for (name, value) in [
+        ("AWS_MAX_ATTEMPTS", "0"),
+        ("AWS_MAX_ATTEMPTS", "three"),
+        ("AWS_USE_FIPS_ENDPOINT", "yes"),
+        ("AWS_USE_DUALSTACK_ENDPOINT", "1"),
+        ("AWS_STS_REGIONAL_ENDPOINTS", "global"),
+    ] {
+        let err = resolve(&Settings::default(), &[HOME, (name, value)], Some(CONFIG)).unwrap_err();
+        assert_eq!(
+            err,
+            ConfigError::Invalid {
+                name,
+                value: value.to_string()
+            }
+        );
+        assert!(err.to_string().contains(name));
+    }
+}
+
+#[test]
+fn missing_settings_are_named() {
+    // No file at all, nothing in the environment.
+    let err = resolve(&Settings::default(), &[HOME, ("AWS_REGION", "eu-west-1")], None).unwrap_err();
+    assert_eq!(err, ConfigError::Missing("role ARN (AWS_ROLE_ARN or role_arn)"));
+    let err = resolve(
+        &Settings::default(),
+        &[
+            HOME,
+            ("AWS_REGION", "eu-west-1"),
+            ("AWS_ROLE_ARN", "arn:aws:iam::1:role/r"),
+        ],
+        None,
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("AWS_WEB_IDENTITY_TOKEN_FILE"), "{err}");
+    let err = resolve(
+        &Settings::default(),
+        &[HOME, ("AWS_ROLE_ARN", "arn:aws:iam::1:role/r")],
+        None,
+    )
+    .unwrap_err();
+    assert_eq!(err, ConfigError::Endpoint(EndpointError::MissingRegion));
+    assert!(err.to_string().contains("AWS_REGION"));
+    // A profile asked for by name must exist; a bare [dev] section is not a config-file profile.
+    let err = resolve(&Settings::default(), &[HOME, ("AWS_PROFILE", "nope")], Some(CONFIG)).unwrap_err();
+    assert_eq!(err, ConfigError::ProfileNotFound("nope".into()));
+    assert!(Settings::from_profile("[dev]\nrole_arn = x\n", "dev").is_none());
+}
+
+#[test]
+fn profile_parsing_details() {
+    let s = Settings::from_profile(CONFIG, "default").unwrap();
+    assert_eq!(
+        s.region.as_deref(),
+        Some("eu-central-1"),
+        "sub-section keys are ignored"
+    );
+    assert_eq!(
+        s.role_arn.as_deref(),
+        Some("arn:aws:iam::222222222222:role/profile-default"),
+        "inline comment stripped"
+    );
+    let s = Settings::from_profile("[profile   spaced  ]\nregion=x#not-a-comment\n", "spaced").unwrap();
+    assert_eq!(s.region.as_deref(), Some("x#not-a-comment"));
+}
