@@ -13,6 +13,11 @@
 //! assert_eq!(out, r#"{"http_error":503}"#);
 //! ```
 
+// A host-only test crate: the core/alloc import lints are for the no_std crates.
+#![allow(clippy::std_instead_of_core, clippy::std_instead_of_alloc)]
+
+pub mod fuzzing;
+pub mod replay;
 pub mod vectors;
 
 pub use sts_cli::mock::{Answer, Exchange, ExpectedRequest};

@@ -10,6 +10,9 @@
 //! Needs `python3` with botocore (`pip install botocore`). Without it the test
 //! says so and passes, unless `STS_REQUIRE_ORACLE=1` (set by `.ci/run`).
 
+// A host-only test crate: the core/alloc import lints are for the no_std crates.
+#![allow(clippy::std_instead_of_core, clippy::std_instead_of_alloc)]
+
 use std::io::Write;
 use std::process::{Command, Stdio};
 

@@ -3,6 +3,9 @@
 //! the last is a failure the client may retry, and the last answer decodes to
 //! the expected outcome.
 
+// A host-only test crate: the core/alloc import lints are for the no_std crates.
+#![allow(clippy::std_instead_of_core, clippy::std_instead_of_alloc)]
+
 use serde_json::{Value, json};
 use sts_codec::{AssumeRoleWithWebIdentityInput, CONTENT_TYPE, encode, encoded_len};
 

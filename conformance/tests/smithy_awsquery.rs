@@ -8,6 +8,9 @@
 //! `SubjectFromWebIdentityToken`, integers in `PackedPolicySize`. The expected
 //! value is the case's own. Error cases are decoded as they are.
 
+// A host-only test crate: the core/alloc import lints are for the no_std crates.
+#![allow(clippy::std_instead_of_core, clippy::std_instead_of_alloc)]
+
 use serde_json::Value;
 use sts_codec::{DecodeError, decode_response};
 

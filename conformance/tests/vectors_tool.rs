@@ -1,6 +1,9 @@
 //! The `sts-vectors` binary end to end: one answer per line, exit 0, however
 //! bad the input.
 
+// A host-only test crate: the core/alloc import lints are for the no_std crates.
+#![allow(clippy::std_instead_of_core, clippy::std_instead_of_alloc)]
+
 use std::io::Write;
 use std::process::{Command, Stdio};
 

@@ -1,0 +1,168 @@
+//! Live peer: `moto_server` (an STS emulator, `pip install 'moto[server]'`)
+//! on 127.0.0.1, a free port. Both transports fetch credentials from it for
+//! several durations through `sts-client`; the answers are checked
+//! (AccessKeyId, Expiration = Date + duration with moto's microsecond
+//! timestamps), and moto's HTML 500 for a bad request becomes an HTTP error.
+//!
+//! Without moto the test says how to install it and passes, unless
+//! `STS_REQUIRE_PEER=1` (set by `.ci/run`), which makes its absence a failure.
+
+// A host-only test crate: the core/alloc import lints are for the no_std crates.
+#![allow(clippy::std_instead_of_core, clippy::std_instead_of_alloc)]
+
+use std::net::{TcpListener, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use sts_client::endpoint::{EndpointParams, resolve};
+use sts_client::{Buffers, Client, MemoryToken, NoDelay, Params, SplitMix64, StdClock};
+use sts_codec::{DecodeError, decode_response};
+use sts_transport::{HttpClient, Request, Scheme, StdTransport, TcpConnector, Transport};
+
+struct Moto {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start_moto() -> Option<Moto> {
+    let port = TcpListener::bind("127.0.0.1:0").ok()?.local_addr().ok()?.port();
+    let child = match Command::new("moto_server")
+        .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+    {
+        Ok(c) => c,
+        Err(e) => {
+            let msg = format!("moto_server not available ({e}); install it with: pip install 'moto[server]'");
+            assert!(
+                std::env::var_os("STS_REQUIRE_PEER").is_none(),
+                "STS_REQUIRE_PEER=1 but {msg}"
+            );
+            eprintln!("SKIPPED: {msg}");
+            return None;
+        }
+    };
+    let moto = Moto { child, port };
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            Instant::now() < deadline,
+            "moto_server did not start listening on 127.0.0.1:{port} within 30 s"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    Some(moto)
+}
+
+const ROLE: &str = "arn:aws:iam::123456789012:role/device-fleet";
+const TOKEN: &str = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJkZXZpY2UtNDIifQ.c2lnbmF0dXJl";
+
+fn fetch<T: Transport>(transport: T, port: u16, duration: u32) -> sts_client::Credentials<4096> {
+    let url = format!("http://127.0.0.1:{port}/");
+    let endpoint = resolve(&EndpointParams {
+        endpoint: Some(&url),
+        region: Some("us-east-1"),
+        ..Default::default()
+    })
+    .unwrap();
+    let mut client = Client::new(transport, endpoint, StdClock::new(), NoDelay, SplitMix64::new(1));
+    let params = Params::new(ROLE)
+        .with_session_name("live-moto")
+        .with_duration_seconds(duration);
+    let (mut req, mut resp) = (vec![0u8; 8192], vec![0u8; 16384]);
+    client
+        .fetch(
+            &params,
+            &mut MemoryToken::from_str(TOKEN),
+            &mut Buffers::new(&mut req, &mut resp),
+        )
+        .unwrap_or_else(|e| panic!("fetch from moto ({duration} s): {e}"))
+}
+
+#[test]
+fn both_transports_fetch_from_moto() {
+    let Some(moto) = start_moto() else { return };
+    let mut fetched = 0;
+    for duration in [900, 3600, 43_200] {
+        for (name, creds) in [
+            (
+                "std",
+                fetch(StdTransport::builder().no_proxy().build().unwrap(), moto.port, duration),
+            ),
+            (
+                "embedded",
+                fetch(
+                    HttpClient::new(TcpConnector::new().timeout(Duration::from_secs(10))),
+                    moto.port,
+                    duration,
+                ),
+            ),
+        ] {
+            assert!(
+                creds.access_key_id().starts_with("ASIA"),
+                "{name}: {}",
+                creds.access_key_id()
+            );
+            assert_eq!(creds.access_key_id().len(), 20, "{name}");
+            assert_eq!(creds.secret_access_key().len(), 40, "{name}");
+            assert!(!creds.session_token().is_empty(), "{name}");
+            let date = creds.server_date().expect("moto sends Date");
+            let lifetime = creds.expiration().seconds - date.seconds;
+            assert!(
+                (duration as i64 - 1..=duration as i64 + 1).contains(&lifetime),
+                "{name}: {lifetime} s for {duration}"
+            );
+            // moto writes microseconds: nanos are whole microseconds.
+            assert_eq!(creds.expiration().nanos % 1000, 0, "{name}");
+            assert!(creds.lifetime() <= Duration::from_secs(u64::from(duration)), "{name}");
+            fetched += 1;
+        }
+    }
+    println!("moto: {fetched} credentials fetched over both transports");
+}
+
+#[test]
+fn moto_html_500_is_an_http_error() {
+    let Some(moto) = start_moto() else { return };
+    // Missing members: moto answers an HTML 500 page, not an STS document.
+    let request = Request {
+        method: "POST",
+        scheme: Scheme::Http,
+        host: "127.0.0.1",
+        port: moto.port,
+        path: "/",
+        headers: &[("Content-Type", sts_codec::CONTENT_TYPE)],
+        body: b"Action=AssumeRoleWithWebIdentity&Version=2011-06-15",
+    };
+    for (name, mut transport) in [
+        (
+            "std",
+            Box::new(StdTransport::builder().no_proxy().build().unwrap()) as Box<dyn Transport>,
+        ),
+        (
+            "embedded",
+            Box::new(HttpClient::new(TcpConnector::new().timeout(Duration::from_secs(10)))),
+        ),
+    ] {
+        let mut buf = vec![0u8; 16384];
+        let response = transport.send(&request, &mut buf).unwrap();
+        assert_eq!(response.status, 500, "{name}");
+        assert!(
+            response.content_type.is_some_and(|c| c.starts_with("text/html")),
+            "{name}"
+        );
+        assert_eq!(
+            decode_response(500, response.body),
+            Err(DecodeError::Http { status: 500 }),
+            "{name}"
+        );
+    }
+}
