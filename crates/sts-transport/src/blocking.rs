@@ -15,8 +15,14 @@ use crate::{Error, Request, Response, Scheme, Transport};
 /// read that never returns is a hang. A read timeout should surface as
 /// [`ErrorKind::TimedOut`].
 pub trait Connect {
-    /// The connected stream (TLS already set up for `https`).
-    type Connection: Read + Write;
+    /// The error of the streams.
+    type Error: embedded_io::Error;
+
+    /// The connected stream (TLS already set up for `https`). It may borrow
+    /// from the connector (socket and TLS record buffers, for instance).
+    type Connection<'c>: Read + Write + ErrorType<Error = Self::Error>
+    where
+        Self: 'c;
 
     /// Opens a connection to `host:port`. `host` has no IPv6 brackets. For
     /// [`Scheme::Https`] the stream must be TLS, verified for `host`; a
@@ -26,35 +32,29 @@ pub trait Connect {
     ///
     /// [`Error::Connect`] when no connection could be opened,
     /// [`Error::Timeout`], [`Error::Tls`], or what fits best.
-    fn connect(
-        &mut self,
-        scheme: Scheme,
-        host: &str,
-        port: u16,
-    ) -> Result<Self::Connection, Error>;
+    fn connect(&mut self, scheme: Scheme, host: &str, port: u16) -> Result<Self::Connection<'_>, Error>;
 
     /// Maps an error of the stream to an [`Error`]. The default goes by
     /// [`ErrorKind`] ([`Error::from_io_kind`]); a TLS stream overrides it to
     /// report its failures as [`Error::Tls`].
-    fn io_error(&self, error: &<Self::Connection as ErrorType>::Error) -> Error {
+    fn io_error(error: &Self::Error) -> Error {
         Error::from_io_kind(error.kind())
     }
 }
 
 impl<C: Connect + ?Sized> Connect for &mut C {
-    type Connection = C::Connection;
+    type Error = C::Error;
+    type Connection<'c>
+        = C::Connection<'c>
+    where
+        Self: 'c;
 
-    fn connect(
-        &mut self,
-        scheme: Scheme,
-        host: &str,
-        port: u16,
-    ) -> Result<Self::Connection, Error> {
+    fn connect(&mut self, scheme: Scheme, host: &str, port: u16) -> Result<Self::Connection<'_>, Error> {
         (**self).connect(scheme, host, port)
     }
 
-    fn io_error(&self, error: &<Self::Connection as ErrorType>::Error) -> Error {
-        (**self).io_error(error)
+    fn io_error(error: &Self::Error) -> Error {
+        C::io_error(error)
     }
 }
 
@@ -93,7 +93,8 @@ const MAX_INTERRUPTED: u8 = 8;
 ///     }
 /// }
 /// impl Connect for Canned {
-///     type Connection = Stream;
+///     type Error = core::convert::Infallible;
+///     type Connection<'c> = Stream;
 ///     fn connect(&mut self, _: Scheme, _: &str, _: u16) -> Result<Stream, Error> {
 ///         Ok(Stream(self.0))
 ///     }
@@ -155,71 +156,17 @@ impl<C: Connect> HttpClient<C> {
     pub fn into_inner(self) -> C {
         self.connector
     }
-
-    fn write_request(
-        &self,
-        conn: &mut C::Connection,
-        head: &RequestHead<'_>,
-        body: &[u8],
-    ) -> Result<(), Error> {
-        let mut co = Coalesce::new();
-        for piece in head.pieces().chain(core::iter::once(body)) {
-            loop {
-                match co.push(piece) {
-                    Flush::None => break,
-                    Flush::Buffered => {
-                        self.write_all(conn, co.buffered())?;
-                        co.clear();
-                    }
-                    Flush::Direct(p) => {
-                        self.write_all(conn, p)?;
-                        break;
-                    }
-                }
-            }
-        }
-        self.write_all(conn, co.buffered())?;
-        let mut interrupted = 0;
-        loop {
-            match conn.flush() {
-                Ok(()) => return Ok(()),
-                Err(e) if e.kind() == ErrorKind::Interrupted && interrupted < MAX_INTERRUPTED => {
-                    interrupted += 1;
-                }
-                Err(e) => return Err(self.connector.io_error(&e)),
-            }
-        }
-    }
-
-    fn write_all(&self, conn: &mut C::Connection, mut data: &[u8]) -> Result<(), Error> {
-        let mut interrupted = 0;
-        while !data.is_empty() {
-            match conn.write(data) {
-                Ok(0) => return Err(Error::Reset),
-                Ok(n) => {
-                    data = &data[n..];
-                    interrupted = 0;
-                }
-                Err(e) if e.kind() == ErrorKind::Interrupted && interrupted < MAX_INTERRUPTED => {
-                    interrupted += 1;
-                }
-                Err(e) => return Err(self.connector.io_error(&e)),
-            }
-        }
-        Ok(())
-    }
 }
 
 impl<C: Connect> Transport for HttpClient<C> {
     fn send<'b>(&mut self, request: &Request<'_>, buf: &'b mut [u8]) -> Result<Response<'b>, Error> {
         let head = RequestHead::new(request)?;
-        let mut conn = self
-            .connector
-            .connect(request.scheme, head.host(), request.port)?;
-        self.write_request(&mut conn, &head, request.body)?;
+        let max_body = self.max_body;
+        let mut conn = self.connector.connect(request.scheme, head.host(), request.port)?;
+        write_request::<C, _>(&mut conn, &head, request.body)?;
 
         let mut reader = ResponseReader::new(buf)
-            .max_body(self.max_body)
+            .max_body(max_body)
             .head_request(request.method.eq_ignore_ascii_case("HEAD"));
         let mut interrupted = 0;
         while !reader.is_done() {
@@ -232,11 +179,66 @@ impl<C: Connect> Transport for HttpClient<C> {
                 Err(e) if e.kind() == ErrorKind::Interrupted && interrupted < MAX_INTERRUPTED => {
                     interrupted += 1;
                 }
-                Err(e) => return Err(self.connector.io_error(&e)),
+                Err(e) => return Err(C::io_error(&e)),
             }
         }
         let response = reader.finish()?;
         crate::log_exchange(request, &response);
         Ok(response)
     }
+}
+
+fn write_request<C: Connect + ?Sized, S: Write + ErrorType<Error = C::Error>>(
+    conn: &mut S,
+    head: &RequestHead<'_>,
+    body: &[u8],
+) -> Result<(), Error> {
+    let mut co = Coalesce::new();
+    for piece in head.pieces().chain(core::iter::once(body)) {
+        loop {
+            match co.push(piece) {
+                Flush::None => break,
+                Flush::Buffered => {
+                    write_all::<C, S>(conn, co.buffered())?;
+                    co.clear();
+                }
+                Flush::Direct(p) => {
+                    write_all::<C, S>(conn, p)?;
+                    break;
+                }
+            }
+        }
+    }
+    write_all::<C, S>(conn, co.buffered())?;
+    let mut interrupted = 0;
+    loop {
+        match conn.flush() {
+            Ok(()) => return Ok(()),
+            Err(e) if e.kind() == ErrorKind::Interrupted && interrupted < MAX_INTERRUPTED => {
+                interrupted += 1;
+            }
+            Err(e) => return Err(C::io_error(&e)),
+        }
+    }
+}
+
+fn write_all<C: Connect + ?Sized, S: Write + ErrorType<Error = C::Error>>(
+    conn: &mut S,
+    mut data: &[u8],
+) -> Result<(), Error> {
+    let mut interrupted = 0;
+    while !data.is_empty() {
+        match conn.write(data) {
+            Ok(0) => return Err(Error::Reset),
+            Ok(n) => {
+                data = &data[n..];
+                interrupted = 0;
+            }
+            Err(e) if e.kind() == ErrorKind::Interrupted && interrupted < MAX_INTERRUPTED => {
+                interrupted += 1;
+            }
+            Err(e) => return Err(C::io_error(&e)),
+        }
+    }
+    Ok(())
 }

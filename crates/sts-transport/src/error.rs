@@ -90,9 +90,7 @@ impl Error {
         use embedded_io::ErrorKind as K;
         match kind {
             K::TimedOut => Error::Timeout,
-            K::ConnectionReset | K::ConnectionAborted | K::BrokenPipe | K::NotConnected => {
-                Error::Reset
-            }
+            K::ConnectionReset | K::ConnectionAborted | K::BrokenPipe | K::NotConnected => Error::Reset,
             K::ConnectionRefused | K::AddrNotAvailable => Error::Connect,
             _ => Error::Io,
         }
@@ -175,9 +173,7 @@ impl fmt::Display for Malformed {
             Malformed::TooManyInterim => "too many 1xx responses",
             Malformed::HeaderValue => "header value is not UTF-8",
             Malformed::ContentLength => "invalid Content-Length",
-            Malformed::ContentLengthWithTransferEncoding => {
-                "both Content-Length and Transfer-Encoding"
-            }
+            Malformed::ContentLengthWithTransferEncoding => "both Content-Length and Transfer-Encoding",
             Malformed::TransferEncoding => "unsupported Transfer-Encoding",
             Malformed::ContentEncoding => "unsupported Content-Encoding",
             Malformed::ChunkSize => "invalid chunk size",

@@ -89,28 +89,42 @@ pub const MANAGED_HEADERS: &[&str] = &[
 ];
 
 /// Whether `host` is a loopback host: `localhost`, an IPv4 address in
-/// `127.0.0.0/8`, or `::1` (with or without brackets).
+/// `127.0.0.0/8` written as four decimal octets, or `::1` (with or without
+/// brackets; also `0:0:0:0:0:0:0:1`).
 ///
 /// Plain `http://` is allowed only to these: credentials never travel in the
-/// clear over a network.
+/// clear over a network. Other spellings of a loopback address (`127.1`,
+/// `0::1`) are not recognised, which errs on the safe side.
 #[must_use]
 pub fn is_loopback(host: &str) -> bool {
     let host = strip_brackets(host);
-    if host.eq_ignore_ascii_case("localhost") {
-        return true;
+    host.eq_ignore_ascii_case("localhost") || host == "::1" || host == "0:0:0:0:0:0:0:1" || is_ipv4_loopback(host)
+}
+
+/// `127.a.b.c`, each octet 1 to 3 decimal digits up to 255 (no `core::net`
+/// parser: it costs 2 KB of flash on a Cortex-M).
+fn is_ipv4_loopback(host: &str) -> bool {
+    let mut octets = 0;
+    for (i, part) in host.split('.').enumerate() {
+        let value = part
+            .bytes()
+            .try_fold(0u16, |v, b| b.is_ascii_digit().then(|| v * 10 + u16::from(b - b'0')));
+        match value {
+            Some(v) if !part.is_empty() && part.len() <= 3 && v <= 255 => {}
+            _ => return false,
+        }
+        if i == 0 && part != "127" {
+            return false;
+        }
+        octets += 1;
     }
-    match host.parse::<core::net::IpAddr>() {
-        Ok(ip) => ip.is_loopback(),
-        Err(_) => false,
-    }
+    octets == 4
 }
 
 /// `host` without the brackets of an IPv6 literal (`[::1]` gives `::1`).
 #[must_use]
 pub fn strip_brackets(host: &str) -> &str {
-    host.strip_prefix('[')
-        .and_then(|h| h.strip_suffix(']'))
-        .unwrap_or(host)
+    host.strip_prefix('[').and_then(|h| h.strip_suffix(']')).unwrap_or(host)
 }
 
 /// Checks the scheme policy: `https` anywhere, `http` only to loopback.
@@ -146,7 +160,10 @@ fn is_host(s: &str) -> bool {
         return false;
     }
     if s.contains(':') {
-        return s.parse::<core::net::Ipv6Addr>().is_ok();
+        // An IPv6 literal: checked for its alphabet only (no injection
+        // possible); the connector's resolver parses it.
+        return s.bytes().filter(|&b| b == b':').count() >= 2
+            && s.bytes().all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.');
     }
     s.bytes()
         .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-' || b == b'_')
@@ -164,7 +181,7 @@ struct Digits {
 }
 
 impl Digits {
-    fn new(mut n: u64) -> Self {
+    fn new(mut n: usize) -> Self {
         let mut buf = [0u8; 20];
         let mut i = buf.len();
         loop {
@@ -247,8 +264,8 @@ impl<'r> RequestHead<'r> {
         Ok(RequestHead {
             request,
             host: strip_brackets(request.host),
-            port: (request.port != default_port).then(|| Digits::new(u64::from(request.port))),
-            content_length: Digits::new(request.body.len() as u64),
+            port: (request.port != default_port).then(|| Digits::new(usize::from(request.port))),
+            content_length: Digits::new(request.body.len()),
             content_type,
             user_agent,
         })
@@ -285,9 +302,7 @@ impl<'r> RequestHead<'r> {
         let others = r
             .headers
             .iter()
-            .filter(|(n, _)| {
-                !n.eq_ignore_ascii_case("content-type") && !n.eq_ignore_ascii_case("user-agent")
-            })
+            .filter(|(n, _)| !n.eq_ignore_ascii_case("content-type") && !n.eq_ignore_ascii_case("user-agent"))
             .flat_map(|(n, v)| [n.as_bytes(), b": ", v.as_bytes(), b"\r\n"]);
         let end: [&[u8]; 5] = [
             b"Content-Length: ",
@@ -296,11 +311,19 @@ impl<'r> RequestHead<'r> {
             self.user_agent.as_bytes(),
             b"\r\nAccept-Encoding: identity\r\nConnection: close\r\n\r\n",
         ];
-        start
-            .into_iter()
-            .chain(content_type)
-            .chain(others)
-            .chain(end)
+        start.into_iter().chain(content_type).chain(others).chain(end)
+    }
+
+    /// The `Content-Type` to send: the request's own or [`DEFAULT_CONTENT_TYPE`].
+    #[must_use]
+    pub fn content_type(&self) -> &'r str {
+        self.content_type
+    }
+
+    /// The `User-Agent` to send: the request's own or [`DEFAULT_USER_AGENT`].
+    #[must_use]
+    pub fn user_agent(&self) -> &'r str {
+        self.user_agent
     }
 
     /// The length of the head in bytes.
@@ -336,11 +359,13 @@ impl<'r> RequestHead<'r> {
 
 /// Gathers small writes into a stack buffer so that a head goes out in a few
 /// stream writes (one TLS record, one TCP segment) instead of thirty.
+#[cfg(any(feature = "embedded-io-v0.7", feature = "embedded-io-async-v0.7"))]
 pub(crate) struct Coalesce {
     buf: [u8; 256],
     len: usize,
 }
 
+#[cfg(any(feature = "embedded-io-v0.7", feature = "embedded-io-async-v0.7"))]
 /// What [`Coalesce::push`] asks the engine to write.
 pub(crate) enum Flush<'a> {
     /// Nothing yet.
@@ -351,12 +376,10 @@ pub(crate) enum Flush<'a> {
     Direct(&'a [u8]),
 }
 
+#[cfg(any(feature = "embedded-io-v0.7", feature = "embedded-io-async-v0.7"))]
 impl Coalesce {
     pub(crate) const fn new() -> Self {
-        Coalesce {
-            buf: [0; 256],
-            len: 0,
-        }
+        Coalesce { buf: [0; 256], len: 0 }
     }
 
     /// Adds `piece`, or tells the caller what to write first.
@@ -434,7 +457,6 @@ struct Fields {
 /// CRLFs, `Content-Length` together with `Transfer-Encoding`, a
 /// `Transfer-Encoding` other than `chunked`, a `Content-Encoding` other than
 /// `identity`, and EOF before the end.
-#[derive(Debug)]
 pub struct ResponseReader<'b> {
     buf: &'b mut [u8],
     filled: usize,
@@ -447,6 +469,20 @@ pub struct ResponseReader<'b> {
     no_body: bool,
     probe: [u8; 1],
     probing: bool,
+}
+
+/// Prints the state and sizes, never the buffer (it holds credentials).
+impl core::fmt::Debug for ResponseReader<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("ResponseReader")
+            .field("buf_len", &self.buf.len())
+            .field("received", &self.filled)
+            .field("head_len", &self.head_len)
+            .field("state", &self.state)
+            .field("status", &self.status)
+            .field("max_body", &self.max_body)
+            .finish_non_exhaustive()
+    }
 }
 
 impl<'b> ResponseReader<'b> {
@@ -517,17 +553,11 @@ impl<'b> ResponseReader<'b> {
                     // Compact: move the undecoded bytes down to the body's end.
                     self.buf.copy_within(pos..self.filled, out);
                     self.filled -= pos - out;
-                    self.state = State::Chunked {
-                        out,
-                        pos: out,
-                        chunk,
-                    };
+                    self.state = State::Chunked { out, pos: out, chunk };
                 }
                 if self.filled == len {
                     let needed = match chunk {
-                        Chunk::Data { remaining } => {
-                            Some(out.saturating_add(remaining).saturating_add(7))
-                        }
+                        Chunk::Data { remaining } => Some(out.saturating_add(remaining).saturating_add(7)),
                         _ => None,
                     };
                     return Err(Error::BufferTooSmall { needed });
@@ -558,9 +588,7 @@ impl<'b> ResponseReader<'b> {
             return match self.state {
                 State::Done { .. } => Ok(()),
                 State::Close => {
-                    self.state = State::Done {
-                        body_end: self.filled,
-                    };
+                    self.state = State::Done { body_end: self.filled };
                     Ok(())
                 }
                 _ => Err(Error::UnexpectedEof),
@@ -600,9 +628,7 @@ impl<'b> ResponseReader<'b> {
                 State::Close => {
                     let body = self.filled - self.head_len;
                     if body > self.max_body {
-                        return Err(Error::BodyTooLarge {
-                            limit: self.max_body,
-                        });
+                        return Err(Error::BodyTooLarge { limit: self.max_body });
                     }
                     return Ok(());
                 }
@@ -711,9 +737,7 @@ impl<'b> ResponseReader<'b> {
                 .ok_or(Error::BodyTooLarge { limit })?;
             let needed = head_len + cl;
             if needed > self.buf.len() {
-                return Err(Error::BufferTooSmall {
-                    needed: Some(needed),
-                });
+                return Err(Error::BufferTooSmall { needed: Some(needed) });
             }
             self.state = State::Length { end: needed };
             return Ok(());
@@ -747,9 +771,7 @@ impl<'b> ResponseReader<'b> {
                     // The chunk's data, its CRLF and the last chunk must fit.
                     let needed = out.saturating_add(size).saturating_add(7);
                     if needed > self.buf.len() {
-                        return Err(Error::BufferTooSmall {
-                            needed: Some(needed),
-                        });
+                        return Err(Error::BufferTooSmall { needed: Some(needed) });
                     }
                     (out, pos, Chunk::Data { remaining: size })
                 }
@@ -872,13 +894,17 @@ fn find_head_end(b: &[u8], from: usize) -> Result<usize, usize> {
 
 fn trim(v: &[u8]) -> &[u8] {
     let start = v.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(v.len());
-    let end = v.iter().rposition(|b| !b.is_ascii_whitespace()).map_or(start, |e| e + 1);
+    let end = v
+        .iter()
+        .rposition(|b| !b.is_ascii_whitespace())
+        .map_or(start, |e| e + 1);
     &v[start..end]
 }
 
-fn parse_content_length(v: &[u8]) -> Option<u64> {
+/// Parses a `Content-Length` value: 1*DIGIT that fits a `u64`.
+pub(crate) fn parse_content_length(v: &[u8]) -> Option<u64> {
     let v = trim(v);
-    if v.is_empty() || v.len() > 19 {
+    if v.is_empty() {
         return None;
     }
     let mut n: u64 = 0;
@@ -886,7 +912,7 @@ fn parse_content_length(v: &[u8]) -> Option<u64> {
         if !b.is_ascii_digit() {
             return None;
         }
-        n = n * 10 + u64::from(b - b'0');
+        n = n.checked_mul(10)?.checked_add(u64::from(b - b'0'))?;
     }
     Some(n)
 }

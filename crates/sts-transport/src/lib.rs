@@ -27,8 +27,13 @@
 //!   allocation.
 //! - [`HttpClient`] (feature `embedded-io-v0.7`) and [`AsyncHttpClient`]
 //!   (feature `embedded-io-async-v0.7`): HTTP/1.1 over any connected stream
-//!   that your [`Connect`] / [`AsyncConnect`] opens, with TLS or not. No
-//!   allocation, no unbounded loop, never reads past the buffer.
+//!   that your [`Connect`] / [`AsyncConnect`] opens (your TCP stack, your
+//!   TLS: smoltcp or embassy-net, embedded-tls), one fresh connection per
+//!   exchange. No allocation, no unbounded loop, never reads past the
+//!   buffer, ends without EOF when the framing says the body is complete.
+//!   The engine has no clock: timeouts belong to the stream (or, async, to a
+//!   timeout around `send`). The async futures are not `Send`-bounded, as
+//!   embassy needs. About 11.5 KB of flash on thumbv7em (`size-probe/`).
 //! - [`StdTransport`] (feature `std`): `ureq` 3 with rustls and webpki-roots.
 //! - [`TcpConnector`] (feature `std`): a [`Connect`] over
 //!   `std::net::TcpStream` (rustls for https) so [`HttpClient`] runs on a host.
@@ -100,14 +105,25 @@
 //! # Buffer sizes
 //!
 //! The buffer holds the response head and body (a chunked body is decoded in
-//! place). STS answers with a head of about 200 bytes; the body of a success
-//! is about 1.1 KB plus the session token. Tokens seen in practice are 400 to
-//! 1,500 bytes, so **2 KiB** holds a typical answer and **4 KiB** leaves room.
-//! The STS model sets no maximum for `SessionToken`; assuming at most 4,096
-//! bytes (AWS documents no limit, and has said tokens can grow), with every
-//! other field at its model maximum (role ARN 2,048, subject 255, provider
-//! 2,048, audience 255, source identity 64, ...), the largest answer is about
-//! **10 KiB**; [`h1::DEFAULT_MAX_BODY`] is 64 KiB.
+//! place, so it needs little more). Measured with the engine on STS-shaped
+//! answers (`benches/exchange.rs` prints them; head about 160 bytes):
+//!
+//! | answer | smallest buffer |
+//! |---|---|
+//! | typical success, 1 KiB session token | 2,248 bytes |
+//! | typical success, 2 KiB session token | 3,272 bytes |
+//! | largest the STS model allows (see below) | 11,982 bytes |
+//!
+//! So **4 KiB** holds a typical answer with room to spare, and **12 KiB** the
+//! largest. The STS model (botocore `sts` 2011-06-15) bounds most fields
+//! (role ARN 2,048, assumed role id 193, subject 255, source identity 64,
+//! access key id 128) but not `SessionToken`, `SecretAccessKey`, `Provider`
+//! or `Audience`; the figure assumes at most 4,096, 128, 2,048 and 2,048
+//! bytes for them, and no XML escaping inside values. AWS says not to assume
+//! a maximum token size: a device with a smaller buffer gets
+//! [`Error::BufferTooSmall`] with the size needed (for a `Content-Length`
+//! answer) rather than a truncated token. [`h1::DEFAULT_MAX_BODY`] (64 KiB)
+//! caps what a host transport accepts.
 //!
 //! # Features
 //!
@@ -138,7 +154,7 @@
 #[cfg(any(feature = "std", feature = "http"))]
 extern crate std;
 
-#[cfg(feature = "http")]
+#[cfg(any(feature = "std", feature = "http"))]
 extern crate alloc;
 
 use core::fmt;
@@ -158,6 +174,8 @@ mod std_ureq;
 
 #[cfg(feature = "http")]
 mod http_adapter;
+#[cfg(any(feature = "std", feature = "http"))]
+mod owned;
 
 pub use error::{Error, Malformed};
 
@@ -165,6 +183,9 @@ pub use error::{Error, Malformed};
 pub use blocking::{Connect, HttpClient};
 #[cfg(feature = "embedded-io-async-v0.7")]
 pub use nonblocking::{AsyncConnect, AsyncHttpClient};
+/// The rustls version [`TcpConnector::tls_config`] takes (0.23).
+#[cfg(feature = "std")]
+pub use rustls;
 #[cfg(feature = "std")]
 pub use std_tcp::{TcpConnection, TcpConnector};
 #[cfg(feature = "std")]
@@ -360,11 +381,7 @@ pub trait AsyncTransport {
     /// # Errors
     ///
     /// See [`Error`]: each failure is its own variant.
-    async fn send<'b>(
-        &mut self,
-        request: &Request<'_>,
-        buf: &'b mut [u8],
-    ) -> Result<Response<'b>, Error>;
+    async fn send<'b>(&mut self, request: &Request<'_>, buf: &'b mut [u8]) -> Result<Response<'b>, Error>;
 }
 
 impl<T: Transport + ?Sized> Transport for &mut T {
@@ -374,17 +391,19 @@ impl<T: Transport + ?Sized> Transport for &mut T {
 }
 
 impl<T: AsyncTransport + ?Sized> AsyncTransport for &mut T {
-    async fn send<'b>(
-        &mut self,
-        request: &Request<'_>,
-        buf: &'b mut [u8],
-    ) -> Result<Response<'b>, Error> {
+    async fn send<'b>(&mut self, request: &Request<'_>, buf: &'b mut [u8]) -> Result<Response<'b>, Error> {
         (**self).send(request, buf).await
     }
 }
 
 /// Logs one finished exchange (feature `log`): never a header value or a byte
 /// of a body.
+#[cfg(any(
+    feature = "embedded-io-v0.7",
+    feature = "embedded-io-async-v0.7",
+    feature = "std",
+    feature = "http"
+))]
 #[cfg_attr(not(feature = "log"), allow(unused_variables))]
 pub(crate) fn log_exchange(request: &Request<'_>, response: &Response<'_>) {
     #[cfg(feature = "log")]

@@ -14,8 +14,14 @@ use crate::{AsyncTransport, Error, Request, Response, Scheme};
 /// (or a timeout future around `send`), TLS verified for `host`.
 #[allow(async_fn_in_trait)]
 pub trait AsyncConnect {
-    /// The connected stream (TLS already set up for `https`).
-    type Connection: Read + Write;
+    /// The error of the streams.
+    type Error: embedded_io::Error;
+
+    /// The connected stream (TLS already set up for `https`). It may borrow
+    /// from the connector (socket and TLS record buffers, for instance).
+    type Connection<'c>: Read + Write + ErrorType<Error = Self::Error>
+    where
+        Self: 'c;
 
     /// Opens a connection to `host:port`. `host` has no IPv6 brackets.
     ///
@@ -23,34 +29,28 @@ pub trait AsyncConnect {
     ///
     /// [`Error::Connect`] when no connection could be opened,
     /// [`Error::Timeout`], [`Error::Tls`], or what fits best.
-    async fn connect(
-        &mut self,
-        scheme: Scheme,
-        host: &str,
-        port: u16,
-    ) -> Result<Self::Connection, Error>;
+    async fn connect(&mut self, scheme: Scheme, host: &str, port: u16) -> Result<Self::Connection<'_>, Error>;
 
     /// Maps an error of the stream to an [`Error`]. The default goes by
     /// [`ErrorKind`] ([`Error::from_io_kind`]).
-    fn io_error(&self, error: &<Self::Connection as ErrorType>::Error) -> Error {
+    fn io_error(error: &Self::Error) -> Error {
         Error::from_io_kind(error.kind())
     }
 }
 
 impl<C: AsyncConnect + ?Sized> AsyncConnect for &mut C {
-    type Connection = C::Connection;
+    type Error = C::Error;
+    type Connection<'c>
+        = C::Connection<'c>
+    where
+        Self: 'c;
 
-    async fn connect(
-        &mut self,
-        scheme: Scheme,
-        host: &str,
-        port: u16,
-    ) -> Result<Self::Connection, Error> {
+    async fn connect(&mut self, scheme: Scheme, host: &str, port: u16) -> Result<Self::Connection<'_>, Error> {
         (**self).connect(scheme, host, port).await
     }
 
-    fn io_error(&self, error: &<Self::Connection as ErrorType>::Error) -> Error {
-        (**self).io_error(error)
+    fn io_error(error: &Self::Error) -> Error {
+        C::io_error(error)
     }
 }
 
@@ -98,76 +98,20 @@ impl<C: AsyncConnect> AsyncHttpClient<C> {
     pub fn into_inner(self) -> C {
         self.connector
     }
-
-    async fn write_request(
-        &self,
-        conn: &mut C::Connection,
-        head: &RequestHead<'_>,
-        body: &[u8],
-    ) -> Result<(), Error> {
-        let mut co = Coalesce::new();
-        for piece in head.pieces().chain(core::iter::once(body)) {
-            loop {
-                match co.push(piece) {
-                    Flush::None => break,
-                    Flush::Buffered => {
-                        self.write_all(conn, co.buffered()).await?;
-                        co.clear();
-                    }
-                    Flush::Direct(p) => {
-                        self.write_all(conn, p).await?;
-                        break;
-                    }
-                }
-            }
-        }
-        self.write_all(conn, co.buffered()).await?;
-        let mut interrupted = 0;
-        loop {
-            match conn.flush().await {
-                Ok(()) => return Ok(()),
-                Err(e) if e.kind() == ErrorKind::Interrupted && interrupted < MAX_INTERRUPTED => {
-                    interrupted += 1;
-                }
-                Err(e) => return Err(self.connector.io_error(&e)),
-            }
-        }
-    }
-
-    async fn write_all(&self, conn: &mut C::Connection, mut data: &[u8]) -> Result<(), Error> {
-        let mut interrupted = 0;
-        while !data.is_empty() {
-            match conn.write(data).await {
-                Ok(0) => return Err(Error::Reset),
-                Ok(n) => {
-                    data = &data[n..];
-                    interrupted = 0;
-                }
-                Err(e) if e.kind() == ErrorKind::Interrupted && interrupted < MAX_INTERRUPTED => {
-                    interrupted += 1;
-                }
-                Err(e) => return Err(self.connector.io_error(&e)),
-            }
-        }
-        Ok(())
-    }
 }
 
 impl<C: AsyncConnect> AsyncTransport for AsyncHttpClient<C> {
-    async fn send<'b>(
-        &mut self,
-        request: &Request<'_>,
-        buf: &'b mut [u8],
-    ) -> Result<Response<'b>, Error> {
+    async fn send<'b>(&mut self, request: &Request<'_>, buf: &'b mut [u8]) -> Result<Response<'b>, Error> {
         let head = RequestHead::new(request)?;
+        let max_body = self.max_body;
         let mut conn = self
             .connector
             .connect(request.scheme, head.host(), request.port)
             .await?;
-        self.write_request(&mut conn, &head, request.body).await?;
+        write_request::<C, _>(&mut conn, &head, request.body).await?;
 
         let mut reader = ResponseReader::new(buf)
-            .max_body(self.max_body)
+            .max_body(max_body)
             .head_request(request.method.eq_ignore_ascii_case("HEAD"));
         let mut interrupted = 0;
         while !reader.is_done() {
@@ -180,11 +124,66 @@ impl<C: AsyncConnect> AsyncTransport for AsyncHttpClient<C> {
                 Err(e) if e.kind() == ErrorKind::Interrupted && interrupted < MAX_INTERRUPTED => {
                     interrupted += 1;
                 }
-                Err(e) => return Err(self.connector.io_error(&e)),
+                Err(e) => return Err(C::io_error(&e)),
             }
         }
         let response = reader.finish()?;
         crate::log_exchange(request, &response);
         Ok(response)
     }
+}
+
+async fn write_request<C: AsyncConnect + ?Sized, S: Write + ErrorType<Error = C::Error>>(
+    conn: &mut S,
+    head: &RequestHead<'_>,
+    body: &[u8],
+) -> Result<(), Error> {
+    let mut co = Coalesce::new();
+    for piece in head.pieces().chain(core::iter::once(body)) {
+        loop {
+            match co.push(piece) {
+                Flush::None => break,
+                Flush::Buffered => {
+                    write_all::<C, S>(conn, co.buffered()).await?;
+                    co.clear();
+                }
+                Flush::Direct(p) => {
+                    write_all::<C, S>(conn, p).await?;
+                    break;
+                }
+            }
+        }
+    }
+    write_all::<C, S>(conn, co.buffered()).await?;
+    let mut interrupted = 0;
+    loop {
+        match conn.flush().await {
+            Ok(()) => return Ok(()),
+            Err(e) if e.kind() == ErrorKind::Interrupted && interrupted < MAX_INTERRUPTED => {
+                interrupted += 1;
+            }
+            Err(e) => return Err(C::io_error(&e)),
+        }
+    }
+}
+
+async fn write_all<C: AsyncConnect + ?Sized, S: Write + ErrorType<Error = C::Error>>(
+    conn: &mut S,
+    mut data: &[u8],
+) -> Result<(), Error> {
+    let mut interrupted = 0;
+    while !data.is_empty() {
+        match conn.write(data).await {
+            Ok(0) => return Err(Error::Reset),
+            Ok(n) => {
+                data = &data[n..];
+                interrupted = 0;
+            }
+            Err(e) if e.kind() == ErrorKind::Interrupted && interrupted < MAX_INTERRUPTED => {
+                interrupted += 1;
+            }
+            Err(e) => return Err(C::io_error(&e)),
+        }
+    }
+    Ok(())
 }

@@ -1,10 +1,10 @@
 //! Unit tests of the sans-IO codec: one table per concern, each case named
 //! after what it proves.
 
-extern crate std;
+extern crate alloc;
 
-use std::string::{String, ToString};
-use std::vec::Vec;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
 
 use proptest::prelude::*;
 
@@ -21,16 +21,14 @@ struct Got {
     body: Vec<u8>,
 }
 
+/// Configures a reader before a run.
+type Setup = for<'a> fn(ResponseReader<'a>) -> ResponseReader<'a>;
+
 /// Feeds `wire` to a reader over a buffer of `buf_len` bytes, `sizes` giving
 /// the read sizes in turn (cycled); EOF once `wire` is used up. Returns the
 /// result and the number of reads.
-fn feed_with(
-    wire: &[u8],
-    buf_len: usize,
-    sizes: &[usize],
-    setup: impl FnOnce(ResponseReader<'_>) -> ResponseReader<'_>,
-) -> (Result<Got, Error>, usize) {
-    let mut buf = std::vec![0u8; buf_len];
+fn feed_with(wire: &[u8], buf_len: usize, sizes: &[usize], setup: Setup) -> (Result<Got, Error>, usize) {
+    let mut buf = alloc::vec![0u8; buf_len];
     let mut reader = setup(ResponseReader::new(&mut buf));
     let mut input = wire;
     let mut reads = 0;
@@ -81,7 +79,7 @@ const STS_HEAD: &str = "HTTP/1.1 200 OK\r\n\
 
 #[test]
 fn sts_headers_are_exposed_case_insensitively() {
-    let wire = std::format!("{STS_HEAD}Retry-After: 3\r\nContent-Length: 4\r\n\r\n<a/>");
+    let wire = alloc::format!("{STS_HEAD}Retry-After: 3\r\nContent-Length: 4\r\n\r\n<a/>");
     let got = feed(wire.as_bytes(), 1024).unwrap();
     assert_eq!(
         got,
@@ -170,7 +168,7 @@ fn framing_table() {
 fn too_many_headers() {
     let mut wire = String::from("HTTP/1.1 200 OK\r\n");
     for i in 0..=MAX_HEADERS {
-        wire.push_str(&std::format!("X-H{i}: v\r\n"));
+        wire.push_str(&alloc::format!("X-H{i}: v\r\n"));
     }
     wire.push_str("\r\n");
     assert_eq!(feed(wire.as_bytes(), 4096), Err(M(Malformed::TooManyHeaders)));
@@ -188,7 +186,7 @@ fn too_many_interim_responses() {
 
 #[test]
 fn body_limit_applies_to_every_framing() {
-    let limit = |r: ResponseReader<'_>| r.max_body(4);
+    let limit: Setup = |r| r.max_body(4);
     let too_large = Err(Error::BodyTooLarge { limit: 4 });
     for wire in [
         &b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello"[..],
@@ -245,7 +243,7 @@ fn never_reads_past_content_length() {
 /// buffer smaller than the raw chunked bytes.
 #[test]
 fn chunked_decodes_in_place_in_a_small_buffer() {
-    let mut wire = std::vec::Vec::from(&b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"[..]);
+    let mut wire = Vec::from(&b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"[..]);
     let mut body = Vec::new();
     for i in 0..100u8 {
         wire.extend_from_slice(b"1;ext=padding-padding\r\n");
@@ -283,7 +281,7 @@ fn head_string(r: &Request<'_>) -> Result<String, Error> {
 
 #[test]
 fn request_head_bytes() {
-    let expected = std::format!(
+    let expected = alloc::format!(
         "POST / HTTP/1.1\r\nHost: sts.eu-west-1.amazonaws.com\r\n\
          Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 32\r\n\
          User-Agent: {DEFAULT_USER_AGENT}\r\nAccept-Encoding: identity\r\nConnection: close\r\n\r\n"
@@ -319,27 +317,178 @@ fn request_checks_table() {
     let base = request(&[]);
     let cases: &[(&str, Request<'_>, Result<(), Error>)] = &[
         ("https_anywhere", base, ok),
-        ("http_localhost", Request { scheme: Scheme::Http, host: "LocalHost", ..base }, ok),
-        ("http_127_0_0_2", Request { scheme: Scheme::Http, host: "127.0.0.2", ..base }, ok),
-        ("http_ipv6_loopback", Request { scheme: Scheme::Http, host: "[::1]", ..base }, ok),
-        ("http_remote", Request { scheme: Scheme::Http, ..base }, insecure),
-        ("http_private_ip", Request { scheme: Scheme::Http, host: "10.0.0.1", ..base }, insecure),
-        ("http_localhost_lookalike", Request { scheme: Scheme::Http, host: "localhost.evil.com", ..base }, insecure),
-        ("http_127_as_dns_label", Request { scheme: Scheme::Http, host: "127.0.0.1.nip.io", ..base }, insecure),
-        ("method_with_space", Request { method: "PO ST", ..base }, invalid),
+        (
+            "http_localhost",
+            Request {
+                scheme: Scheme::Http,
+                host: "LocalHost",
+                ..base
+            },
+            ok,
+        ),
+        (
+            "http_127_0_0_2",
+            Request {
+                scheme: Scheme::Http,
+                host: "127.0.0.2",
+                ..base
+            },
+            ok,
+        ),
+        (
+            "http_ipv6_loopback",
+            Request {
+                scheme: Scheme::Http,
+                host: "[::1]",
+                ..base
+            },
+            ok,
+        ),
+        (
+            "http_127_255",
+            Request {
+                scheme: Scheme::Http,
+                host: "127.255.255.254",
+                ..base
+            },
+            ok,
+        ),
+        (
+            "http_127_octet_too_large",
+            Request {
+                scheme: Scheme::Http,
+                host: "127.0.0.256",
+                ..base
+            },
+            insecure,
+        ),
+        (
+            "http_127_three_octets",
+            Request {
+                scheme: Scheme::Http,
+                host: "127.0.1",
+                ..base
+            },
+            insecure,
+        ),
+        (
+            "http_127_five_octets",
+            Request {
+                scheme: Scheme::Http,
+                host: "127.0.0.1.1",
+                ..base
+            },
+            insecure,
+        ),
+        (
+            "http_1270",
+            Request {
+                scheme: Scheme::Http,
+                host: "1270.0.0.1",
+                ..base
+            },
+            insecure,
+        ),
+        (
+            "http_ipv6_other",
+            Request {
+                scheme: Scheme::Http,
+                host: "::2",
+                ..base
+            },
+            insecure,
+        ),
+        (
+            "ipv6_with_letters",
+            Request {
+                host: "fe80::1%eth0",
+                ..base
+            },
+            invalid,
+        ),
+        ("ipv6_one_colon", Request { host: "a:b", ..base }, invalid),
+        (
+            "http_remote",
+            Request {
+                scheme: Scheme::Http,
+                ..base
+            },
+            insecure,
+        ),
+        (
+            "http_private_ip",
+            Request {
+                scheme: Scheme::Http,
+                host: "10.0.0.1",
+                ..base
+            },
+            insecure,
+        ),
+        (
+            "http_localhost_lookalike",
+            Request {
+                scheme: Scheme::Http,
+                host: "localhost.evil.com",
+                ..base
+            },
+            insecure,
+        ),
+        (
+            "http_127_as_dns_label",
+            Request {
+                scheme: Scheme::Http,
+                host: "127.0.0.1.nip.io",
+                ..base
+            },
+            insecure,
+        ),
+        (
+            "method_with_space",
+            Request {
+                method: "PO ST",
+                ..base
+            },
+            invalid,
+        ),
         ("empty_host", Request { host: "", ..base }, invalid),
         ("host_with_slash", Request { host: "a/b", ..base }, invalid),
-        ("host_with_crlf", Request { host: "a\r\nX: y", ..base }, invalid),
+        (
+            "host_with_crlf",
+            Request {
+                host: "a\r\nX: y",
+                ..base
+            },
+            invalid,
+        ),
         ("path_without_slash", Request { path: "x", ..base }, invalid),
         ("path_with_space", Request { path: "/a b", ..base }, invalid),
-        ("path_with_crlf", Request { path: "/\r\nX: y", ..base }, invalid),
+        (
+            "path_with_crlf",
+            Request {
+                path: "/\r\nX: y",
+                ..base
+            },
+            invalid,
+        ),
         ("header_value_crlf", request(&[("X-A", "v\r\nInjected: 1")]), invalid),
         ("header_value_nul", request(&[("X-A", "v\0")]), invalid),
         ("header_name_colon", request(&[("X-A:", "v")]), invalid),
         ("header_host_managed", request(&[("Host", "evil")]), invalid),
-        ("header_content_length_managed", request(&[("content-length", "1")]), invalid),
-        ("header_te_managed", request(&[("Transfer-Encoding", "chunked")]), invalid),
-        ("header_connection_managed", request(&[("Connection", "keep-alive")]), invalid),
+        (
+            "header_content_length_managed",
+            request(&[("content-length", "1")]),
+            invalid,
+        ),
+        (
+            "header_te_managed",
+            request(&[("Transfer-Encoding", "chunked")]),
+            invalid,
+        ),
+        (
+            "header_connection_managed",
+            request(&[("Connection", "keep-alive")]),
+            invalid,
+        ),
         ("header_value_tab_ok", request(&[("X-A", "a\tb")]), ok),
     ];
     for (name, r, expected) in cases {
@@ -353,13 +502,22 @@ fn debug_never_prints_bodies_or_header_values() {
         body: b"WebIdentityToken=SECRET-TOKEN",
         ..request(&[("X-Secret", "HEADER-SECRET")])
     };
-    let s = std::format!("{r:?}");
+    let s = alloc::format!("{r:?}");
     assert!(!s.contains("SECRET"), "{s}");
     assert!(s.contains("X-Secret"));
 
+    let wire = b"HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\nSECRETKEY";
+    let mut buf = [0u8; 128];
+    let mut reader = ResponseReader::new(&mut buf);
+    reader.read_buf().unwrap()[..wire.len()].copy_from_slice(wire);
+    reader.advance(wire.len()).unwrap();
+    assert!(reader.is_done());
+    let s = alloc::format!("{reader:?}");
+    assert!(!s.contains("SECRET"), "{s}");
+
     let mut body = *b"<SecretAccessKey>SECRETKEY</SecretAccessKey>";
     let resp = Response::new(200, &mut body);
-    let s = std::format!("{resp:?}");
+    let s = alloc::format!("{resp:?}");
     assert!(!s.contains("SECRET"), "{s}");
     assert!(s.contains("body_len: 44"), "{s}");
 }
@@ -394,14 +552,10 @@ fn valid_response() -> impl Strategy<Value = (Vec<u8>, Vec<u8>)> {
             if interim {
                 wire.extend_from_slice(b"HTTP/1.1 100 Continue\r\n\r\n");
             }
-            wire.extend_from_slice(
-                b"HTTP/1.1 200 OK\r\nx-amzn-requestid: abc\r\nContent-Type: text/xml\r\n",
-            );
+            wire.extend_from_slice(b"HTTP/1.1 200 OK\r\nx-amzn-requestid: abc\r\nContent-Type: text/xml\r\n");
             match framing {
                 0 => {
-                    wire.extend_from_slice(
-                        std::format!("Content-Length: {}\r\n\r\n", body.len()).as_bytes(),
-                    );
+                    wire.extend_from_slice(alloc::format!("Content-Length: {}\r\n\r\n", body.len()).as_bytes());
                     wire.extend_from_slice(&body);
                 }
                 1 => {
@@ -411,7 +565,7 @@ fn valid_response() -> impl Strategy<Value = (Vec<u8>, Vec<u8>)> {
                     while !rest.is_empty() {
                         let n = chunk_sizes[i % chunk_sizes.len()].min(rest.len());
                         i += 1;
-                        wire.extend_from_slice(std::format!("{n:x}\r\n").as_bytes());
+                        wire.extend_from_slice(alloc::format!("{n:x}\r\n").as_bytes());
                         wire.extend_from_slice(&rest[..n]);
                         wire.extend_from_slice(b"\r\n");
                         rest = &rest[n..];

@@ -1,0 +1,312 @@
+//! [`TcpConnector`]: the embedded engine's [`Connect`] over
+//! `std::net::TcpStream`, with rustls for `https`.
+
+use alloc::boxed::Box;
+use alloc::string::ToString;
+use alloc::sync::Arc;
+use core::fmt;
+use core::net::SocketAddr;
+use core::time::Duration;
+use std::io;
+use std::net::{TcpStream, ToSocketAddrs};
+use std::time::Instant;
+
+use embedded_io_adapters::std::FromStd;
+use rustls::pki_types::ServerName;
+use rustls::{ClientConfig, ClientConnection, StreamOwned};
+
+use crate::h1::is_loopback;
+use crate::{Connect, Error, Scheme};
+
+/// Default time to open the TCP connection (per address tried).
+pub(crate) const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// Default time for the whole exchange, TLS handshake included.
+pub(crate) const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Opens `std::net::TcpStream`s for [`HttpClient`](crate::HttpClient):
+/// plain TCP for `http` (loopback only), rustls for `https`.
+///
+/// Timeouts: a connect timeout per address (default 5 s), and an overall
+/// deadline per connection (default 30 s) that bounds the TLS handshake and
+/// every read and write: each I/O call gets the time left, at most the I/O
+/// timeout (default: the overall timeout), so a server that drips one byte at
+/// a time still ends in [`Error::Timeout`]. Name resolution uses the system
+/// resolver, which has no timeout of its own.
+///
+/// TLS: rustls 0.23 with the `ring` provider, TLS 1.2 and 1.3, and the
+/// Mozilla roots of `webpki-roots`, unless [`tls_config`](Self::tls_config)
+/// gives another configuration (a private CA, the platform verifier, ...).
+/// The handshake is done in [`connect`](Connect::connect), so certificate
+/// failures are [`Error::Tls`] there.
+///
+/// It connects directly: no proxy (use [`StdTransport`](crate::StdTransport)
+/// behind a proxy).
+#[derive(Clone)]
+pub struct TcpConnector {
+    connect_timeout: Duration,
+    io_timeout: Option<Duration>,
+    timeout: Duration,
+    tls: Option<Arc<ClientConfig>>,
+}
+
+impl fmt::Debug for TcpConnector {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TcpConnector")
+            .field("connect_timeout", &self.connect_timeout)
+            .field("io_timeout", &self.io_timeout)
+            .field("timeout", &self.timeout)
+            .field("custom_tls", &self.tls.is_some())
+            .finish()
+    }
+}
+
+impl Default for TcpConnector {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl TcpConnector {
+    /// A connector with the default timeouts and TLS configuration.
+    #[must_use]
+    pub fn new() -> Self {
+        TcpConnector {
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            io_timeout: None,
+            timeout: DEFAULT_TIMEOUT,
+            tls: None,
+        }
+    }
+
+    /// Sets the time to open the TCP connection, per address.
+    #[must_use]
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Sets the longest wait for a single read or write.
+    #[must_use]
+    pub fn io_timeout(mut self, timeout: Duration) -> Self {
+        self.io_timeout = Some(timeout);
+        self
+    }
+
+    /// Sets the overall deadline of a connection, from connect to the last
+    /// byte of the response.
+    #[must_use]
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Uses this rustls configuration for `https` instead of the default
+    /// (ring, webpki-roots).
+    #[must_use]
+    pub fn tls_config(mut self, config: Arc<ClientConfig>) -> Self {
+        self.tls = Some(config);
+        self
+    }
+
+    fn default_tls() -> Result<Arc<ClientConfig>, Error> {
+        let mut roots = rustls::RootCertStore::empty();
+        roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let config = ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .map_err(|_| Error::Tls)?
+            .with_root_certificates(roots)
+            .with_no_client_auth();
+        Ok(Arc::new(config))
+    }
+
+    fn tcp(&self, host: &str, port: u16, deadline: Instant) -> Result<TcpStream, Error> {
+        let addrs = (host, port).to_socket_addrs().map_err(|_| Error::Connect)?;
+        let mut last = Error::Connect;
+        for addr in addrs {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(Error::Timeout);
+            }
+            match connect_one(&addr, self.connect_timeout.min(left)) {
+                Ok(s) => return Ok(s),
+                Err(e) => last = e,
+            }
+        }
+        Err(last)
+    }
+}
+
+fn connect_one(addr: &SocketAddr, timeout: Duration) -> Result<TcpStream, Error> {
+    let stream = TcpStream::connect_timeout(addr, timeout).map_err(|e| match e.kind() {
+        io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => Error::Timeout,
+        _ => Error::Connect,
+    })?;
+    // Small writes (one head, one body) should leave at once.
+    let _ = stream.set_nodelay(true);
+    Ok(stream)
+}
+
+impl Connect for TcpConnector {
+    type Error = io::Error;
+    type Connection<'c> = TcpConnection;
+
+    fn connect(&mut self, scheme: Scheme, host: &str, port: u16) -> Result<TcpConnection, Error> {
+        if scheme == Scheme::Http && !is_loopback(host) {
+            return Err(Error::InsecureScheme);
+        }
+        let deadline = Instant::now() + self.timeout;
+        let tcp = self.tcp(host, port, deadline)?;
+        let mut sock = Deadline {
+            tcp,
+            deadline,
+            io_timeout: self.io_timeout,
+        };
+        match scheme {
+            Scheme::Http => Ok(TcpConnection(FromStd::new(Stream::Plain(sock)))),
+            Scheme::Https => {
+                let config = match &self.tls {
+                    Some(c) => Arc::clone(c),
+                    None => {
+                        let c = Self::default_tls()?;
+                        self.tls = Some(Arc::clone(&c));
+                        c
+                    }
+                };
+                let name = ServerName::try_from(host.to_string()).map_err(|_| Error::InvalidRequest)?;
+                let mut conn = ClientConnection::new(config, name).map_err(|_| Error::Tls)?;
+                while conn.is_handshaking() {
+                    conn.complete_io(&mut sock).map_err(|e| io_to_error(&e))?;
+                }
+                Ok(TcpConnection(FromStd::new(Stream::Tls(Box::new(StreamOwned::new(
+                    conn, sock,
+                ))))))
+            }
+        }
+    }
+
+    fn io_error(error: &io::Error) -> Error {
+        io_to_error(error)
+    }
+}
+
+/// Maps a std I/O error of a (TLS) stream: rustls failures are
+/// [`Error::Tls`], read timeouts (`WouldBlock` on Unix) [`Error::Timeout`].
+pub(crate) fn io_to_error(e: &io::Error) -> Error {
+    if e.get_ref()
+        .is_some_and(|inner| inner.downcast_ref::<rustls::Error>().is_some())
+    {
+        return Error::Tls;
+    }
+    match e.kind() {
+        io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => Error::Timeout,
+        io::ErrorKind::ConnectionReset
+        | io::ErrorKind::ConnectionAborted
+        | io::ErrorKind::BrokenPipe
+        | io::ErrorKind::NotConnected => Error::Reset,
+        io::ErrorKind::ConnectionRefused => Error::Connect,
+        io::ErrorKind::UnexpectedEof => Error::UnexpectedEof,
+        _ => Error::Io,
+    }
+}
+
+/// A connected stream from [`TcpConnector`]: plain or TLS, as an
+/// `embedded-io` 0.7 `Read + Write` (through `embedded-io-adapters`).
+pub struct TcpConnection(FromStd<Stream>);
+
+impl fmt::Debug for TcpConnection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let kind = match self.0.inner() {
+            Stream::Plain(_) => "plain",
+            Stream::Tls(_) => "tls",
+        };
+        f.debug_tuple("TcpConnection").field(&kind).finish()
+    }
+}
+
+impl embedded_io::ErrorType for TcpConnection {
+    type Error = io::Error;
+}
+
+impl embedded_io::Read for TcpConnection {
+    fn read(&mut self, buf: &mut [u8]) -> Result<usize, io::Error> {
+        embedded_io::Read::read(&mut self.0, buf)
+    }
+}
+
+impl embedded_io::Write for TcpConnection {
+    fn write(&mut self, buf: &[u8]) -> Result<usize, io::Error> {
+        embedded_io::Write::write(&mut self.0, buf)
+    }
+
+    fn flush(&mut self) -> Result<(), io::Error> {
+        embedded_io::Write::flush(&mut self.0)
+    }
+}
+
+enum Stream {
+    Plain(Deadline),
+    Tls(Box<StreamOwned<ClientConnection, Deadline>>),
+}
+
+impl io::Read for Stream {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self {
+            Stream::Plain(s) => s.read(buf),
+            Stream::Tls(s) => s.read(buf),
+        }
+    }
+}
+
+impl io::Write for Stream {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            Stream::Plain(s) => s.write(buf),
+            Stream::Tls(s) => s.write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Stream::Plain(s) => s.flush(),
+            Stream::Tls(s) => s.flush(),
+        }
+    }
+}
+
+/// A TCP stream whose every read and write ends by the deadline.
+struct Deadline {
+    tcp: TcpStream,
+    deadline: Instant,
+    io_timeout: Option<Duration>,
+}
+
+impl Deadline {
+    fn left(&self) -> io::Result<Duration> {
+        let left = self.deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(io::ErrorKind::TimedOut.into());
+        }
+        Ok(self.io_timeout.map_or(left, |t| t.min(left)))
+    }
+}
+
+impl io::Read for Deadline {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let t = self.left()?;
+        self.tcp.set_read_timeout(Some(t))?;
+        self.tcp.read(buf)
+    }
+}
+
+impl io::Write for Deadline {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let t = self.left()?;
+        self.tcp.set_write_timeout(Some(t))?;
+        self.tcp.write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.tcp.flush()
+    }
+}

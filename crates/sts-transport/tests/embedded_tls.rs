@@ -1,0 +1,322 @@
+//! TLS layering, end to end: bring-your-own TLS.
+//!
+//! A local HTTPS server (rustls, TLS 1.3 only, on 127.0.0.1) with a CA and a
+//! `localhost` certificate made at test time by rcgen answers the recorded
+//! STS response. The client side is the embedded engine
+//! (`HttpClient`) over `embedded-tls` 0.19 (blocking API, TLS 1.3,
+//! `TLS_AES_128_GCM_SHA256`, P-256) over `embedded-io-adapters` over a std
+//! `TcpStream`: exactly how a device plugs its own TLS under the engine.
+//! The same server also checks the https paths of `TcpConnector` (rustls)
+//! and `StdTransport` (ureq) with the test CA as their only root.
+//!
+//! # What embedded-tls verifies here
+//!
+//! The connector uses embedded-tls's `rustpki` verifier
+//! (`embedded_tls::pki::CertVerifier`) with the test CA as the trust anchor
+//! and the system clock (`SystemTime`). Per `embedded-tls` 0.19
+//! `src/pki.rs`, that checks:
+//! - the server's certificate is signed by the CA (ECDSA P-256/SHA-256 here);
+//! - its validity period against the clock;
+//! - the host name (`localhost`) against its SAN DNS names (or CN);
+//! - the handshake's `CertificateVerify` signature with the certificate's key
+//!   (the server holds the private key).
+//!
+//! It does **not** check (so neither does this test): basic constraints,
+//! key usage or extended key usage, name constraints, revocation, or the
+//! CA certificate's own validity period. The negative cases below prove that
+//! a certificate from another CA and a certificate for another name are
+//! refused, as `Error::Tls`.
+
+extern crate alloc;
+
+mod common;
+
+use alloc::sync::Arc;
+use core::time::Duration;
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::mpsc;
+use std::time::{Instant, SystemTime};
+
+use embedded_io_adapters::std::FromStd;
+use embedded_tls::blocking::{
+    Aes128GcmSha256, Certificate, CryptoProvider, TlsConfig, TlsConnection, TlsContext, TlsError, TlsVerifier,
+};
+use embedded_tls::pki::CertVerifier;
+use rand_core::OsRng;
+use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair, KeyUsagePurpose};
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+use sts_transport::{Connect, Error, HttpClient, Request, Scheme, StdTransport, TcpConnector, Transport};
+
+/// A CA and a server certificate it signed.
+struct Pki {
+    ca_der: Vec<u8>,
+    leaf: CertificateDer<'static>,
+    leaf_key: PrivateKeyDer<'static>,
+}
+
+fn pki(ca_name: &str, leaf_name: &str) -> Pki {
+    let ca_key = KeyPair::generate().unwrap();
+    let mut ca = CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    ca.distinguished_name.push(DnType::CommonName, ca_name);
+    ca.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+    let ca_cert = ca.self_signed(&ca_key).unwrap();
+    let issuer = Issuer::new(ca, ca_key);
+
+    let leaf_key = KeyPair::generate().unwrap();
+    let mut leaf = CertificateParams::new(vec![leaf_name.to_owned()]).unwrap();
+    leaf.distinguished_name.push(DnType::CommonName, leaf_name);
+    let leaf_cert = leaf.signed_by(&leaf_key, &issuer).unwrap();
+    Pki {
+        ca_der: ca_cert.der().to_vec(),
+        leaf: leaf_cert.der().clone(),
+        leaf_key: PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(leaf_key.serialize_der())),
+    }
+}
+
+/// A TLS 1.3 server on 127.0.0.1 that answers up to `connections` requests
+/// with the recorded STS response, and reports each request it read.
+fn https_server(pki: &Pki, connections: usize) -> (u16, mpsc::Receiver<Vec<u8>>) {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_protocol_versions(&[&rustls::version::TLS13])
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(vec![pki.leaf.clone()], pki.leaf_key.clone_key())
+        .unwrap();
+    let config = Arc::new(config);
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    listener.set_nonblocking(true).unwrap();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let start = Instant::now();
+        let mut served = 0;
+        while served < connections && start.elapsed() < Duration::from_secs(20) {
+            let Ok((tcp, _)) = listener.accept() else {
+                std::thread::sleep(Duration::from_millis(5));
+                continue;
+            };
+            served += 1;
+            tcp.set_nonblocking(false).unwrap();
+            tcp.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+            let conn = rustls::ServerConnection::new(Arc::clone(&config)).unwrap();
+            let mut tls = rustls::StreamOwned::new(conn, tcp);
+            if let Some(request) = read_request(&mut tls) {
+                let _ = tls.write_all(&common::sts_200_wire());
+                tls.conn.send_close_notify();
+                let _ = tls.flush();
+                let _ = tx.send(request);
+            }
+        }
+    });
+    (port, rx)
+}
+
+/// Reads one request (head and Content-Length body); `None` if the
+/// handshake or the read fails (a client that refused the certificate).
+fn read_request(tls: &mut impl Read) -> Option<Vec<u8>> {
+    let mut data = Vec::new();
+    let mut chunk = [0u8; 2048];
+    loop {
+        if let Some(end) = data.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&data[..end]).to_ascii_lowercase();
+            let cl: usize = head
+                .lines()
+                .find_map(|l| l.strip_prefix("content-length:"))
+                .map_or(0, |v| v.trim().parse().unwrap());
+            if data.len() >= end + 4 + cl {
+                return Some(data);
+            }
+        }
+        match tls.read(&mut chunk) {
+            Ok(0) | Err(_) => return None,
+            Ok(n) => data.extend_from_slice(&chunk[..n]),
+        }
+    }
+}
+
+/// The crypto embedded-tls needs: an RNG and the CA verifier.
+struct Provider<'a> {
+    verifier: CertVerifier<'a, Aes128GcmSha256, SystemTime, 4096>,
+}
+
+impl CryptoProvider for Provider<'_> {
+    type CipherSuite = Aes128GcmSha256;
+    type Signature = &'static [u8];
+
+    fn rng(&mut self) -> impl embedded_tls::CryptoRngCore {
+        OsRng
+    }
+
+    fn verifier(&mut self) -> Result<&mut impl TlsVerifier<Aes128GcmSha256>, TlsError> {
+        Ok(&mut self.verifier)
+    }
+}
+
+/// A `Connect` that opens a std TcpStream and runs embedded-tls over it. It
+/// owns the TLS record buffers and lends them to each connection.
+struct EmbeddedTlsConnector {
+    ca_der: Vec<u8>,
+    record_read: Vec<u8>,
+    record_write: Vec<u8>,
+}
+
+impl EmbeddedTlsConnector {
+    fn new(ca_der: &[u8]) -> Self {
+        EmbeddedTlsConnector {
+            ca_der: ca_der.to_vec(),
+            // The largest TLS record (16 KiB + overhead) for reads; writes
+            // are split into records that fit.
+            record_read: vec![0; 16_640],
+            record_write: vec![0; 4096],
+        }
+    }
+}
+
+impl Connect for EmbeddedTlsConnector {
+    type Error = TlsError;
+    type Connection<'c> = TlsConnection<'c, FromStd<TcpStream>, Aes128GcmSha256>;
+
+    fn connect(&mut self, scheme: Scheme, host: &str, port: u16) -> Result<Self::Connection<'_>, Error> {
+        if scheme != Scheme::Https {
+            return Err(Error::InsecureScheme);
+        }
+        let tcp = TcpStream::connect((host, port)).map_err(|_| Error::Connect)?;
+        tcp.set_read_timeout(Some(Duration::from_secs(3))).unwrap();
+        tcp.set_write_timeout(Some(Duration::from_secs(3))).unwrap();
+        let EmbeddedTlsConnector {
+            ca_der,
+            record_read,
+            record_write,
+        } = self;
+        let mut tls = TlsConnection::new(FromStd::new(tcp), record_read, record_write);
+        let config = TlsConfig::new().with_server_name(host);
+        let provider = Provider {
+            verifier: CertVerifier::new(Certificate::X509(&ca_der[..])),
+        };
+        tls.open(TlsContext::new(&config, provider))
+            .map_err(|e| Self::io_error(&e))?;
+        Ok(tls)
+    }
+
+    fn io_error(error: &TlsError) -> Error {
+        match error {
+            TlsError::Io(kind) => Error::from_io_kind(*kind),
+            _ => Error::Tls,
+        }
+    }
+}
+
+fn https_request(port: u16) -> Request<'static> {
+    Request {
+        method: "POST",
+        scheme: Scheme::Https,
+        host: "localhost",
+        port,
+        path: "/",
+        headers: &[],
+        body: common::ENV_REQUEST_BODY.as_bytes(),
+    }
+}
+
+fn assert_recorded_answer(got: Result<common::Owned, Error>) {
+    let got = got.expect("exchange");
+    assert_eq!(got.status, 200);
+    assert_eq!(got.request_id.as_deref(), Some(common::ENV_REQUEST_ID));
+    assert_eq!(got.content_type.as_deref(), Some("text/xml"));
+    assert_eq!(got.body, common::ENV_RESPONSE_200.as_bytes());
+}
+
+#[test]
+fn embedded_engine_over_embedded_tls() {
+    let pki = pki("sts-transport test CA", "localhost");
+    let (port, requests) = https_server(&pki, 1);
+    let mut client = HttpClient::new(EmbeddedTlsConnector::new(&pki.ca_der));
+    let mut buf = [0u8; 4096];
+    let got = client.send(&https_request(port), &mut buf).map(common::owned);
+    assert_recorded_answer(got);
+
+    let request = requests.recv_timeout(Duration::from_secs(5)).unwrap();
+    let text = String::from_utf8(request).unwrap();
+    assert!(text.starts_with("POST / HTTP/1.1\r\n"), "{text}");
+    assert!(text.contains(&format!("\r\nHost: localhost:{port}\r\n")), "{text}");
+    assert!(text.ends_with(common::ENV_REQUEST_BODY), "{text}");
+}
+
+#[test]
+fn embedded_tls_refuses_a_certificate_from_another_ca() {
+    let server_pki = pki("the server's CA", "localhost");
+    let other = pki("another CA", "localhost");
+    let (port, _requests) = https_server(&server_pki, 1);
+    let mut client = HttpClient::new(EmbeddedTlsConnector::new(&other.ca_der));
+    let mut buf = [0u8; 4096];
+    let got = client.send(&https_request(port), &mut buf).map(common::owned);
+    assert_eq!(got, Err(Error::Tls));
+}
+
+#[test]
+fn embedded_tls_refuses_a_certificate_for_another_name() {
+    let pki = pki("sts-transport test CA", "sts.example.com");
+    let (port, _requests) = https_server(&pki, 1);
+    let mut client = HttpClient::new(EmbeddedTlsConnector::new(&pki.ca_der));
+    let mut buf = [0u8; 4096];
+    let got = client.send(&https_request(port), &mut buf).map(common::owned);
+    assert_eq!(got, Err(Error::Tls));
+}
+
+fn rustls_connector(ca_der: &[u8]) -> TcpConnector {
+    let mut roots = rustls::RootCertStore::empty();
+    roots.add(CertificateDer::from(ca_der.to_vec())).unwrap();
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    TcpConnector::new()
+        .timeout(Duration::from_secs(5))
+        .tls_config(Arc::new(config))
+}
+
+#[test]
+fn tcp_connector_https_with_rustls() {
+    let pki = pki("sts-transport test CA", "localhost");
+    let other = pki_other();
+    let (port, requests) = https_server(&pki, 2);
+    let mut buf = [0u8; 4096];
+
+    let mut client = HttpClient::new(rustls_connector(&pki.ca_der));
+    assert_recorded_answer(client.send(&https_request(port), &mut buf).map(common::owned));
+    requests.recv_timeout(Duration::from_secs(5)).unwrap();
+
+    let mut wrong = HttpClient::new(rustls_connector(&other.ca_der));
+    let got = wrong.send(&https_request(port), &mut buf).map(common::owned);
+    assert_eq!(got, Err(Error::Tls));
+}
+
+#[test]
+fn std_transport_https_with_a_private_root() {
+    let pki = pki("sts-transport test CA", "localhost");
+    let (port, requests) = https_server(&pki, 2);
+    let mut buf = [0u8; 4096];
+
+    let mut transport = StdTransport::builder()
+        .root_certificate(&pki.ca_der)
+        .timeout(Duration::from_secs(5))
+        .build()
+        .unwrap();
+    assert_recorded_answer(transport.send(&https_request(port), &mut buf).map(common::owned));
+    requests.recv_timeout(Duration::from_secs(5)).unwrap();
+
+    // The default roots (webpki-roots) do not know the test CA.
+    let mut default = StdTransport::builder().timeout(Duration::from_secs(5)).build().unwrap();
+    let got = default.send(&https_request(port), &mut buf).map(common::owned);
+    assert_eq!(got, Err(Error::Tls));
+}
+
+fn pki_other() -> Pki {
+    pki("another CA", "localhost")
+}
