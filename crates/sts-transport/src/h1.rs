@@ -805,22 +805,14 @@ impl<'b> ResponseReader<'b> {
                 (out, pos + 2, Chunk::Size)
             }
             Chunk::Trailer => {
-                if avail.len() < 2 {
-                    return match avail.first() {
-                        Some(b'\n') => Err(Malformed::Trailer.into()),
-                        _ => Ok(false),
-                    };
-                }
-                if !avail.starts_with(b"\r\n") {
-                    // Trailer fields, ended by an empty line.
-                    let Some(i) = avail.windows(4).position(|w| w == b"\r\n\r\n") else {
-                        return Ok(false);
-                    };
-                    let mut trailers = [httparse::EMPTY_HEADER; 16];
-                    match httparse::parse_headers(&avail[..i + 4], &mut trailers) {
-                        Ok(httparse::Status::Complete(_)) => {}
-                        _ => return Err(Malformed::Trailer.into()),
-                    }
+                // Trailer fields, ended by an empty line. httparse decides
+                // (CRLF or bare LF, as for the head), so the outcome is the
+                // same however the bytes were split into reads.
+                let mut trailers = [httparse::EMPTY_HEADER; 16];
+                match httparse::parse_headers(avail, &mut trailers) {
+                    Ok(httparse::Status::Complete(_)) => {}
+                    Ok(httparse::Status::Partial) => return Ok(false),
+                    Err(_) => return Err(Malformed::Trailer.into()),
                 }
                 self.filled = out;
                 self.state = State::Done { body_end: out };
