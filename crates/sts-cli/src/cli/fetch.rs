@@ -1,0 +1,654 @@
+//! `credential-process` and `env`: configuration, the token, the dry run, the
+//! fetch with its `-v` lines, and the two output formats.
+
+use std::borrow::Cow;
+use std::fmt::Write as _;
+use std::io::Read;
+use std::path::Path;
+use std::time::Duration;
+
+use sts_client::config::{self, Settings};
+use sts_client::endpoint::Endpoint;
+use sts_client::{
+    AttemptEvent, Buffers, Client, Credentials, Error, ErrorKind, FnObserver, MemoryToken, OsRng, OwnedParams, Params,
+    RetryPolicy, Rng, SESSION_NAME_PREFIX, STD_REQUEST_BUFFER, STD_RESPONSE_BUFFER, StdClock, ThreadSleep, TokenError,
+    TokenFile, TokenSource,
+};
+use sts_codec::{AssumeRoleWithWebIdentityInput, CONTENT_TYPE, encode, encoded_len};
+use sts_transport::h1::{RequestHead, check_scheme};
+use sts_transport::{HttpClient, Request, Scheme, StdTransport, TcpConnector, Transport};
+use zeroize::{Zeroize, Zeroizing};
+
+use super::args::{FetchArgs, Output, TransportKind};
+use super::{EXIT_NO_ANSWER, EXIT_SERVICE, EXIT_USAGE, Failure};
+
+/// Session token capacity of the fetched credentials: the transports' body
+/// limit (64 KiB), so no answer they accept can be too large to hold.
+pub(crate) const TOKEN_CAP: usize = sts_transport::h1::DEFAULT_MAX_BODY;
+
+/// The most token bytes read (from a file or standard input): what the
+/// client's response buffer can hold. STS takes at most 20,000 characters.
+const MAX_TOKEN_BYTES: usize = STD_RESPONSE_BUFFER;
+
+/// Everything one fetch needs, resolved: where, what, with which token, how.
+pub(crate) struct Plan {
+    pub(crate) endpoint: Endpoint,
+    pub(crate) params: OwnedParams,
+    /// The token as read, trailing whitespace trimmed.
+    pub(crate) token: Zeroizing<Vec<u8>>,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) timeout: Duration,
+    pub(crate) transport: TransportKind,
+}
+
+/// Runs `credential-process` or `env`.
+pub(crate) fn run(output: Output, args: &FetchArgs) -> Result<(), Failure> {
+    let plan = plan(args)?;
+    if args.dry_run {
+        let json = plan.dry_run()?;
+        return super::print_stdout(&json);
+    }
+    let creds = plan.fetch(args.verbose)?;
+    let text = match output {
+        Output::CredentialProcess => credential_process_json(&creds),
+        Output::Env => env_exports(&creds),
+    };
+    super::print_stdout(&text)
+}
+
+/// The explicit settings the flags give (`None`: not on the command line).
+fn settings(args: &FetchArgs) -> Settings {
+    let mut s = Settings::default();
+    s.role_arn = args.role_arn.clone();
+    s.web_identity_token_file = args.token_file.clone();
+    s.role_session_name = args.session_name.clone();
+    s.region = args.region.clone();
+    s.use_fips = args.fips.then_some(true);
+    s.use_dual_stack = args.dualstack.then_some(true);
+    s.endpoint_url = args.endpoint.clone();
+    s.max_attempts = args.max_attempts;
+    s.profile = args.profile.clone();
+    s
+}
+
+/// Flags > environment > profile, then the token and the policy file.
+fn plan(args: &FetchArgs) -> Result<Plan, Failure> {
+    let config = config::load_from_env(&settings(args))
+        .map_err(|e| Failure::new(EXIT_USAGE, format!("{e} (see --help for the flags)")))?;
+    let from_stdin = args.token_file.as_deref() == Some(Path::new("-"));
+    let token = if from_stdin {
+        read_token(&mut std::io::stdin().lock())
+    } else {
+        read_token_file(&config.web_identity_token_file)
+    }
+    .map_err(|e| {
+        let source = if from_stdin {
+            "standard input".to_owned()
+        } else {
+            config.web_identity_token_file.display().to_string()
+        };
+        Failure::new(EXIT_USAGE, format!("{e} ({source})"))
+    })?;
+    let mut params = OwnedParams::new(config.role_arn);
+    params.role_session_name = config.role_session_name;
+    params.duration_seconds = args.duration;
+    params.policy_arns = args.policy_arns.clone();
+    params.provider_id = args.provider_id.clone();
+    params.policy = match &args.policy_file {
+        Some(path) => Some(read_policy(path)?),
+        None => None,
+    };
+    let mut retry = RetryPolicy::STANDARD;
+    if let Some(n) = config.max_attempts {
+        retry = retry.with_max_attempts(n);
+    }
+    if let Some(base) = args.retry_base {
+        retry = retry.with_backoff(base, retry.max_delay);
+    }
+    Ok(Plan {
+        endpoint: config.endpoint,
+        params,
+        token,
+        retry,
+        timeout: args.timeout,
+        transport: args.transport,
+    })
+}
+
+fn read_policy(path: &Path) -> Result<String, Failure> {
+    std::fs::read_to_string(path).map_err(|e| {
+        Failure::new(
+            EXIT_USAGE,
+            format!("could not read the policy file {}: {e}", path.display()),
+        )
+    })
+}
+
+/// Reads a token file into a wiped-on-drop buffer, as the client would.
+fn read_token_file(path: &Path) -> Result<Zeroizing<Vec<u8>>, TokenError> {
+    let mut buf = Zeroizing::new(vec![0u8; MAX_TOKEN_BYTES]);
+    let n = TokenFile::new(path).read_token(&mut buf)?;
+    buf.truncate(n);
+    checked(buf)
+}
+
+/// Reads a token from `input` (standard input) into a buffer allocated once
+/// (no reallocation leaves copies behind) and wiped on drop.
+pub(crate) fn read_token(input: &mut dyn Read) -> Result<Zeroizing<Vec<u8>>, TokenError> {
+    let mut buf = Zeroizing::new(vec![0u8; MAX_TOKEN_BYTES]);
+    let mut n = 0;
+    loop {
+        if n == buf.len() {
+            let mut probe = [0u8; 1];
+            return match input.read(&mut probe) {
+                Ok(0) => {
+                    buf.truncate(n);
+                    checked(buf)
+                }
+                Ok(_) => {
+                    probe.zeroize();
+                    Err(TokenError::TooLarge {
+                        capacity: MAX_TOKEN_BYTES,
+                        needed: None,
+                    })
+                }
+                Err(_) => Err(TokenError::Unreadable),
+            };
+        }
+        match input.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => return Err(TokenError::Unreadable),
+        }
+    }
+    buf.truncate(n);
+    checked(buf)
+}
+
+/// The client's checks, done early so a dry run reports them too: UTF-8, not
+/// empty once trailing whitespace is trimmed. Trims in place (`truncate`
+/// keeps the bytes in the allocation, which is wiped on drop).
+fn checked(mut buf: Zeroizing<Vec<u8>>) -> Result<Zeroizing<Vec<u8>>, TokenError> {
+    let text = std::str::from_utf8(&buf).map_err(|_| TokenError::NotUtf8)?;
+    let trimmed = text.trim_end_matches([' ', '\t', '\r', '\n']).len();
+    if text[..trimmed].trim_start_matches([' ', '\t', '\r', '\n']).is_empty() {
+        return Err(TokenError::Empty);
+    }
+    buf.truncate(trimmed);
+    Ok(buf)
+}
+
+/// The URL a request goes to: the endpoint with `/` when it has no path.
+pub(crate) fn request_url(endpoint: &Endpoint) -> String {
+    if endpoint.path().is_empty() {
+        format!("{}/", endpoint.url())
+    } else {
+        endpoint.url().to_owned()
+    }
+}
+
+/// A session name as the client generates one (for the dry run, which has to
+/// show some name).
+fn generated_session_name() -> String {
+    format!("{SESSION_NAME_PREFIX}{:016x}", OsRng::new().next_u64())
+}
+
+/// Appends `s` as a JSON string, escaping in place (no intermediate copy of
+/// a secret).
+pub(crate) fn push_json(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if u32::from(c) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+fn json(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    push_json(&mut out, s);
+    out
+}
+
+/// The request's parts, for the dry run: the headers the transport writes,
+/// the form parameters in body order, the token replaced.
+pub(crate) struct RequestView {
+    pub(crate) url: String,
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) params: Vec<(String, String)>,
+}
+
+impl Plan {
+    fn scheme(&self) -> Scheme {
+        if self.endpoint.scheme() == "http" {
+            Scheme::Http
+        } else {
+            Scheme::Https
+        }
+    }
+
+    fn token_str(&self) -> &str {
+        // Checked at read time; `checked` guarantees UTF-8.
+        std::str::from_utf8(&self.token).unwrap_or_default()
+    }
+
+    /// Builds the request exactly as the client will (same input, same
+    /// encoder, same `Content-Type`) and its head as the transport writes it
+    /// (`h1::RequestHead`), without sending anything. The headers are those
+    /// both engines send alike: `Host`, `Content-Type`, `Content-Length`,
+    /// `User-Agent`, `Accept-Encoding`.
+    pub(crate) fn request_view(&self) -> Result<RequestView, Failure> {
+        let token = self.token_str();
+        let generated;
+        let session = match &self.params.role_session_name {
+            Some(s) => s.as_str(),
+            None => {
+                generated = generated_session_name();
+                generated.as_str()
+            }
+        };
+        let arns: Vec<&str> = self.params.policy_arns.iter().map(String::as_str).collect();
+        let mut input =
+            AssumeRoleWithWebIdentityInput::new(&self.params.role_arn, session, token).with_policy_arns(&arns);
+        input.duration_seconds = self.params.duration_seconds;
+        input.policy = self.params.policy.as_deref();
+        input.provider_id = self.params.provider_id.as_deref();
+        input.validate().map_err(|v| Failure::new(EXIT_USAGE, v.to_string()))?;
+        let mut body = Zeroizing::new(vec![0u8; encoded_len(&input)]);
+        let n = encode(&input, &mut body).map_err(|e| Failure::new(EXIT_USAGE, e.to_string()))?;
+        body.truncate(n);
+        let path = if self.endpoint.path().is_empty() {
+            "/"
+        } else {
+            self.endpoint.path()
+        };
+        let request = Request {
+            method: "POST",
+            scheme: self.scheme(),
+            host: self.endpoint.host(),
+            port: self.endpoint.port(),
+            path,
+            headers: &[("Content-Type", CONTENT_TYPE)],
+            body: &body,
+        };
+        let head = RequestHead::new(&request)
+            .map_err(|e| Failure::new(EXIT_USAGE, format!("{} cannot be used: {e}", self.endpoint.url())))?;
+        let mut raw = vec![0u8; head.len()];
+        let len = head
+            .write_to(&mut raw)
+            .map_err(|e| Failure::new(EXIT_USAGE, e.to_string()))?;
+        let text = String::from_utf8_lossy(&raw[..len]).into_owned();
+        // Both engines send these, with these values; `Connection: close`
+        // (the embedded engine) and `Accept: */*` (ureq) are framing
+        // details of one engine, of no interest to STS.
+        let headers = text
+            .split("\r\n")
+            .skip(1)
+            .filter_map(|line| line.split_once(": "))
+            .filter(|(n, _)| !n.eq_ignore_ascii_case("connection"))
+            .map(|(n, v)| (n.to_owned(), v.to_owned()))
+            .collect();
+        let redacted = format!("<redacted {} chars>", token.chars().count());
+        let params = form_urlencoded::parse(&body)
+            .map(|(name, value)| {
+                if name == "WebIdentityToken" {
+                    if let Cow::Owned(mut copy) = value {
+                        copy.zeroize();
+                    }
+                    (name.into_owned(), redacted.clone())
+                } else {
+                    (name.into_owned(), value.into_owned())
+                }
+            })
+            .collect();
+        Ok(RequestView {
+            url: request_url(&self.endpoint),
+            headers,
+            params,
+        })
+    }
+
+    /// The `--dry-run` JSON.
+    pub(crate) fn dry_run(&self) -> Result<String, Failure> {
+        let view = self.request_view()?;
+        let mut out = String::new();
+        let _ = writeln!(out, "{{\n  \"endpoint\": {},\n  \"headers\": {{", json(&view.url));
+        for (i, (name, value)) in view.headers.iter().enumerate() {
+            let comma = if i + 1 < view.headers.len() { "," } else { "" };
+            let _ = writeln!(out, "    {}: {}{comma}", json(name), json(value));
+        }
+        out.push_str("  },\n  \"params\": [\n");
+        for (i, (name, value)) in view.params.iter().enumerate() {
+            let comma = if i + 1 < view.params.len() { "," } else { "" };
+            let _ = writeln!(out, "    [{}, {}]{comma}", json(name), json(value));
+        }
+        out.push_str("  ]\n}\n");
+        Ok(out)
+    }
+
+    /// Fetches the credentials through the chosen transport; with `verbose`,
+    /// one line per attempt on stderr.
+    pub(crate) fn fetch(&self, verbose: bool) -> Result<Credentials<TOKEN_CAP>, Failure> {
+        let url = request_url(&self.endpoint);
+        // The transports refuse it too, but after counting an attempt: say
+        // it as the dry run does.
+        check_scheme(self.scheme(), self.endpoint.host())
+            .map_err(|e| Failure::new(EXIT_USAGE, format!("{} cannot be used: {e}", self.endpoint.url())))?;
+        let mut transport: Box<dyn Transport> = match self.transport {
+            TransportKind::Std => {
+                let t = StdTransport::builder()
+                    .connect_timeout(self.timeout.min(Duration::from_secs(5)))
+                    .timeout(self.timeout)
+                    .build()
+                    .map_err(|e| Failure::new(EXIT_USAGE, format!("HTTPS transport: {e}")))?;
+                Box::new(t)
+            }
+            TransportKind::Embedded => Box::new(HttpClient::new(
+                TcpConnector::new()
+                    .connect_timeout(self.timeout.min(Duration::from_secs(5)))
+                    .timeout(self.timeout),
+            )),
+        };
+        let mut last_request_id: Option<String> = None;
+        let observer = FnObserver(|e: &AttemptEvent<'_>| {
+            last_request_id = e.request_id.map(str::to_owned);
+            if verbose {
+                eprintln!("sts-web-identity: {}", attempt_line(e, &url));
+            }
+        });
+        let mut client = Client::new(
+            transport.as_mut(),
+            self.endpoint.clone(),
+            StdClock::new(),
+            ThreadSleep,
+            OsRng::new(),
+        )
+        .with_retry_policy(self.retry)
+        .with_observer(observer);
+        let mut request = Zeroizing::new(vec![0u8; STD_REQUEST_BUFFER]);
+        let mut response = Zeroizing::new(vec![0u8; STD_RESPONSE_BUFFER]);
+        let mut buffers = Buffers::new(&mut request, &mut response);
+        let mut token = MemoryToken::new(&self.token);
+        let o = &self.params;
+        let arns: Vec<&str> = o.policy_arns.iter().map(String::as_str).collect();
+        let mut params = Params::new(&o.role_arn).with_policy_arns(&arns);
+        params.role_session_name = o.role_session_name.as_deref();
+        params.duration_seconds = o.duration_seconds;
+        params.policy = o.policy.as_deref();
+        params.provider_id = o.provider_id.as_deref();
+        let result = client.fetch::<TOKEN_CAP, _>(&params, &mut token, &mut buffers);
+        let skew = client.clock_skew_millis();
+        match result {
+            Ok(creds) => {
+                if verbose {
+                    eprintln!("sts-web-identity: {}", summary_line(&creds, skew));
+                }
+                Ok(creds)
+            }
+            Err(e) => Err(failure(&e, &url, last_request_id.as_deref())),
+        }
+    }
+}
+
+/// One `-v` line: attempt, endpoint, status, request id, what went wrong,
+/// the wait before the next attempt. Holds no token and no secret: the event
+/// carries none.
+pub(crate) fn attempt_line(e: &AttemptEvent<'_>, url: &str) -> String {
+    let mut line = format!("attempt {}/{} POST {url}: ", e.attempt, e.max_attempts);
+    match e.status {
+        Some(status) => {
+            let _ = write!(line, "HTTP {status}");
+        }
+        None => line.push_str("no answer"),
+    }
+    if let Some(id) = e.request_id {
+        let _ = write!(line, ", request id {id}");
+    }
+    match e.error {
+        None => line.push_str(", credentials received"),
+        Some(ErrorKind::Service(s)) => {
+            let _ = write!(line, ", {}", s.code());
+            if !s.message().is_empty() {
+                let _ = write!(line, ": {}", s.message());
+            }
+        }
+        Some(ErrorKind::Http { .. }) => line.push_str(", no STS error document"),
+        Some(other) => {
+            let _ = write!(line, ", {other}");
+        }
+    }
+    match (e.error, e.retry_in) {
+        (None, _) => {}
+        (Some(_), Some(d)) => {
+            let _ = write!(line, "; retrying in {} ms", d.as_millis());
+        }
+        (Some(_), None) => line.push_str("; giving up"),
+    }
+    line
+}
+
+/// The `-v` line after a success: when the credentials expire, and the
+/// server's clock against ours.
+fn summary_line<const CAP: usize>(creds: &Credentials<CAP>, skew: Option<i64>) -> String {
+    let mut line = format!(
+        "credentials expire at {} (in {} s)",
+        rfc3339(creds),
+        creds.lifetime().as_secs()
+    );
+    // `Date` has whole seconds: less than a second apart is agreement.
+    match skew {
+        Some(ms) if ms.abs() < 1000 => line.push_str("; server clock within 1 s of ours"),
+        Some(ms) if ms > 0 => {
+            let _ = write!(line, "; server clock {:.1} s ahead of ours", ms as f64 / 1000.0);
+        }
+        Some(ms) => {
+            let _ = write!(line, "; server clock {:.1} s behind ours", -ms as f64 / 1000.0);
+        }
+        None => {}
+    }
+    line
+}
+
+fn rfc3339<const CAP: usize>(creds: &Credentials<CAP>) -> String {
+    creds
+        .expiration()
+        .rfc3339()
+        .map(|t| t.as_str().to_owned())
+        .unwrap_or_default()
+}
+
+/// The exit code of a failed fetch (see the crate docs):
+///
+/// - 3: STS answered with an error: an error document, or an error status
+///   without one.
+/// - 4: no usable answer: transport failures (connect, timeout, reset, TLS,
+///   an answer too large for the transport), a malformed or truncated
+///   success, credentials that do not fit (only an absurd answer: the session
+///   token may take the whole body) or are expired on arrival.
+/// - 2: the request could not be made: validation, the token, the endpoint,
+///   `http://` to a host that is not loopback.
+pub(crate) fn exit_code(kind: &ErrorKind) -> u8 {
+    match kind {
+        ErrorKind::Service(_) | ErrorKind::Http { .. } => EXIT_SERVICE,
+        ErrorKind::Transport(sts_transport::Error::InsecureScheme | sts_transport::Error::InvalidRequest) => EXIT_USAGE,
+        ErrorKind::Validation(_) | ErrorKind::RequestTooLarge { .. } | ErrorKind::Token(_) | ErrorKind::Endpoint(_) => {
+            EXIT_USAGE
+        }
+        _ => EXIT_NO_ANSWER,
+    }
+}
+
+/// The message of a failed fetch: the STS code, message and request id when
+/// there is one, and the attempts made.
+pub(crate) fn failure(e: &Error, url: &str, last_request_id: Option<&str>) -> Failure {
+    let mut message = e.kind().to_string();
+    match e.kind() {
+        ErrorKind::Http { .. } => {
+            if let Some(id) = last_request_id {
+                let _ = write!(message, " [request id {id}]");
+            }
+        }
+        ErrorKind::Service(_) => {}
+        _ if e.attempts() > 0 => {
+            let _ = write!(message, " ({url})");
+        }
+        _ => {}
+    }
+    match e.attempts() {
+        0 => {}
+        1 => message.push_str(" after 1 attempt"),
+        n => {
+            let _ = write!(message, " after {n} attempts");
+        }
+    }
+    Failure::new(exit_code(e.kind()), message)
+}
+
+/// The `credential_process` JSON (version 1). Wiped on drop: it holds the
+/// secrets.
+pub(crate) fn credential_process_json<const CAP: usize>(creds: &Credentials<CAP>) -> Zeroizing<String> {
+    let mut out = Zeroizing::new(String::with_capacity(2 * creds.session_token().len() + 512));
+    out.push_str("{\n  \"Version\": 1,\n  \"AccessKeyId\": ");
+    push_json(&mut out, creds.access_key_id());
+    out.push_str(",\n  \"SecretAccessKey\": ");
+    push_json(&mut out, creds.secret_access_key());
+    out.push_str(",\n  \"SessionToken\": ");
+    push_json(&mut out, creds.session_token());
+    out.push_str(",\n  \"Expiration\": ");
+    push_json(&mut out, &rfc3339(creds));
+    out.push_str("\n}\n");
+    out
+}
+
+/// Appends `value` in single quotes for a POSIX shell (`'` becomes `'\''`),
+/// escaping in place.
+pub(crate) fn push_shell_quoted(out: &mut String, value: &str) {
+    out.push('\'');
+    for c in value.chars() {
+        if c == '\'' {
+            out.push_str(r"'\''");
+        } else {
+            out.push(c);
+        }
+    }
+    out.push('\'');
+}
+
+/// `export` lines for `eval`. Wiped on drop.
+pub(crate) fn env_exports<const CAP: usize>(creds: &Credentials<CAP>) -> Zeroizing<String> {
+    let mut out = Zeroizing::new(String::with_capacity(4 * creds.session_token().len() + 512));
+    let expiration = rfc3339(creds);
+    for (name, value) in [
+        ("AWS_ACCESS_KEY_ID", creds.access_key_id()),
+        ("AWS_SECRET_ACCESS_KEY", creds.secret_access_key()),
+        ("AWS_SESSION_TOKEN", creds.session_token()),
+        ("AWS_CREDENTIAL_EXPIRATION", expiration.as_str()),
+    ] {
+        out.push_str("export ");
+        out.push_str(name);
+        out.push('=');
+        push_shell_quoted(&mut out, value);
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use sts_client::{Instant, Timestamp};
+
+    use super::*;
+
+    fn creds(secret: &str) -> Credentials<64> {
+        let exp = Timestamp::from_unix(1_629_147_173, 0).unwrap();
+        Credentials::new(
+            "ASIAEXAMPLE",
+            secret,
+            "TOKEN/+=",
+            exp,
+            Instant::ZERO,
+            Instant::from_millis(1),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn credential_process_json_has_version_1_and_rfc3339() {
+        let out = credential_process_json(&creds("sec\"ret"));
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(v["Version"], 1);
+        assert_eq!(v["AccessKeyId"], "ASIAEXAMPLE");
+        assert_eq!(v["SecretAccessKey"], "sec\"ret");
+        assert_eq!(v["SessionToken"], "TOKEN/+=");
+        assert_eq!(v["Expiration"], "2021-08-16T20:52:53Z");
+    }
+
+    #[test]
+    fn json_strings_are_escaped() {
+        let mut out = String::new();
+        push_json(&mut out, "a\"b\\c\nd\u{1}é");
+        assert_eq!(out, r#""a\"b\\c\nd\u0001é""#);
+        assert_eq!(serde_json::from_str::<String>(&out).unwrap(), "a\"b\\c\nd\u{1}é");
+    }
+
+    #[test]
+    fn shell_quoting_survives_quotes() {
+        let quoted = |v: &str| {
+            let mut s = String::new();
+            push_shell_quoted(&mut s, v);
+            s
+        };
+        assert_eq!(quoted("a'b"), r"'a'\''b'");
+        assert_eq!(quoted("$(x)"), "'$(x)'");
+        let out = env_exports(&creds("x'y"));
+        assert!(
+            out.contains("export AWS_SECRET_ACCESS_KEY='x'\\''y'\n"),
+            "{}",
+            out.as_str()
+        );
+        assert!(out.contains("export AWS_CREDENTIAL_EXPIRATION='2021-08-16T20:52:53Z'\n"));
+    }
+
+    #[test]
+    fn stdin_tokens_are_trimmed_and_checked() {
+        let t = read_token(&mut &b"abc.def.ghi\r\n\n"[..]).unwrap();
+        assert_eq!(&t[..], b"abc.def.ghi");
+        assert_eq!(read_token(&mut &b" \n"[..]).unwrap_err(), TokenError::Empty);
+        assert_eq!(read_token(&mut &b"\xff\xfe"[..]).unwrap_err(), TokenError::NotUtf8);
+        let big = vec![b'a'; MAX_TOKEN_BYTES + 1];
+        assert!(matches!(
+            read_token(&mut &big[..]).unwrap_err(),
+            TokenError::TooLarge { .. }
+        ));
+    }
+
+    #[test]
+    fn exit_codes_follow_the_contract() {
+        use sts_transport::Error as T;
+        assert_eq!(exit_code(&ErrorKind::Http { status: 500 }), 3);
+        assert_eq!(exit_code(&ErrorKind::Transport(T::Connect)), 4);
+        assert_eq!(exit_code(&ErrorKind::Transport(T::Timeout)), 4);
+        assert_eq!(exit_code(&ErrorKind::Transport(T::Tls)), 4);
+        assert_eq!(exit_code(&ErrorKind::Transport(T::InsecureScheme)), 2);
+        assert_eq!(exit_code(&ErrorKind::Token(TokenError::NotFound)), 2);
+        assert_eq!(exit_code(&ErrorKind::ExpiredOnArrival), 4);
+        assert_eq!(
+            exit_code(&ErrorKind::CredentialsTooLarge {
+                field: sts_client::CredentialField::SessionToken,
+                needed: 1,
+                capacity: 0
+            }),
+            4
+        );
+    }
+}

@@ -1,0 +1,77 @@
+//! The commands of `sts-web-identity`, and how their failures become exit
+//! codes.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+mod args;
+mod demo;
+mod fetch;
+mod serve;
+
+use args::Command;
+
+/// Success.
+pub(crate) const EXIT_OK: u8 = 0;
+/// Anything that is none of the others (a mock server that cannot bind,
+/// output that cannot be written).
+pub(crate) const EXIT_OTHER: u8 = 1;
+/// Usage or validation error: nothing was sent.
+pub(crate) const EXIT_USAGE: u8 = 2;
+/// STS answered with an error (an error document or an error status), after
+/// retries.
+pub(crate) const EXIT_SERVICE: u8 = 3;
+/// No usable answer (connect, timeout, reset, malformed or truncated
+/// response), after retries.
+pub(crate) const EXIT_NO_ANSWER: u8 = 4;
+
+/// A failed command: its exit code and the one-line message for stderr.
+#[derive(Debug)]
+pub(crate) struct Failure {
+    pub(crate) code: u8,
+    pub(crate) message: String,
+}
+
+impl Failure {
+    pub(crate) fn new(code: u8, message: impl Into<String>) -> Self {
+        Failure {
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+/// Writes `text` to stdout and flushes it (a closed pipe is a failure, not a
+/// panic).
+pub(crate) fn print_stdout(text: &str) -> Result<(), Failure> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(|e| Failure::new(EXIT_OTHER, format!("could not write to stdout: {e}")))
+}
+
+/// Parses the arguments, runs the command, maps the outcome to an exit code.
+pub(crate) fn main() -> ExitCode {
+    let command = match args::parse_env() {
+        Ok(c) => c,
+        Err(args::UsageError(message)) => {
+            eprintln!("sts-web-identity: {message}");
+            eprintln!("Try 'sts-web-identity --help' for more information.");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    let outcome = match command {
+        Command::Help(text) => print_stdout(text),
+        Command::Version => print_stdout(concat!("sts-web-identity ", env!("CARGO_PKG_VERSION"), "\n")),
+        Command::Fetch(output, a) => fetch::run(output, &a),
+        Command::MockServer { port, exchange } => serve::run(port, exchange.as_deref()),
+        Command::Demo { transport } => demo::run(transport),
+    };
+    match outcome {
+        Ok(()) => ExitCode::from(EXIT_OK),
+        Err(f) => {
+            eprintln!("sts-web-identity: {}", f.message);
+            ExitCode::from(f.code)
+        }
+    }
+}
