@@ -8,7 +8,7 @@ use core::fmt;
 use crate::model::{AssumeRoleWithWebIdentityOutput, AssumedRoleUser, Credentials};
 use crate::secret::Secret;
 use crate::time::{TimeError, Timestamp, parse_rfc3339};
-use crate::xml::{Event, Name, Reader, XmlError};
+use crate::xml::{Event, Node, Reader, Tag, XmlError};
 
 /// An element of the response, by its name in the STS model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -332,28 +332,18 @@ fn decode_success(status: u16, body: &mut [u8]) -> Result<AssumeRoleWithWebIdent
         return Err(Malformed::EmptyBody.into());
     }
     let mut reader: Reader<'_> = Reader::new(body);
-    let root = match reader.next().map_err(Malformed::from)? {
-        Event::Start(name) => name,
+    let root = match reader.next_tag().map_err(Malformed::from)? {
+        Tag::Start(local) => local,
         // The reader yields a Start first for any document with a root.
         _ => return Err(Malformed::UnexpectedRoot.into()),
     };
-    match root.local() {
+    match root {
         "AssumeRoleWithWebIdentityResponse" => Ok(response(&mut reader)?),
         "ErrorResponse" | "Error" | "Response" => match error_body(status, root, &mut reader)? {
             Some(e) => Err(DecodeError::Service(e)),
             None => Err(Malformed::MissingMember(Member::Code).into()),
         },
         _ => Err(Malformed::UnexpectedRoot.into()),
-    }
-}
-
-/// Reads the next event, ignoring text between elements.
-fn next_tag<'a>(reader: &mut Reader<'a>) -> Result<Event<'a>, Malformed> {
-    loop {
-        match reader.next()? {
-            Event::Text(_) => continue,
-            other => return Ok(other),
-        }
     }
 }
 
@@ -372,11 +362,11 @@ fn expect_eof(reader: &mut Reader<'_>) -> Result<(), Malformed> {
 fn skip<'a>(reader: &mut Reader<'a>) -> Result<(), Malformed> {
     let mut open = 1usize;
     while open > 0 {
-        match reader.next()? {
-            Event::Start(_) => open += 1,
-            Event::End(_) => open -= 1,
-            Event::Text(_) => {}
-            Event::Eof => return Err(Malformed::UnexpectedRoot),
+        match reader.next_child()? {
+            Node::Start(_) => open += 1,
+            Node::Leaf(..) => {}
+            Node::End => open -= 1,
+            Node::Eof => return Err(Malformed::UnexpectedRoot),
         }
     }
     Ok(())
@@ -384,14 +374,7 @@ fn skip<'a>(reader: &mut Reader<'a>) -> Result<(), Malformed> {
 
 /// The text of the element whose start was just read ("" when empty).
 fn text<'a>(reader: &mut Reader<'a>, member: Member) -> Result<&'a str, Malformed> {
-    match reader.next()? {
-        Event::End(_) => Ok(""),
-        Event::Text(t) => match reader.next()? {
-            Event::End(_) => Ok(t),
-            _ => Err(Malformed::ElementInText(member)),
-        },
-        _ => Err(Malformed::ElementInText(member)),
-    }
+    reader.leaf_text()?.ok_or(Malformed::ElementInText(member))
 }
 
 /// Stores a member's text once.
@@ -403,22 +386,62 @@ fn set<'a>(slot: &mut Option<&'a str>, value: &'a str, member: Member) -> Result
     }
 }
 
-/// Visits the children of the element whose start was just read: `visit`
-/// gets each child's name and must consume that child entirely.
-fn children<'a>(
-    reader: &mut Reader<'a>,
-    mut visit: impl FnMut(&mut Reader<'a>, Name<'a>) -> Result<(), Malformed>,
-) -> Result<(), Malformed> {
-    loop {
-        match next_tag(reader)? {
-            Event::Start(name) => visit(reader, name)?,
-            Event::End(_) => return Ok(()),
-            Event::Text(_) | Event::Eof => return Err(Malformed::UnexpectedRoot),
+/// A child element whose start was just read.
+#[derive(Clone, Copy)]
+struct Child<'a> {
+    /// The local part of its name.
+    local: &'a str,
+    /// `Some(text)` when the reader already read the whole element, which
+    /// held only `text` (what [`text`] would have returned).
+    whole: Option<&'a str>,
+}
+
+impl<'a> Child<'a> {
+    /// [`text`] of this element.
+    fn text(self, reader: &mut Reader<'a>, member: Member) -> Result<&'a str, Malformed> {
+        match self.whole {
+            Some(t) => Ok(t),
+            None => text(reader, member),
+        }
+    }
+
+    /// Whether the element's content is still to be read.
+    fn open(self) -> bool {
+        self.whole.is_none()
+    }
+
+    /// [`skip`]s this element.
+    fn skip(self, reader: &mut Reader<'a>) -> Result<(), Malformed> {
+        match self.whole {
+            Some(_) => Ok(()),
+            None => skip(reader),
         }
     }
 }
 
-const XML_WS: &[char] = &[' ', '\t', '\n', '\r'];
+/// The next child of the element whose start was read last, `None` at its
+/// end. Text between the children is ignored; the caller must consume each
+/// child entirely.
+fn next_child<'a>(reader: &mut Reader<'a>) -> Result<Option<Child<'a>>, Malformed> {
+    match reader.next_child()? {
+        Node::Start(local) => Ok(Some(Child { local, whole: None })),
+        Node::Leaf(local, text) => Ok(Some(Child {
+            local,
+            whole: Some(text),
+        })),
+        Node::End => Ok(None),
+        Node::Eof => Err(Malformed::UnexpectedRoot),
+    }
+}
+
+/// `s` without leading and trailing XML whitespace.
+fn trim_ws(s: &str) -> &str {
+    let is_ws = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r');
+    let b = s.as_bytes();
+    let start = b.iter().position(|b| !is_ws(b)).unwrap_or(b.len());
+    let end = b.iter().rposition(|b| !is_ws(b)).map_or(start, |p| p + 1);
+    s.get(start..end).unwrap_or_default()
+}
 
 fn required(value: Option<&str>, member: Member) -> Result<&str, Malformed> {
     match value {
@@ -458,62 +481,107 @@ fn once(seen: &mut bool, member: Member) -> Result<(), Malformed> {
 
 fn response<'a>(reader: &mut Reader<'a>) -> Result<AssumeRoleWithWebIdentityOutput<'a>, Malformed> {
     let mut f = Fields::default();
-    children(reader, |r, name| match name.local() {
-        "AssumeRoleWithWebIdentityResult" => {
-            once(&mut f.result_seen, Member::Result)?;
-            result(r, &mut f)
+    while let Some(child) = next_child(reader)? {
+        match child.local {
+            "AssumeRoleWithWebIdentityResult" => {
+                once(&mut f.result_seen, Member::Result)?;
+                if child.open() {
+                    result(reader, &mut f)?;
+                }
+            }
+            "ResponseMetadata" => {
+                once(&mut f.metadata_seen, Member::ResponseMetadata)?;
+                if child.open() {
+                    metadata(reader, &mut f)?;
+                }
+            }
+            _ => child.skip(reader)?,
         }
-        "ResponseMetadata" => {
-            once(&mut f.metadata_seen, Member::ResponseMetadata)?;
-            children(r, |r, name| match name.local() {
-                "RequestId" => set(&mut f.request_id, text(r, Member::RequestId)?, Member::RequestId),
-                _ => skip(r),
-            })
-        }
-        _ => skip(r),
-    })?;
+    }
     expect_eof(reader)?;
     build(f)
 }
 
+/// The children of `ResponseMetadata`.
+fn metadata<'a>(reader: &mut Reader<'a>, f: &mut Fields<'a>) -> Result<(), Malformed> {
+    while let Some(child) = next_child(reader)? {
+        match child.local {
+            "RequestId" => set(
+                &mut f.request_id,
+                child.text(reader, Member::RequestId)?,
+                Member::RequestId,
+            )?,
+            _ => child.skip(reader)?,
+        }
+    }
+    Ok(())
+}
+
+/// The children of `AssumeRoleWithWebIdentityResult`.
 fn result<'a>(reader: &mut Reader<'a>, f: &mut Fields<'a>) -> Result<(), Malformed> {
-    children(reader, |r, name| match name.local() {
-        "Credentials" => {
-            once(&mut f.credentials_seen, Member::Credentials)?;
-            children(r, |r, name| {
-                let (slot, m) = match name.local() {
-                    "AccessKeyId" => (&mut f.access_key_id, Member::AccessKeyId),
-                    "SecretAccessKey" => (&mut f.secret_access_key, Member::SecretAccessKey),
-                    "SessionToken" => (&mut f.session_token, Member::SessionToken),
-                    "Expiration" => (&mut f.expiration, Member::Expiration),
-                    _ => return skip(r),
-                };
-                set(slot, text(r, m)?, m)
-            })
-        }
-        "AssumedRoleUser" => {
-            once(&mut f.user_seen, Member::AssumedRoleUser)?;
-            children(r, |r, name| {
-                let (slot, m) = match name.local() {
-                    "AssumedRoleId" => (&mut f.assumed_role_id, Member::AssumedRoleId),
-                    "Arn" => (&mut f.arn, Member::Arn),
-                    _ => return skip(r),
-                };
-                set(slot, text(r, m)?, m)
-            })
-        }
-        local => {
-            let (slot, m) = match local {
-                "SubjectFromWebIdentityToken" => (&mut f.subject, Member::SubjectFromWebIdentityToken),
-                "PackedPolicySize" => (&mut f.packed_policy_size, Member::PackedPolicySize),
-                "Provider" => (&mut f.provider, Member::Provider),
-                "Audience" => (&mut f.audience, Member::Audience),
-                "SourceIdentity" => (&mut f.source_identity, Member::SourceIdentity),
-                _ => return skip(r),
-            };
-            set(slot, text(r, m)?, m)
-        }
-    })
+    while let Some(child) = next_child(reader)? {
+        let (slot, m) = match child.local {
+            "Credentials" => {
+                once(&mut f.credentials_seen, Member::Credentials)?;
+                if child.open() {
+                    credentials(reader, f)?;
+                }
+                continue;
+            }
+            "AssumedRoleUser" => {
+                once(&mut f.user_seen, Member::AssumedRoleUser)?;
+                if child.open() {
+                    assumed_role_user(reader, f)?;
+                }
+                continue;
+            }
+            "SubjectFromWebIdentityToken" => (&mut f.subject, Member::SubjectFromWebIdentityToken),
+            "PackedPolicySize" => (&mut f.packed_policy_size, Member::PackedPolicySize),
+            "Provider" => (&mut f.provider, Member::Provider),
+            "Audience" => (&mut f.audience, Member::Audience),
+            "SourceIdentity" => (&mut f.source_identity, Member::SourceIdentity),
+            _ => {
+                child.skip(reader)?;
+                continue;
+            }
+        };
+        set(slot, child.text(reader, m)?, m)?;
+    }
+    Ok(())
+}
+
+/// The children of `Credentials`.
+fn credentials<'a>(reader: &mut Reader<'a>, f: &mut Fields<'a>) -> Result<(), Malformed> {
+    while let Some(child) = next_child(reader)? {
+        let (slot, m) = match child.local {
+            "AccessKeyId" => (&mut f.access_key_id, Member::AccessKeyId),
+            "SecretAccessKey" => (&mut f.secret_access_key, Member::SecretAccessKey),
+            "SessionToken" => (&mut f.session_token, Member::SessionToken),
+            "Expiration" => (&mut f.expiration, Member::Expiration),
+            _ => {
+                child.skip(reader)?;
+                continue;
+            }
+        };
+        set(slot, child.text(reader, m)?, m)?;
+    }
+    Ok(())
+}
+
+/// The children of `AssumedRoleUser`.
+fn assumed_role_user<'a>(reader: &mut Reader<'a>, f: &mut Fields<'a>) -> Result<(), Malformed> {
+    while let Some(child) = next_child(reader)? {
+        let (slot, m) = match child.local {
+            "AssumedRoleId" => (&mut f.assumed_role_id, Member::AssumedRoleId),
+            "Arn" => (&mut f.arn, Member::Arn),
+            _ => {
+                child.skip(reader)?;
+                continue;
+            }
+        };
+        set(slot, child.text(reader, m)?, m)?;
+    }
+    Ok(())
 }
 
 fn build(f: Fields<'_>) -> Result<AssumeRoleWithWebIdentityOutput<'_>, Malformed> {
@@ -558,13 +626,13 @@ fn build(f: Fields<'_>) -> Result<AssumeRoleWithWebIdentityOutput<'_>, Malformed
 }
 
 fn parse_timestamp(s: &str, member: Member) -> Result<Timestamp, Malformed> {
-    parse_rfc3339(s.trim_matches(XML_WS)).map_err(|e| Malformed::InvalidTimestamp(member, e))
+    parse_rfc3339(trim_ws(s)).map_err(|e| Malformed::InvalidTimestamp(member, e))
 }
 
 /// A non-negative decimal integer that fits `u32` (surrounding XML whitespace
 /// allowed, as for any number in XML).
 fn parse_u32(s: &str) -> Option<u32> {
-    let s = s.trim_matches(XML_WS);
+    let s = trim_ws(s);
     if s.is_empty() || s.len() > 10 {
         return None;
     }
@@ -580,8 +648,8 @@ fn parse_u32(s: &str) -> Option<u32> {
 
 /// Reads a whole error document from the start.
 fn error_document<'a>(status: u16, reader: &mut Reader<'a>) -> Result<Option<ServiceError<'a>>, Malformed> {
-    match reader.next()? {
-        Event::Start(root) => error_body(status, root, reader),
+    match reader.next_tag()? {
+        Tag::Start(root) => error_body(status, root, reader),
         _ => Ok(None),
     }
 }
@@ -590,21 +658,21 @@ fn error_document<'a>(status: u16, reader: &mut Reader<'a>) -> Result<Option<Ser
 /// `<ErrorResponse><Error>..</Error><RequestId/></ErrorResponse>`,
 /// `<Response><Errors><Error>..</Error></Errors><RequestID/></Response>`
 /// (any root holding `Errors/Error`) and a bare `<Error>` root. The first
-/// `Error` wins; `Ok(None)` when there is no `Code`.
-fn error_body<'a>(status: u16, root: Name<'a>, reader: &mut Reader<'a>) -> Result<Option<ServiceError<'a>>, Malformed> {
+/// `Error` wins; `Ok(None)` when there is no `Code`. `root` is the local name
+/// of the root.
+fn error_body<'a>(status: u16, root: &str, reader: &mut Reader<'a>) -> Result<Option<ServiceError<'a>>, Malformed> {
     let mut code = None;
     let mut message = None;
     let mut error_type = None;
     let mut request_id = None;
     // Depth (below the root = 1) of the `Error` element being read, if any.
-    let mut in_error: Option<usize> = if root.local() == "Error" { Some(0) } else { None };
+    let mut in_error: Option<usize> = if root == "Error" { Some(0) } else { None };
     let mut errors_done = false;
     let mut depth = 0usize;
     loop {
-        match reader.next()? {
-            Event::Start(name) => {
+        match reader.next_tag()? {
+            Tag::Start(local) => {
                 depth += 1;
-                let local = name.local();
                 let parent_is_error = in_error.is_some_and(|d| d + 1 == depth);
                 match local {
                     "Error" if in_error.is_none() && !errors_done && depth <= 2 => in_error = Some(depth),
@@ -627,7 +695,7 @@ fn error_body<'a>(status: u16, root: Name<'a>, reader: &mut Reader<'a>) -> Resul
                     _ => {}
                 }
             }
-            Event::End(_) => {
+            Tag::End => {
                 if depth == 0 {
                     break;
                 }
@@ -637,18 +705,15 @@ fn error_body<'a>(status: u16, root: Name<'a>, reader: &mut Reader<'a>) -> Resul
                 }
                 depth -= 1;
             }
-            Event::Text(_) => {}
-            Event::Eof => return Err(Malformed::UnexpectedRoot),
+            Tag::Eof => return Err(Malformed::UnexpectedRoot),
         }
     }
     expect_eof(reader)?;
-    Ok(code
-        .filter(|c| !c.trim_matches(XML_WS).is_empty())
-        .map(|code| ServiceError {
-            status,
-            code: code.trim_matches(XML_WS),
-            message: message.unwrap_or(""),
-            error_type,
-            request_id,
-        }))
+    Ok(code.map(trim_ws).filter(|c| !c.is_empty()).map(|code| ServiceError {
+        status,
+        code,
+        message: message.unwrap_or(""),
+        error_type,
+        request_id,
+    }))
 }
