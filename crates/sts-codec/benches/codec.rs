@@ -35,8 +35,10 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static GLOBAL: Counting = Counting;
 
-const RESPONSE: &[u8] = include_bytes!("../../../conformance/data/recorded/smithy-rs-web_identity_token_env.1.response-200.xml");
-const MOTO: &[u8] = include_bytes!("../../../conformance/data/recorded/moto-5.2.1-AssumeRoleWithWebIdentity.response-200.xml");
+const RESPONSE: &[u8] =
+    include_bytes!("../../../conformance/data/recorded/smithy-rs-web_identity_token_env.1.response-200.xml");
+const MOTO: &[u8] =
+    include_bytes!("../../../conformance/data/recorded/moto-5.2.1-AssumeRoleWithWebIdentity.response-200.xml");
 
 fn token_1k() -> String {
     // A JWT-shaped token of 1000 characters (base64url and dots).
@@ -79,15 +81,24 @@ fn benches(c: &mut Criterion) {
     g.bench_function("moto 200", |b| {
         b.iter(|| {
             moto.copy_from_slice(MOTO);
-            black_box(decode_response(200, black_box(&mut moto)).unwrap().credentials.expiration);
+            black_box(
+                decode_response(200, black_box(&mut moto))
+                    .unwrap()
+                    .credentials
+                    .expiration,
+            );
         })
     });
     g.finish();
 
     let mut g = c.benchmark_group("encode");
     g.throughput(Throughput::Bytes(out.len() as u64));
-    g.bench_function("1000-char token", |b| b.iter(|| black_box(encode(black_box(&input), &mut out).unwrap())));
-    g.bench_function("encoded_len 1000-char token", |b| b.iter(|| black_box(encoded_len(black_box(&input)))));
+    g.bench_function("1000-char token", |b| {
+        b.iter(|| black_box(encode(black_box(&input), &mut out).unwrap()))
+    });
+    g.bench_function("encoded_len 1000-char token", |b| {
+        b.iter(|| black_box(encoded_len(black_box(&input))))
+    });
     g.finish();
 
     let decode_allocs = allocations_per_call(|| {

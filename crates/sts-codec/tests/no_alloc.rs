@@ -53,10 +53,11 @@ fn encode_and_decode_do_not_allocate() {
     .map(|(s, f)| (*s, std::fs::read(dir.join(f)).unwrap()))
     .collect();
     let arns = ["arn:aws:iam::aws:policy/ReadOnlyAccess"];
-    let input = AssumeRoleWithWebIdentityInput::new("arn:aws:iam::123456789012:role/r", "s-1", "eyJ0b2tlbiI6MX0.e30.c2ln")
-        .with_policy_arns(&arns)
-        .with_policy("{\"Version\":\"2012-10-17\"}")
-        .with_duration_seconds(900);
+    let input =
+        AssumeRoleWithWebIdentityInput::new("arn:aws:iam::123456789012:role/r", "s-1", "eyJ0b2tlbiI6MX0.e30.c2ln")
+            .with_policy_arns(&arns)
+            .with_policy("{\"Version\":\"2012-10-17\"}")
+            .with_duration_seconds(900);
     let mut out = vec![0u8; encoded_len(&input)];
     // The counter does count.
     assert_eq!(allocations(|| drop(std::hint::black_box(vec![1u8]))), 1);
