@@ -6,7 +6,6 @@ use core::fmt;
 use core::time::Duration;
 
 use sts_transport::{AsyncTransport, Transport};
-use zeroize::Zeroize;
 
 use crate::credentials::Credentials;
 use crate::endpoint::Endpoint;
@@ -98,7 +97,9 @@ impl<'a> Params<'a> {
 ///   token). **4 KiB** holds a typical answer; it must also hold the token.
 ///
 /// Both are wiped after use: the body holds the token, the answer holds the
-/// credentials.
+/// credentials. Only what was written is wiped (the body; the token's bytes;
+/// the response buffer up to its last nonzero byte, wherever the transport
+/// put it), so the cost follows the exchange, not the buffer sizes.
 #[derive(Debug)]
 pub struct Buffers<'b> {
     /// Where the request body is encoded.
@@ -354,7 +355,8 @@ impl<T: Transport, C: Clock, D: Delay, R: Rng, O: Observer> Client<T, C, D, R, O
     ) -> Result<Credentials<TOKEN_CAP>, Error> {
         let len = exchange::prepare(params, token, &mut self.rng, buffers)?;
         let result = self.run(len, params.duration_seconds, buffers);
-        buffers.request.zeroize();
+        // The body holds the token; nothing else of the buffer was written.
+        exchange::wipe_prefix(buffers.request, len);
         result
     }
 
@@ -388,7 +390,7 @@ impl<T: Transport, C: Clock, D: Delay, R: Rng, O: Observer> Client<T, C, D, R, O
                 let outcome = transport.send(&request, buffers.response);
                 attempts.on_outcome::<TOKEN_CAP, _, _, _>(outcome, clock, rng, observer, last_skew)
             };
-            buffers.response.zeroize();
+            exchange::wipe_used(buffers.response);
             match step {
                 Step::Done(c) => return Ok(c),
                 Step::Fail(e) => return Err(e),
@@ -427,7 +429,8 @@ impl<T: AsyncTransport, C: Clock, D: AsyncDelay, R: Rng, O: Observer> AsyncClien
     ) -> Result<Credentials<TOKEN_CAP>, Error> {
         let len = exchange::prepare(params, token, &mut self.rng, buffers)?;
         let result = self.run(len, params.duration_seconds, buffers).await;
-        buffers.request.zeroize();
+        // The body holds the token; nothing else of the buffer was written.
+        exchange::wipe_prefix(buffers.request, len);
         result
     }
 
@@ -461,7 +464,7 @@ impl<T: AsyncTransport, C: Clock, D: AsyncDelay, R: Rng, O: Observer> AsyncClien
                 let outcome = transport.send(&request, buffers.response).await;
                 attempts.on_outcome::<TOKEN_CAP, _, _, _>(outcome, clock, rng, observer, last_skew)
             };
-            buffers.response.zeroize();
+            exchange::wipe_used(buffers.response);
             match step {
                 Step::Done(c) => return Ok(c),
                 Step::Fail(e) => return Err(e),

@@ -23,6 +23,9 @@ pub const SECRET_ACCESS_KEY_CAPACITY: usize = 128;
 
 /// Text in an inline buffer of `N` bytes, zeroized on drop and on
 /// replacement.
+///
+/// Every byte past `len` is zero (`new` zeroes them, `set` wipes the old
+/// text before writing the new one), so wiping `buf[..len]` wipes all of it.
 #[derive(Clone)]
 pub(crate) struct InlineStr<const N: usize> {
     buf: [u8; N],
@@ -36,12 +39,20 @@ impl<const N: usize> InlineStr<N> {
 
     /// Copies `s`; `Err(needed)` if it does not fit.
     pub(crate) fn set(&mut self, s: &str) -> Result<(), usize> {
-        self.buf.zeroize();
-        self.len = 0;
+        self.wipe();
         let dst = self.buf.get_mut(..s.len()).ok_or(s.len())?;
         dst.copy_from_slice(s.as_bytes());
         self.len = s.len();
         Ok(())
+    }
+
+    /// Wipes the text (the only bytes that are not already zero).
+    fn wipe(&mut self) {
+        // A slice, not the array: `[u8; N]::zeroize` writes byte by byte.
+        if let Some(text) = self.buf.get_mut(..self.len) {
+            text.zeroize();
+        }
+        self.len = 0;
     }
 
     pub(crate) fn as_str(&self) -> &str {
@@ -52,8 +63,7 @@ impl<const N: usize> InlineStr<N> {
 
 impl<const N: usize> Drop for InlineStr<N> {
     fn drop(&mut self) {
-        self.buf.zeroize();
-        self.len = 0;
+        self.wipe();
     }
 }
 

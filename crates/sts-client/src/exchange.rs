@@ -5,6 +5,8 @@
 use core::fmt::Write as _;
 use core::time::Duration;
 
+use zeroize::Zeroize;
+
 use sts_codec::time::parse_imf_fixdate;
 use sts_codec::{AssumeRoleWithWebIdentityInput, CONTENT_TYPE, DecodeError, EncodeError, decode_response, encode};
 use sts_transport::{Request, Response, Scheme};
@@ -56,8 +58,9 @@ impl SessionName {
 }
 
 /// Reads the token, picks the session name and encodes the body into
-/// `bufs.request`. The token passes through `bufs.response`, which is wiped
-/// before this returns. Returns the body length.
+/// `bufs.request`. The token passes through `bufs.response`: the bytes the
+/// token source filled are wiped before this returns (the whole buffer on
+/// error). Returns the body length.
 pub(crate) fn prepare<S: TokenSource + ?Sized, R: Rng + ?Sized>(
     params: &Params<'_>,
     source: &mut S,
@@ -72,8 +75,8 @@ pub(crate) fn prepare<S: TokenSource + ?Sized, R: Rng + ?Sized>(
             generated.as_str()
         }
     };
-    let result = match token::load(source, bufs.response) {
-        Ok(token) => {
+    let (result, filled) = match token::load(source, bufs.response) {
+        Ok((token, filled)) => {
             let mut input = AssumeRoleWithWebIdentityInput::new(params.role_arn, session_name, token)
                 .with_policy_arns(params.policy_arns);
             if let Some(d) = params.duration_seconds {
@@ -85,7 +88,7 @@ pub(crate) fn prepare<S: TokenSource + ?Sized, R: Rng + ?Sized>(
             if let Some(p) = params.provider_id {
                 input = input.with_provider_id(p);
             }
-            encode(&input, bufs.request).map_err(|e| match e {
+            let result = encode(&input, bufs.request).map_err(|e| match e {
                 EncodeError::Invalid(v) => ErrorKind::Validation(v),
                 EncodeError::BufferTooSmall { needed } => ErrorKind::RequestTooLarge {
                     needed,
@@ -97,13 +100,65 @@ pub(crate) fn prepare<S: TokenSource + ?Sized, R: Rng + ?Sized>(
                     needed: 0,
                     capacity: bufs.request.len(),
                 },
-            })
+            });
+            (result, filled)
         }
-        Err(e) => Err(ErrorKind::Token(e)),
+        Err(e) => (Err(ErrorKind::Token(e)), bufs.response.len()),
     };
-    zeroize::Zeroize::zeroize(&mut *bufs.response);
+    if result.is_ok() {
+        // The token source filled `..filled` (its contract); the rest of the
+        // buffer is as the caller lent it. Anything a source wrote beyond
+        // what it reported is caught by the wipe after the attempt
+        // (`wipe_used`), which runs before `fetch` returns.
+        wipe_prefix(bufs.response, filled);
+    } else {
+        // No attempt follows: wipe it all here.
+        bufs.response.zeroize();
+    }
     result
 }
+
+/// Wipes `buf[..n]` (all of `buf` if `n` is larger).
+pub(crate) fn wipe_prefix(buf: &mut [u8], n: usize) {
+    let n = n.min(buf.len());
+    if let Some(prefix) = buf.get_mut(..n) {
+        prefix.zeroize();
+    }
+}
+
+/// Wipes `buf` up to its last byte that is not zero, which leaves it exactly
+/// as wiping all of it would (wiping writes zeros) while writing only what a
+/// transport filled: the zero tail is only read, a block at a time from the
+/// end. Whatever a transport left anywhere (head, body, bytes read past the
+/// body, the raw copy of a chunked body decoded in place, skipped `1xx`
+/// heads, a partial answer before an error) is covered.
+pub(crate) fn wipe_used(buf: &mut [u8]) {
+    let end = used_len(buf);
+    wipe_prefix(buf, end);
+}
+
+/// The length of `buf` without its zero tail, rounded up to [`SCAN_BLOCK`].
+fn used_len(buf: &[u8]) -> usize {
+    let mut blocks = buf.rchunks_exact(SCAN_BLOCK);
+    let mut end = buf.len();
+    for block in blocks.by_ref() {
+        // Whole blocks, OR-ed without an early exit: this vectorizes.
+        let nonzero = <&[u8; SCAN_BLOCK]>::try_from(block).map_or(true, |b| b.iter().fold(0, |acc, &x| acc | x) != 0);
+        if nonzero {
+            return end;
+        }
+        end -= SCAN_BLOCK;
+    }
+    // `end` is now the length of the remainder, at the front.
+    if blocks.remainder().iter().any(|&b| b != 0) {
+        end
+    } else {
+        0
+    }
+}
+
+/// The bytes [`used_len`] checks at once.
+const SCAN_BLOCK: usize = 256;
 
 /// The request for one attempt: POST to the endpoint's path (or `/`).
 pub(crate) fn request<'r>(endpoint: &'r Endpoint, body: &'r [u8]) -> Request<'r> {
@@ -314,6 +369,92 @@ impl Attempts<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The token passes through the response buffer: whatever the outcome,
+    /// nothing of it is left there when `prepare` returns, and on error
+    /// nothing is left in the request buffer either.
+    #[test]
+    fn prepare_wipes_the_token_scratch_on_every_outcome() {
+        use crate::token::{FnToken, MemoryToken, TokenError};
+
+        const ARN: &str = "arn:aws:iam::123456789012:role/device";
+        const SENTINEL: u8 = 0xA5;
+        struct Fixed;
+        impl Rng for Fixed {
+            fn next_u64(&mut self) -> u64 {
+                7
+            }
+        }
+        let check = |name: &str, params: &Params<'_>, source: &mut dyn TokenSource, ok: bool| {
+            let (mut req, mut resp) = ([SENTINEL; 512], [SENTINEL; 256]);
+            let result = prepare(params, source, &mut Fixed, &mut Buffers::new(&mut req, &mut resp));
+            assert_eq!(result.is_ok(), ok, "{name}: {result:?}");
+            if ok {
+                // Only the bytes the source filled were written, and wiped.
+                assert!(resp[..12].iter().all(|&b| b == 0), "{name}");
+                assert!(resp[12..].iter().all(|&b| b == SENTINEL), "{name}");
+            } else {
+                assert!(resp.iter().all(|&b| b == 0), "{name}");
+                assert!(req.iter().all(|&b| b == SENTINEL || b == 0), "{name}");
+            }
+        };
+        let params = Params::new(ARN);
+        check("ok", &params, &mut MemoryToken::from_str("tok.en.val\r\n"), true);
+        check("not utf-8", &params, &mut MemoryToken::new(b"tok\xffen.value"), false);
+        check("empty", &params, &mut MemoryToken::from_str(" \r\n "), false);
+        check("too large", &params, &mut MemoryToken::new(&[b't'; 257]), false);
+        check(
+            "source says more than the buffer after filling it",
+            &params,
+            &mut FnToken::new(|buf: &mut [u8]| {
+                buf.fill(b't');
+                Ok(buf.len() + 1)
+            }),
+            false,
+        );
+        check(
+            "source fails after writing",
+            &params,
+            &mut FnToken::new(|buf: &mut [u8]| {
+                buf[..5].copy_from_slice(b"token");
+                Err(TokenError::Unavailable)
+            }),
+            false,
+        );
+        check(
+            "invalid input",
+            &Params::new("not-an-arn"),
+            &mut MemoryToken::from_str("tok.en.value"),
+            false,
+        );
+        let mut small = [SENTINEL; 64];
+        let mut resp = [SENTINEL; 256];
+        let result = prepare(
+            &params,
+            &mut MemoryToken::from_str("tok.en.value"),
+            &mut Fixed,
+            &mut Buffers::new(&mut small, &mut resp),
+        );
+        assert!(matches!(result, Err(ErrorKind::RequestTooLarge { .. })), "{result:?}");
+        assert!(small.iter().all(|&b| b == 0) && resp.iter().all(|&b| b == 0));
+    }
+
+    #[test]
+    fn wipe_used_leaves_what_a_whole_wipe_leaves() {
+        // Every length around the block size, a nonzero byte at every place.
+        for len in [0, 1, 2, 63, 64, 65, 127, 128, 129, 200] {
+            for at in 0..len {
+                let mut buf = [0u8; 200];
+                let buf = &mut buf[..len];
+                buf[at] = 0x5A;
+                wipe_used(buf);
+                assert!(buf.iter().all(|&b| b == 0), "len {len}, at {at}");
+            }
+            let mut buf = [0xFFu8; 200];
+            wipe_used(&mut buf[..len]);
+            assert!(buf[..len].iter().all(|&b| b == 0) && buf[len..].iter().all(|&b| b == 0xFF));
+        }
+    }
 
     #[test]
     fn generated_session_names_follow_the_model() {

@@ -143,35 +143,34 @@ impl<F> fmt::Debug for FnToken<F> {
 }
 
 /// Reads the token from `source` into `buf`, checks it and trims trailing
-/// whitespace. On error `buf` is wiped.
-pub(crate) fn load<'b, S: TokenSource + ?Sized>(source: &mut S, buf: &'b mut [u8]) -> Result<&'b str, TokenError> {
+/// whitespace. Returns the token and how many bytes of `buf` the source
+/// filled (the token and the whitespace cut off it), for the caller to wipe.
+///
+/// On error `buf` may still hold what the source wrote: the caller wipes
+/// all of it (`exchange::prepare` does). Wiping here on `NotUtf8` would take
+/// a second UTF-8 pass: the borrow checker does not let the one `from_utf8`
+/// whose result is returned be followed by a write to `buf` on failure.
+pub(crate) fn load<'b, S: TokenSource + ?Sized>(
+    source: &mut S,
+    buf: &'b mut [u8],
+) -> Result<(&'b str, usize), TokenError> {
     let capacity = buf.len();
-    let result = match source.read_token(buf) {
-        Ok(n) if n > capacity => Err(TokenError::TooLarge {
-            capacity,
-            needed: Some(n),
-        }),
-        Ok(n) => Ok(n),
-        Err(e) => Err(e),
-    };
-    let n = match result {
-        Ok(n) => n,
-        Err(e) => {
-            zeroize::Zeroize::zeroize(buf);
-            return Err(e);
+    let n = match source.read_token(buf) {
+        Ok(n) if n > capacity => {
+            return Err(TokenError::TooLarge {
+                capacity,
+                needed: Some(n),
+            });
         }
+        Ok(n) => n,
+        Err(e) => return Err(e),
     };
-    let valid = core::str::from_utf8(&buf[..n]).is_ok();
-    if !valid {
-        zeroize::Zeroize::zeroize(buf);
-        return Err(TokenError::NotUtf8);
-    }
-    let text = core::str::from_utf8(&buf[..n]).map_err(|_| TokenError::NotUtf8)?;
+    let text = core::str::from_utf8(buf.get(..n).unwrap_or_default()).map_err(|_| TokenError::NotUtf8)?;
     let trimmed = text.trim_end_matches([' ', '\t', '\r', '\n']);
     if trimmed.trim_start_matches([' ', '\t', '\r', '\n']).is_empty() {
         return Err(TokenError::Empty);
     }
-    Ok(trimmed)
+    Ok((trimmed, n))
 }
 
 #[cfg(test)]
@@ -183,7 +182,7 @@ mod tests {
         let mut buf = [0u8; 16];
         assert_eq!(
             load(&mut MemoryToken::from_str("abc.def\r\n \n"), &mut buf),
-            Ok("abc.def")
+            Ok(("abc.def", 11))
         );
         assert_eq!(
             load(&mut MemoryToken::from_str(" \n"), &mut buf),
@@ -193,7 +192,7 @@ mod tests {
             load(&mut MemoryToken::new(b"ab\xff"), &mut buf),
             Err(TokenError::NotUtf8)
         );
-        assert_eq!(buf, [0; 16], "a rejected token is wiped");
+        // A rejected token is wiped by the caller (`exchange::prepare`, tested there).
         assert_eq!(
             load(&mut MemoryToken::new(&[b'a'; 17]), &mut buf),
             Err(TokenError::TooLarge {
@@ -213,7 +212,7 @@ mod tests {
                 buf[..3].copy_from_slice(b"tok");
                 Ok(3)
             });
-            assert_eq!(load(&mut src, &mut buf), Ok("tok"));
+            assert_eq!(load(&mut src, &mut buf), Ok(("tok", 3)));
         }
         assert_eq!(calls, 1);
         let mut lying = FnToken::new(|_: &mut [u8]| Ok(99));

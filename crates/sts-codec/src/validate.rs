@@ -202,18 +202,98 @@ impl core::error::Error for ValidationError {}
 
 /// `arnType`: TAB, LF, CR, U+0020-U+007E, U+0085, U+00A0-U+D7FF,
 /// U+E000-U+FFFD, U+10000-U+10FFFF.
-fn arn_char(c: char) -> bool {
+const fn arn_char(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{7E}' | '\u{85}' | '\u{A0}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
 }
 
 /// `roleSessionNameType`: `[\w+=,.@-]` with `\w` = `[A-Za-z0-9_]`.
-fn session_name_char(c: char) -> bool {
+const fn session_name_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, '_' | '+' | '=' | ',' | '.' | '@' | '-')
 }
 
 /// `sessionPolicyDocumentType`: TAB, LF, CR, U+0020-U+00FF.
-fn policy_char(c: char) -> bool {
+const fn policy_char(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{FF}')
+}
+
+/// The character pattern of a string member.
+#[derive(Clone, Copy)]
+enum Pattern {
+    /// Any character (only the length is checked).
+    Any,
+    /// `arnType`.
+    Arn,
+    /// `roleSessionNameType`.
+    SessionName,
+    /// `sessionPolicyDocumentType`.
+    Policy,
+}
+
+impl Pattern {
+    const fn allows(self, c: char) -> bool {
+        match self {
+            Pattern::Any => true,
+            Pattern::Arn => arn_char(c),
+            Pattern::SessionName => session_name_char(c),
+            Pattern::Policy => policy_char(c),
+        }
+    }
+
+    /// [`allows`](Self::allows) for an ASCII byte; `false` for any other
+    /// byte. Arithmetic (but for the session name: a table, shorter for
+    /// short names), so a fold of it over a string vectorizes.
+    #[inline(always)]
+    fn allows_ascii(self, b: u8) -> bool {
+        let control = (b == b'\t') | (b == b'\n') | (b == b'\r');
+        match self {
+            Pattern::Any => b.is_ascii(),
+            // U+0020-U+007E.
+            Pattern::Arn => (b.wrapping_sub(0x20) < 0x5F) | control,
+            Pattern::SessionName => SESSION_NAME_ASCII.get(usize::from(b)).is_some_and(|&ok| ok),
+            // U+0020-U+007F (the rest of U+0080-U+00FF is not ASCII).
+            Pattern::Policy => (b.wrapping_sub(0x20) < 0x60) | control,
+        }
+    }
+}
+
+/// [`session_name_char`] for each ASCII byte.
+static SESSION_NAME_ASCII: [bool; 128] = {
+    let mut table = [false; 128];
+    let mut b = 0;
+    while b < 128 {
+        table[b] = session_name_char(b as u8 as char);
+        b += 1;
+    }
+    table
+};
+
+/// Whether `value` certainly meets the length bounds and the pattern,
+/// without counting characters one by one. `false` means "look closer", not
+/// "invalid".
+#[inline]
+fn surely_valid(value: &str, min: u32, max: u32, pattern: Pattern) -> bool {
+    /// Whether `allowed` holds for every byte: no early exit, so it
+    /// vectorizes (one loop per pattern: the match is outside).
+    #[inline(always)]
+    fn all(bytes: &[u8], allowed: impl Fn(u8) -> bool) -> bool {
+        bytes.iter().fold(true, |ok, &b| ok & allowed(b))
+    }
+
+    let bytes = value.as_bytes();
+    let (min, max) = (min as usize, max as usize);
+    if let Pattern::Any = pattern {
+        // A character is 1 to 4 bytes, so `bytes / 4 <= chars <= bytes`:
+        // the byte length alone settles the bounds unless it is near one.
+        return bytes.len() <= max && bytes.len() >= min.saturating_mul(4);
+    }
+    // All ASCII: one character per byte.
+    (min..=max).contains(&bytes.len())
+        && match pattern {
+            Pattern::Arn => all(bytes, |b| Pattern::Arn.allows_ascii(b)),
+            Pattern::SessionName => all(bytes, |b| Pattern::SessionName.allows_ascii(b)),
+            Pattern::Policy => all(bytes, |b| Pattern::Policy.allows_ascii(b)),
+            Pattern::Any => true,
+        }
 }
 
 /// Checks one string member: length bounds first, then the pattern.
@@ -224,12 +304,15 @@ fn check_str(
     value: &str,
     min: u32,
     max: u32,
-    allowed: Option<fn(char) -> bool>,
+    pattern: Pattern,
 ) {
+    if surely_valid(value, min, max, pattern) {
+        return;
+    }
     let mut len = 0u32;
     let mut bad = None;
     for c in value.chars() {
-        if bad.is_none() && allowed.is_some_and(|ok| !ok(c)) {
+        if bad.is_none() && !pattern.allows(c) {
             bad = Some(len);
         }
         len = len.saturating_add(1);
@@ -256,7 +339,7 @@ impl AssumeRoleWithWebIdentityInput<'_> {
     #[allow(clippy::result_large_err)]
     pub fn validate(&self) -> Result<(), ValidationError> {
         let mut e = ValidationError::new();
-        check_str(&mut e, Field::RoleArn, None, self.role_arn, 20, 2048, Some(arn_char));
+        check_str(&mut e, Field::RoleArn, None, self.role_arn, 20, 2048, Pattern::Arn);
         check_str(
             &mut e,
             Field::RoleSessionName,
@@ -264,7 +347,7 @@ impl AssumeRoleWithWebIdentityInput<'_> {
             self.role_session_name,
             2,
             64,
-            Some(session_name_char),
+            Pattern::SessionName,
         );
         check_str(
             &mut e,
@@ -273,10 +356,10 @@ impl AssumeRoleWithWebIdentityInput<'_> {
             self.web_identity_token.expose(),
             4,
             20_000,
-            None,
+            Pattern::Any,
         );
         if let Some(p) = self.provider_id {
-            check_str(&mut e, Field::ProviderId, None, p, 4, 2048, None);
+            check_str(&mut e, Field::ProviderId, None, p, 4, 2048, Pattern::Any);
         }
         if self.policy_arns.len() > MAX_POLICY_ARNS {
             let len = u32::try_from(self.policy_arns.len()).unwrap_or(u32::MAX);
@@ -290,10 +373,10 @@ impl AssumeRoleWithWebIdentityInput<'_> {
             );
         }
         for (n, arn) in (1u8..).zip(self.policy_arns.iter().take(MAX_POLICY_ARNS)) {
-            check_str(&mut e, Field::PolicyArns, Some(n), arn, 20, 2048, Some(arn_char));
+            check_str(&mut e, Field::PolicyArns, Some(n), arn, 20, 2048, Pattern::Arn);
         }
         if let Some(p) = self.policy {
-            check_str(&mut e, Field::Policy, None, p, 1, 2048, Some(policy_char));
+            check_str(&mut e, Field::Policy, None, p, 1, 2048, Pattern::Policy);
         }
         if let Some(d) = self.duration_seconds {
             if !(900..=43_200).contains(&d) {
@@ -301,5 +384,79 @@ impl AssumeRoleWithWebIdentityInput<'_> {
             }
         }
         if e.len == 0 { Ok(()) } else { Err(e) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    extern crate alloc;
+
+    use alloc::format;
+    use alloc::string::String;
+    use alloc::vec::Vec;
+
+    use super::*;
+
+    const PATTERNS: [Pattern; 4] = [Pattern::Any, Pattern::Arn, Pattern::SessionName, Pattern::Policy];
+
+    /// The byte-wise predicates say what the character-wise ones say.
+    #[test]
+    fn ascii_predicates_match_the_character_patterns() {
+        for p in PATTERNS {
+            for b in 0..=255u8 {
+                let want = b.is_ascii() && p.allows(b as char);
+                assert_eq!(p.allows_ascii(b), want, "byte {b:#04x}");
+            }
+        }
+    }
+
+    /// The one-pass check: what `check_str` did before it, for every
+    /// string of a few interesting characters (ASCII, 2-, 3- and 4-byte
+    /// UTF-8, controls) and every pair of bounds around their lengths.
+    #[test]
+    fn fast_path_agrees_with_counting_characters() {
+        fn slow(value: &str, min: u32, max: u32, pattern: Pattern) -> Option<Rule> {
+            let mut len = 0u32;
+            let mut bad = None;
+            for c in value.chars() {
+                if bad.is_none() && !pattern.allows(c) {
+                    bad = Some(len);
+                }
+                len = len.saturating_add(1);
+            }
+            if len < min {
+                Some(Rule::TooShort { len, min })
+            } else if len > max {
+                Some(Rule::TooLong { len, max })
+            } else {
+                bad.map(|position| Rule::Pattern { position })
+            }
+        }
+        let alphabet = [
+            'a', 'Z', '0', '_', '@', ':', ' ', '\t', '\u{1}', '\u{7f}', '\u{85}', 'é', '\u{fffe}', '😀',
+        ];
+        let mut strings = Vec::from([String::new()]);
+        for _ in 0..3 {
+            let longer: Vec<String> = strings
+                .iter()
+                .flat_map(|s| alphabet.iter().map(move |c| format!("{s}{c}")))
+                .collect();
+            strings.extend(longer);
+        }
+        strings.push("x".repeat(40));
+        strings.push("é".repeat(20));
+        strings.push(format!("{}\t", "y".repeat(39)));
+        for s in &strings {
+            for p in PATTERNS {
+                for min in 0..=5 {
+                    for max in [min, min + 1, min + 3, 12, 40, 80] {
+                        let mut e = ValidationError::new();
+                        check_str(&mut e, Field::Policy, None, s, min, max, p);
+                        let got = e.violations().next().map(|v| v.rule);
+                        assert_eq!(got, slow(s, min, max, p), "{s:?} {min}..={max}");
+                    }
+                }
+            }
+        }
     }
 }
