@@ -77,6 +77,11 @@ XML = {"content-type": "text/xml"}
 # dates the credentials by it (a 2020 expiry is not "already expired" when
 # the server says it is 2020), so these answers get the Date one hour before
 # their Expiration, as STS's default DurationSeconds would give.
+C_AUTH_OK = {
+    "Credentials": {"AccessKeyId": "SuccessfulAccessKey", "SecretAccessKey": "SuccessfulSecret", "SessionToken": "TokenSuccess",
+                    "Expiration": {"seconds": 1582610611, "nanos": 0}},
+    "AssumedRoleUser": {"AssumedRoleId": "AROACLKWSDQRAOEXAMPLE:app1", "Arn": "arn:aws:sts::123456789012:assumed-role/FederatedWebIdentityRole/app1"},
+    "Provider": "www.amazon.com"}
 C_AUTH_GOOD = {"status": 200, "headers": {**XML, "date": "Tue, 25 Feb 2020 05:03:31 GMT"}, "body": rec("aws-c-auth-web-identity-s_good_response.xml")}
 
 
@@ -113,11 +118,7 @@ exchanges = {
         "input": ENV_INPUT, "request": request(ENV_PARAMS),
         "answers": [err_body("aws-c-auth-web-identity-s_retryable_error_response_1.xml"),
                     C_AUTH_GOOD],
-        "expected": {"ok": {
-            "Credentials": {"AccessKeyId": "SuccessfulAccessKey", "SecretAccessKey": "SuccessfulSecret", "SessionToken": "TokenSuccess",
-                            "Expiration": {"seconds": 1582610611, "nanos": 0}},
-            "AssumedRoleUser": {"AssumedRoleId": "AROACLKWSDQRAOEXAMPLE:app1", "Arn": "arn:aws:sts::123456789012:assumed-role/FederatedWebIdentityRole/app1"},
-            "Provider": "www.amazon.com"}, "request_id": "ad4156e9-bce1-11e2-82e6-6b6efEXAMPLE", "attempts": 2},
+        "expected": {"ok": C_AUTH_OK, "request_id": "ad4156e9-bce1-11e2-82e6-6b6efEXAMPLE", "attempts": 2},
     },
     "throttling-until-attempts-run-out": {
         "docs": "A real STS Throttling document on every attempt: retried until the 3 default attempts are used, then surfaced.",
@@ -172,11 +173,7 @@ exchanges = {
         "input": ENV_INPUT, "request": request(ENV_PARAMS),
         "answers": [{"status": 200, "headers": XML, "body": rec("aws-c-auth-web-identity-s_good_response_first_part.xml")},
                     C_AUTH_GOOD],
-        "expected": {"ok": {
-            "Credentials": {"AccessKeyId": "SuccessfulAccessKey", "SecretAccessKey": "SuccessfulSecret", "SessionToken": "TokenSuccess",
-                            "Expiration": {"seconds": 1582610611, "nanos": 0}},
-            "AssumedRoleUser": {"AssumedRoleId": "AROACLKWSDQRAOEXAMPLE:app1", "Arn": "arn:aws:sts::123456789012:assumed-role/FederatedWebIdentityRole/app1"},
-            "Provider": "www.amazon.com"}, "request_id": "ad4156e9-bce1-11e2-82e6-6b6efEXAMPLE", "attempts": 2},
+        "expected": {"ok": C_AUTH_OK, "request_id": "ad4156e9-bce1-11e2-82e6-6b6efEXAMPLE", "attempts": 2},
     },
     "access-denied-not-retried": {
         "docs": "An STS error code we don't model (AccessDenied, 403, botocore's recorded STS error) is Other(code) and not retried.",
