@@ -5,8 +5,9 @@
 //! This crate is the I/O edge of the client. It does **not** build STS
 //! requests, parse XML, sign anything, retry, or keep connections alive: the
 //! client crate does the first three and decides about retries
-//! ([`Error::is_retryable`] is a hint); every exchange opens a fresh
-//! connection and sends `Connection: close`.
+//! ([`Error::is_retryable`] is a hint). The embedded engines open a fresh
+//! connection per exchange and send `Connection: close`; `StdTransport`
+//! leaves connection reuse to ureq (which also adds `Accept: */*`).
 //!
 //! ```text
 //!  client ──Request──▶ Transport::send(request, buf) ──▶ Response<'buf>
@@ -228,9 +229,11 @@ impl Scheme {
 ///
 /// `host` is a DNS name or an IP literal (IPv6 with or without brackets);
 /// `path` starts with `/` and holds the query if any. `headers` are the
-/// request's own headers: the transport adds `Host`, `Content-Length`,
+/// request's own headers: the embedded engines add `Host`, `Content-Length`,
 /// `Accept-Encoding: identity`, `Connection: close`, and `Content-Type` /
-/// `User-Agent` when not given (see [`h1::RequestHead`]).
+/// `User-Agent` when not given (see [`h1::RequestHead`]); `StdTransport`
+/// sends what ureq sends for the same request (no `Connection: close`, plus
+/// `Accept: */*`).
 ///
 /// `Debug` prints header names and the body length only: the body holds the
 /// web identity token.
