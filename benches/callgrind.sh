@@ -12,7 +12,7 @@ cd "$(dirname "$0")"
 
 N=${N:-100}
 cargo build --release --quiet --bin callgrind
-BIN=target/release/callgrind
+BIN=${CARGO_TARGET_DIR:-target}/release/callgrind
 
 total() { # contender K -> instructions of the whole process
     valgrind --tool=callgrind --callgrind-out-file=/dev/null "$BIN" "$1" "$2" 2>&1 >/dev/null |
