@@ -17,12 +17,15 @@
 #![allow(clippy::std_instead_of_core, clippy::std_instead_of_alloc)]
 
 pub mod fuzzing;
+#[cfg(feature = "replay")]
 pub mod replay;
 pub mod vectors;
 
+#[cfg(feature = "replay")]
 pub use sts_cli::mock::{Answer, Exchange, ExpectedRequest};
 
 /// Every recorded exchange in `data/exchanges/`, by file stem, sorted.
+#[cfg(feature = "replay")]
 pub fn exchanges() -> Vec<(String, Exchange)> {
     let dir = data_path("exchanges");
     let mut out: Vec<(String, Exchange)> = std::fs::read_dir(&dir)
