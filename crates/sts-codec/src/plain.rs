@@ -490,8 +490,47 @@ fn any_stop(c: &[u8]) -> bool {
 
 /// Index of the `<` that ends the plain text starting at `i`; `None` if a
 /// byte that is not plain comes first, or no `<`.
+///
+/// On 64-bit targets, blocks of 16 bytes at a time ([`text_end_blocks`],
+/// inlined: the compiler keeps its constants in registers across a whole
+/// document); elsewhere (such as 32-bit microcontrollers without SIMD,
+/// where that is slow and large), a byte and a table look-up at a time
+/// ([`text_end_bytes`]).
+#[cfg_attr(target_pointer_width = "64", inline(always))]
+fn text_end(t: &[u8], i: usize) -> Option<usize> {
+    if cfg!(target_pointer_width = "64") {
+        text_end_blocks(t, i)
+    } else {
+        text_end_bytes(t, i)
+    }
+}
+
+/// Bytes `PLAIN_TEXT` marks as text that runs on: plain bytes but `<`, TAB
+/// and LF.
+static PLAIN_TEXT: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = b >= 0x20 && b < 0x7F && b != b'<' as usize && b != b'&' as usize && b != b']' as usize;
+        b += 1;
+    }
+    t
+};
+
+/// [`text_end`] a byte at a time.
+fn text_end_bytes(t: &[u8], i: usize) -> Option<usize> {
+    let s = t.get(i..)?;
+    let k = s.iter().position(|&b| !PLAIN_TEXT[usize::from(b)])?;
+    match s.get(k)? {
+        b'<' => Some(i + k),
+        b'\t' | b'\n' => text_end_bytes(t, i + k + 1),
+        _ => None,
+    }
+}
+
+/// [`text_end`] in blocks.
 #[inline(always)]
-fn text_end(t: &[u8], mut i: usize) -> Option<usize> {
+fn text_end_blocks(t: &[u8], mut i: usize) -> Option<usize> {
     loop {
         let end = stop_from(t, i)?;
         match t.get(end)? {
@@ -628,16 +667,19 @@ mod tests {
                     t[lead + len / 3] = b'\t';
                 }
                 assert_eq!(text_end(&t, lead), Some(lead + len));
+                assert_eq!(text_end_bytes(&t, lead), Some(lead + len));
                 for bad in [b'&', b']', 0x7F, 0x80, 0xFF, 0x00, b'\r'] {
                     let mut u = t.clone();
                     u[lead + len.saturating_sub(1)] = bad;
                     if len > 0 {
                         assert_eq!(text_end(&u, lead), None, "{bad:#04x}");
+                        assert_eq!(text_end_bytes(&u, lead), None, "{bad:#04x}");
                     }
                 }
                 // Without a `<` up to the end of the buffer.
                 let cut = t.get(..lead + len).unwrap_or_default();
                 assert_eq!(text_end(cut, lead), None);
+                assert_eq!(text_end_bytes(cut, lead), None);
             }
         }
     }
