@@ -335,8 +335,9 @@ fn is_blank(bytes: &[u8]) -> bool {
 /// document's elements, unprefixed, in any order, written `<Name>text</Name>`
 /// with whitespace between them; printable ASCII, TAB and LF only, without
 /// `&` (so no entity) or `]`; at most an `xmlns` with the STS namespace on
-/// the root and an `<?xml version="1.0" encoding="UTF-8"?>` declaration at
-/// the start; every required member present and valid. Anything else
+/// the root and an `<?xml version="1.0" encoding="UTF-8"?>` declaration
+/// (or `utf-8`, or without the encoding) at the start; every required
+/// member present and valid. Anything else
 /// (comments, CDATA, references, CR, non-ASCII text, prefixes, attributes,
 /// unknown elements, duplicates, errors of any kind) gives `None`: decode
 /// such a body with [`decode_response`], which handles all of XML.

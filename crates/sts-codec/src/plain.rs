@@ -7,8 +7,8 @@
 //! - only TAB, LF and printable ASCII but `&`, `]` and DEL, so no entity or
 //!   character reference, no CR to normalise, no `]]>`, no non-ASCII text,
 //!   nothing XML forbids;
-//! - optionally `<?xml version="1.0" encoding="UTF-8"?>` (or without the
-//!   encoding) at the very start, then whitespace;
+//! - optionally `<?xml version="1.0" encoding="UTF-8"?>` (or `utf-8`, or
+//!   without the encoding) at the very start, then whitespace;
 //! - the root `<AssumeRoleWithWebIdentityResponse>`, either bare or with
 //!   exactly `xmlns="https://sts.amazonaws.com/doc/2011-06-15/"`;
 //! - below it only the elements of the STS model, unprefixed, each at most
@@ -77,6 +77,7 @@ const ROOT: &[u8; 34] = b"<AssumeRoleWithWebIdentityResponse";
 const XMLNS: &[u8; 51] = b" xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">";
 /// The XML declarations accepted at the very start.
 const DECL_UTF8: &[u8; 38] = b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>";
+const DECL_UTF8_LOWER: &[u8; 38] = b"<?xml version=\"1.0\" encoding=\"utf-8\"?>";
 const DECL: &[u8; 21] = b"<?xml version=\"1.0\"?>";
 
 impl Plain {
@@ -96,7 +97,7 @@ impl Plain {
     pub(crate) fn read(&mut self, t: &[u8]) -> Option<()> {
         let mut i = 0;
         if t.get(1) == Some(&b'?') {
-            if at(t, 0, DECL_UTF8) {
+            if at(t, 0, DECL_UTF8) || at(t, 0, DECL_UTF8_LOWER) {
                 i = DECL_UTF8.len();
             } else if at(t, 0, DECL) {
                 i = DECL.len();
@@ -324,37 +325,33 @@ impl Plain {
 /// `parse_rfc3339`; for what it accepts, the same value as that.
 fn rfc3339_utc(b: &[u8]) -> Option<Timestamp> {
     let (head, rest) = b.split_first_chunk::<19>()?;
-    let &[
-        y1,
-        y2,
-        y3,
-        y4,
-        b'-',
-        m1,
-        m2,
-        b'-',
-        d1,
-        d2,
-        b'T',
-        h1,
-        h2,
-        b':',
-        i1,
-        i2,
-        b':',
-        s1,
-        s2,
-    ] = head
-    else {
+    // The 19 bytes as three overlapping little-endian words, XORed with
+    // the shape: digits become 0..=9 and the separators 0.
+    let word = |at: usize, shape: &[u8; 8]| {
+        let w = u64::from_le_bytes(*head.get(at..at + 8)?.first_chunk::<8>()?);
+        Some(w ^ u64::from_le_bytes(*shape))
+    };
+    let (x0, x1, x2) = (word(0, b"0000-00-")?, word(8, b"00T00:00")?, word(11, b"00:00:00")?);
+    // A lane passes if it is at most 9 (a digit) or 0 (a separator): adding
+    // 0x76 (0x7F) to it leaves its top bit clear. No carries cross lanes
+    // but out of those that fail anyway (top bit already set).
+    const D: u64 = 0x76;
+    const S: u64 = 0x7F;
+    let add = |lanes: [u64; 8]| lanes.iter().rev().fold(0u64, |w, &l| (w << 8) | l);
+    let bad = ((x0.wrapping_add(add([D, D, D, D, S, D, D, S])) | x0)
+        | (x1.wrapping_add(add([D, D, S, D, D, S, D, D])) | x1)
+        | (x2.wrapping_add(add([D, D, S, D, D, S, D, D])) | x2))
+        & 0x8080_8080_8080_8080;
+    if bad != 0 {
         return None;
-    };
-    let two = |a: u8, b: u8| {
-        let (a, b) = (a.wrapping_sub(b'0'), b.wrapping_sub(b'0'));
-        (a < 10 && b < 10).then_some(u32::from(a) * 10 + u32::from(b))
-    };
-    let year = two(y1, y2)? * 100 + two(y3, y4)?;
-    let (month, day) = (two(m1, m2)?, two(d1, d2)?);
-    let (hour, minute, second) = (two(h1, h2)?, two(i1, i2)?, two(s1, s2)?);
+    }
+    let [y1, y2, y3, y4, _, m1, m2, _] = x0.to_le_bytes();
+    let [d1, d2, _, h1, h2, _, i1, i2] = x1.to_le_bytes();
+    let [_, _, _, _, _, _, s1, s2] = x2.to_le_bytes();
+    let two = |a: u8, b: u8| u32::from(a) * 10 + u32::from(b);
+    let year = two(y1, y2) * 100 + two(y3, y4);
+    let (month, day) = (two(m1, m2), two(d1, d2));
+    let (hour, minute, second) = (two(h1, h2), two(i1, i2), two(s1, s2));
     let nanos = match rest {
         [b'Z'] => 0,
         [b'.', fraction @ .., b'Z'] if (1..=9).contains(&fraction.len()) => {
@@ -631,6 +628,21 @@ mod tests {
                             }
                         }
                     }
+                }
+            }
+        }
+        // Every byte value at every position of a valid timestamp.
+        let valid = *b"2024-02-28T23:59:58.25Z";
+        for at in 0..valid.len() {
+            for b in 0..=255u8 {
+                let mut text = valid;
+                text[at] = b;
+                let general = core::str::from_utf8(&text).ok().and_then(|s| parse_rfc3339(s).ok());
+                if let Some(t) = rfc3339_utc(&text) {
+                    assert_eq!(Some(t), general, "{text:?}");
+                }
+                if b.is_ascii_digit() && general.is_some() && at < 19 && !matches!(at, 8 | 9) {
+                    assert!(rfc3339_utc(&text).is_some(), "{text:?} not parsed");
                 }
             }
         }

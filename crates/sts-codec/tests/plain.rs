@@ -234,6 +234,10 @@ fn plain_variations_take_the_fast_path() {
             format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{}", base()),
         ),
         ("short declaration", format!("<?xml version=\"1.0\"?>{}", base())),
+        (
+            "lower-case encoding",
+            format!("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n{}", base()),
+        ),
         ("leading whitespace", format!(" \n\t{}", base())),
         ("no trailing newline", base().trim_end().to_string()),
         (
@@ -292,7 +296,11 @@ fn every_bail_out_trigger_bails() {
     let cases: Vec<(&str, String)> = vec![
         (
             "other declaration",
-            format!("<?xml version=\"1.0\" encoding=\"utf-8\"?>{}", base()),
+            format!("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>{}", base()),
+        ),
+        (
+            "single-quoted declaration",
+            format!("<?xml version='1.0' encoding='UTF-8'?>{}", base()),
         ),
         (
             "declaration with standalone",
