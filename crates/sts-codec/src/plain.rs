@@ -468,15 +468,24 @@ const BLOCK: usize = 16;
 /// the compiler computes `stop` on the whole block at once.
 #[inline(always)]
 fn first_stop(c: &[u8; BLOCK]) -> usize {
-    const LO: u128 = u128::MAX / 0xFF;
+    const LO: u64 = u64::MAX / 0xFF;
     let mut z = [0u8; BLOCK];
     for (z, &b) in z.iter_mut().zip(c) {
         *z = stop(b);
     }
-    let x = u128::from_le_bytes(z);
-    // The lowest flagged byte is exactly the first zero byte of `x`.
-    let zero = x.wrapping_sub(LO) & !x & (LO << 7);
-    (zero.trailing_zeros() / 8) as usize
+    // Each half's lowest flagged byte is exactly its first zero byte.
+    let zero = |h: &[u8; 8]| {
+        let x = u64::from_le_bytes(*h);
+        x.wrapping_sub(LO) & !x & (LO << 7)
+    };
+    let (lo, hi) = z.split_at(8);
+    let (Ok(lo), Ok(hi)) = (<&[u8; 8]>::try_from(lo), <&[u8; 8]>::try_from(hi)) else {
+        return BLOCK;
+    };
+    match zero(lo) {
+        0 => 8 + (zero(hi).trailing_zeros() / 8) as usize,
+        z => (z.trailing_zeros() / 8) as usize,
+    }
 }
 
 /// Whether `c` holds a [`stop`] byte. Branch-free.
