@@ -387,18 +387,35 @@ fn rfc3339_utc(b: &[u8]) -> Option<Timestamp> {
     })
 }
 
-/// Whether `t[i..]` starts with `lit`: a few word compares, as `N` is
-/// known (in pieces the compiler expands inline rather than call `bcmp`).
+/// Whether `t[i..]` starts with `lit`.
+///
+/// On 64-bit targets, a few SIMD or word compares: `N` is known, and the
+/// compiler expands the comparison inline (in pieces small enough for it to
+/// do so rather than call `bcmp`). Elsewhere (optimised for size, where
+/// `bcmp` would go a byte at a time), [`eq_words`].
 #[inline(always)]
 fn at<const N: usize>(t: &[u8], i: usize, lit: &[u8; N]) -> bool {
     const PIECE: usize = 32;
     let Some(s) = t.get(i..i + N) else {
         return false;
     };
+    if !cfg!(target_pointer_width = "64") {
+        return eq_words(s, lit);
+    }
     if N <= PIECE {
         return s == lit.as_slice();
     }
     s.get(..PIECE) == lit.get(..PIECE) && s.get(PIECE..) == lit.get(PIECE..)
+}
+
+/// Whether `a == b` (of the same length), four bytes at a time.
+fn eq_words(a: &[u8], b: &[u8]) -> bool {
+    let word = |c: &[u8]| u32::from_le_bytes(c.try_into().unwrap_or_default());
+    let (mut x, mut y) = (a.chunks_exact(4), b.chunks_exact(4));
+    if a.len() != b.len() || (&mut x).zip(&mut y).any(|(c, d)| word(c) != word(d)) {
+        return false;
+    }
+    x.remainder().iter().zip(y.remainder()).all(|(c, d)| c == d)
 }
 
 /// Index of the first byte at or after `i` that is not XML whitespace (all
@@ -663,6 +680,22 @@ mod tests {
             "a021-08-16T20:52:53Z",
         ] {
             assert_eq!(rfc3339_utc(bad.as_bytes()), None, "{bad}");
+        }
+    }
+
+    /// `eq_words` is `==` on slices of the same length.
+    #[test]
+    fn eq_words_is_eq() {
+        let base = b"<AssumeRoleWithWebIdentityResponse xmlns=";
+        for n in 0..base.len() {
+            let a = &base[..n];
+            assert!(eq_words(a, a));
+            for k in 0..n {
+                let mut b = a.to_vec();
+                b[k] ^= 0x20;
+                assert!(!eq_words(a, &b), "{n} {k}");
+            }
+            assert!(!eq_words(a, &base[..n + 1]));
         }
     }
 
