@@ -19,8 +19,9 @@
 //! - every required member present and not empty, `Expiration` RFC 3339,
 //!   `PackedPolicySize` a `u32`.
 //!
-//! Text between elements inside the root is skipped unread (made of the
-//! bytes above, it is what the general reader skips too).
+//! Text between elements inside the root (whitespace, as a rule) is checked
+//! to be made of the bytes above and otherwise ignored, as the general
+//! reader ignores it.
 //!
 //! [`Plain::read`] walks such a document directly: tags are compared with the
 //! known names as literals and each text runs to the next `<`. Anything else
@@ -29,7 +30,7 @@
 //! and reports precise errors. So the fast path only ever yields successes,
 //! and for those the same output as the general path.
 //!
-//! [`Plain::read`] returns byte ranges, not borrows, so that the caller may still
+//! [`Plain`] records byte ranges, not borrows, so that the caller may still
 //! hand the buffer to the general reader (which writes to it) when it gives
 //! up.
 
@@ -116,22 +117,24 @@ impl Plain {
             _ => return None,
         }
         // The root's children.
-        loop {
+        let end = loop {
             i = next_tag(t, i)?;
             i = match t.get(i + 1)? {
-                b'A' if at(t, i, b"<AssumeRoleWithWebIdentityResult>") => {
+                b'A' => {
+                    let i = past(t, i, b"<AssumeRoleWithWebIdentityResult>")?;
                     self.once(RESULT)?;
-                    self.result(t, i + 33)?
+                    self.result(t, i)?
                 }
-                b'R' if at(t, i, b"<ResponseMetadata>") => {
+                b'R' => {
+                    let i = past(t, i, b"<ResponseMetadata>")?;
                     self.once(METADATA)?;
-                    self.metadata(t, i + 18)?
+                    self.metadata(t, i)?
                 }
-                b'/' if at(t, i, b"</AssumeRoleWithWebIdentityResponse>") => break,
+                b'/' => break past(t, i, b"</AssumeRoleWithWebIdentityResponse>")?,
                 _ => return None,
             };
-        }
-        if skip_ws(t, i + 36) != t.len() {
+        };
+        if skip_ws(t, end) != t.len() {
             return None;
         }
         self.check(t)
@@ -180,13 +183,15 @@ impl Plain {
         loop {
             i = next_tag(t, i)?;
             i = match t.get(i + 1..i + 3)? {
-                b"Cr" if at(t, i, b"<Credentials>") => {
+                b"Cr" => {
+                    let i = past(t, i, b"<Credentials>")?;
                     self.once(CREDENTIALS)?;
-                    self.credentials(t, i + 13)?
+                    self.credentials(t, i)?
                 }
-                b"As" if at(t, i, b"<AssumedRoleUser>") => {
+                b"As" => {
+                    let i = past(t, i, b"<AssumedRoleUser>")?;
                     self.once(USER)?;
-                    self.user(t, i + 17)?
+                    self.user(t, i)?
                 }
                 b"Su" => self.leaf(
                     t,
@@ -199,7 +204,7 @@ impl Plain {
                 b"Pr" => self.leaf(t, i, b"<Provider>", b"</Provider>", PROVIDER)?,
                 b"Au" => self.leaf(t, i, b"<Audience>", b"</Audience>", AUDIENCE)?,
                 b"So" => self.leaf(t, i, b"<SourceIdentity>", b"</SourceIdentity>", SOURCE_IDENTITY)?,
-                b"/A" if at(t, i, b"</AssumeRoleWithWebIdentityResult>") => return Some(i + 34),
+                b"/A" => return past(t, i, b"</AssumeRoleWithWebIdentityResult>"),
                 _ => return None,
             };
         }
@@ -215,7 +220,7 @@ impl Plain {
                 b"Sec" => self.leaf(t, i, b"<SecretAccessKey>", b"</SecretAccessKey>", SECRET_ACCESS_KEY)?,
                 b"Ses" => self.leaf(t, i, b"<SessionToken>", b"</SessionToken>", SESSION_TOKEN)?,
                 b"Exp" => self.leaf(t, i, b"<Expiration>", b"</Expiration>", EXPIRATION)?,
-                b"/Cr" if at(t, i, b"</Credentials>") => return Some(i + 14),
+                b"/Cr" => return past(t, i, b"</Credentials>"),
                 _ => return None,
             };
         }
@@ -229,7 +234,7 @@ impl Plain {
             i = match t.get(i + 1..i + 3)? {
                 b"As" => self.leaf(t, i, b"<AssumedRoleId>", b"</AssumedRoleId>", ASSUMED_ROLE_ID)?,
                 b"Ar" => self.leaf(t, i, b"<Arn>", b"</Arn>", ARN)?,
-                b"/A" if at(t, i, b"</AssumedRoleUser>") => return Some(i + 18),
+                b"/A" => return past(t, i, b"</AssumedRoleUser>"),
                 _ => return None,
             };
         }
@@ -242,7 +247,7 @@ impl Plain {
             i = next_tag(t, i)?;
             i = match t.get(i + 1)? {
                 b'R' => self.leaf(t, i, b"<RequestId>", b"</RequestId>", REQUEST_ID)?,
-                b'/' if at(t, i, b"</ResponseMetadata>") => return Some(i + 19),
+                b'/' => return past(t, i, b"</ResponseMetadata>"),
                 _ => return None,
             };
         }
@@ -385,6 +390,12 @@ fn rfc3339_utc(b: &[u8]) -> Option<Timestamp> {
         seconds: days * 86_400 + i64::from(hour * 3600 + minute * 60 + second),
         nanos,
     })
+}
+
+/// The index after `lit` if `t[i..]` starts with it.
+#[inline(always)]
+fn past<const N: usize>(t: &[u8], i: usize, lit: &[u8; N]) -> Option<usize> {
+    at(t, i, lit).then_some(i + N)
 }
 
 /// Whether `t[i..]` starts with `lit`.
