@@ -294,6 +294,10 @@ impl From<Malformed> for DecodeError<'_> {
 /// response (or as an error document if that is what it holds), anything
 /// else with [`decode_error`].
 ///
+/// A 2xx body is first read by [`decode_plain`], a fast path for the usual
+/// success document that gives up on anything unusual; the general reader
+/// then reads the body from the start, so the result is the same either way.
+///
 /// ```
 /// use sts_codec::decode_response;
 /// let mut body = *b"<AssumeRoleWithWebIdentityResponse><AssumeRoleWithWebIdentityResult>\
@@ -337,10 +341,10 @@ fn is_blank(bytes: &[u8]) -> bool {
 /// `&` (so no entity) or `]`; at most an `xmlns` with the STS namespace on
 /// the root and an `<?xml version="1.0" encoding="UTF-8"?>` declaration
 /// (or `utf-8`, or without the encoding) at the start; every required
-/// member present and valid. Anything else
-/// (comments, CDATA, references, CR, non-ASCII text, prefixes, attributes,
-/// unknown elements, duplicates, errors of any kind) gives `None`: decode
-/// such a body with [`decode_response`], which handles all of XML.
+/// member present and valid. Anything else (comments, CDATA, references,
+/// CR, non-ASCII text, prefixes, attributes, unknown elements, duplicates,
+/// errors of any kind) gives `None`: decode such a body with
+/// [`decode_response`], which handles all of XML and says what is wrong.
 ///
 /// When it gives `Some`, it is what [`decode_response`] gives for a 2xx
 /// status (which tries this first). It reads the body in one pass and never
