@@ -579,8 +579,8 @@ fn text_end_blocks(t: &[u8], mut i: usize) -> Option<usize> {
 /// Index of the first [`stop`] byte at or after `i`.
 #[inline(always)]
 fn stop_from(t: &[u8], mut i: usize) -> Option<usize> {
-    // Most texts end in their first blocks.
-    for _ in 0..4 {
+    // Most texts end in their first two blocks: those inline.
+    for _ in 0..2 {
         let Some(c) = t.get(i..i + BLOCK) else {
             return tail_stop(t, i);
         };
@@ -590,8 +590,23 @@ fn stop_from(t: &[u8], mut i: usize) -> Option<usize> {
         }
         i += BLOCK;
     }
-    // Long ones: blocks of 4 * BLOCK tested at once, then the last ones as
-    // above.
+    long_stop_from(t, i)
+}
+
+/// [`stop_from`] for the rest of a long text: out of line (the code is
+/// large), blocks of 4 * BLOCK tested at once, then the last ones as above.
+#[inline(never)]
+fn long_stop_from(t: &[u8], mut i: usize) -> Option<usize> {
+    for _ in 0..2 {
+        let Some(c) = t.get(i..i + BLOCK) else {
+            return tail_stop(t, i);
+        };
+        let k = first_stop(c.try_into().ok()?);
+        if k < BLOCK {
+            return Some(i + k);
+        }
+        i += BLOCK;
+    }
     while let Some(c) = t.get(i..i + 4 * BLOCK) {
         if any_stop(c) {
             break;
