@@ -6,6 +6,7 @@
 use core::fmt;
 
 use crate::model::{AssumeRoleWithWebIdentityOutput, AssumedRoleUser, Credentials};
+use crate::plain::Plain;
 use crate::secret::Secret;
 use crate::time::{TimeError, Timestamp, parse_rfc3339};
 use crate::xml::{Event, Node, Reader, Tag, XmlError};
@@ -293,6 +294,10 @@ impl From<Malformed> for DecodeError<'_> {
 /// response (or as an error document if that is what it holds), anything
 /// else with [`decode_error`].
 ///
+/// A 2xx body is first read by [`decode_plain`], a fast path for the usual
+/// success document that gives up on anything unusual; the general reader
+/// then reads the body from the start, so the result is the same either way.
+///
 /// ```
 /// use sts_codec::decode_response;
 /// let mut body = *b"<AssumeRoleWithWebIdentityResponse><AssumeRoleWithWebIdentityResult>\
@@ -327,7 +332,69 @@ fn is_blank(bytes: &[u8]) -> bool {
     bytes.iter().all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
 }
 
+/// Decodes `body` if it is a *plain* STS success document, without writing
+/// to it; `None` if it is not one.
+///
+/// Plain is what STS and its emulators send in practice: the success
+/// document's elements, unprefixed, in any order, written `<Name>text</Name>`
+/// with whitespace between them; printable ASCII, TAB and LF only, without
+/// `&` (so no entity) or `]`; at most an `xmlns` with the STS namespace on
+/// the root and an `<?xml version="1.0" encoding="UTF-8"?>` declaration
+/// (or `utf-8`, or without the encoding) at the start; every required
+/// member present and valid. Anything else (comments, CDATA, references,
+/// CR, non-ASCII text, prefixes, attributes, unknown elements, duplicates,
+/// errors of any kind) gives `None`: decode such a body with
+/// [`decode_response`], which handles all of XML and says what is wrong.
+///
+/// When it gives `Some`, it is what [`decode_response`] gives for a 2xx
+/// status (which tries this first). It reads the body in one pass and never
+/// modifies it, so it also suits a body in read-only memory.
+///
+/// ```
+/// use sts_codec::decode::decode_plain;
+/// let body = b"<AssumeRoleWithWebIdentityResponse><AssumeRoleWithWebIdentityResult>\
+///   <Credentials><AccessKeyId>ASIAEXAMPLE</AccessKeyId><SecretAccessKey>sk</SecretAccessKey>\
+///   <SessionToken>t</SessionToken><Expiration>2021-08-16T20:52:53Z</Expiration></Credentials>\
+///   </AssumeRoleWithWebIdentityResult></AssumeRoleWithWebIdentityResponse>";
+/// let out = decode_plain(body).unwrap();
+/// assert_eq!(out.credentials.access_key_id, "ASIAEXAMPLE");
+/// // An entity is not plain: `decode_response` is needed.
+/// assert!(decode_plain(b"<AssumeRoleWithWebIdentityResponse>&amp;").is_none());
+/// ```
+pub fn decode_plain(body: &[u8]) -> Option<AssumeRoleWithWebIdentityOutput<'_>> {
+    let mut p = Plain::new();
+    p.read(body)?;
+    Some(p.output(body))
+}
+
+/// [`decode_response`] without the plain fast path: the general reader for
+/// every body. For differential tests and fuzzing; not a stable API.
+#[doc(hidden)]
+pub fn decode_response_general(
+    status: u16,
+    body: &mut [u8],
+) -> Result<AssumeRoleWithWebIdentityOutput<'_>, DecodeError<'_>> {
+    if (200..300).contains(&status) {
+        decode_success_general(status, body)
+    } else {
+        Err(decode_error(status, body))
+    }
+}
+
 fn decode_success(status: u16, body: &mut [u8]) -> Result<AssumeRoleWithWebIdentityOutput<'_>, DecodeError<'_>> {
+    // The fast path returns ranges, not borrows, so `body` is still free for
+    // the general reader when it gives up.
+    let mut p = Plain::new();
+    if p.read(body).is_some() {
+        return Ok(p.output(body));
+    }
+    decode_success_general(status, body)
+}
+
+fn decode_success_general(
+    status: u16,
+    body: &mut [u8],
+) -> Result<AssumeRoleWithWebIdentityOutput<'_>, DecodeError<'_>> {
     if is_blank(body) {
         return Err(Malformed::EmptyBody.into());
     }
@@ -627,6 +694,16 @@ fn build(f: Fields<'_>) -> Result<AssumeRoleWithWebIdentityOutput<'_>, Malformed
 
 fn parse_timestamp(s: &str, member: Member) -> Result<Timestamp, Malformed> {
     parse_rfc3339(trim_ws(s)).map_err(|e| Malformed::InvalidTimestamp(member, e))
+}
+
+/// [`parse_timestamp`] of ASCII bytes, `None` for any error.
+pub(crate) fn parse_timestamp_bytes(b: &[u8]) -> Option<Timestamp> {
+    parse_rfc3339(trim_ws(core::str::from_utf8(b).ok()?)).ok()
+}
+
+/// [`parse_u32`] of ASCII bytes.
+pub(crate) fn parse_u32_bytes(b: &[u8]) -> Option<u32> {
+    parse_u32(core::str::from_utf8(b).ok()?)
 }
 
 /// A non-negative decimal integer that fits `u32` (surrounding XML whitespace

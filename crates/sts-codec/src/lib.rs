@@ -94,6 +94,7 @@ mod glue;
 pub mod model;
 #[cfg(feature = "alloc")]
 pub mod owned;
+mod plain;
 pub mod secret;
 pub mod time;
 pub mod validate;
