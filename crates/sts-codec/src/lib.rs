@@ -77,7 +77,7 @@
 //!
 //! All additive; none is on by default.
 //!
-//! - `alloc`: [`OwnedOutput`](owned::OwnedOutput), an owned copy of the output.
+//! - `alloc`: `OwnedOutput`, an owned copy of the output.
 //! - `serde`: `serde::Serialize` for the output types (secrets serialize as
 //!   their value: serializing is asking for them).
 //! - `defmt`: `defmt::Format` for the public types (secrets print redacted).
