@@ -140,18 +140,65 @@ pub fn check_scheme(scheme: Scheme, host: &str) -> Result<(), Error> {
     }
 }
 
+const fn tchar(b: u8) -> bool {
+    b.is_ascii_alphanumeric()
+        || matches!(
+            b,
+            b'!' | b'#' | b'$' | b'%' | b'&' | b'\'' | b'*' | b'+' | b'-' | b'.' | b'^' | b'_' | b'`' | b'|' | b'~'
+        )
+}
+
+/// RFC 9110 `tchar`, as a 256-bit map (one lookup per byte).
+static TCHAR: [u32; 8] = {
+    let mut map = [0u32; 8];
+    let mut b = 0;
+    while b < 256 {
+        if tchar(b as u8) {
+            map[b / 32] |= 1 << (b % 32);
+        }
+        b += 1;
+    }
+    map
+};
+
+#[inline(always)]
 fn is_tchar(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
+    TCHAR[usize::from(b >> 5)] >> (b & 31) & 1 != 0
+}
+
+/// Whether `allowed` holds for every byte of `s`: no early exit, so that an
+/// arithmetic predicate vectorizes (the strings checked are short and
+/// almost always valid).
+#[inline(always)]
+fn all_bytes(s: &[u8], allowed: impl Fn(u8) -> bool) -> bool {
+    s.iter().fold(true, |ok, &b| ok & allowed(b))
+}
+
+/// RFC 9110 field-value bytes: VCHAR, SP, HTAB and obs-text; never CR, LF,
+/// NUL or another control byte (header injection).
+#[inline(always)]
+fn field_value_byte(b: u8) -> bool {
+    (b >= 0x20) & (b != 0x7f) | (b == b'\t')
+}
+
+/// The bytes of a DNS name (or IPv4 literal) in `Host`.
+#[inline(always)]
+fn host_name_byte(b: u8) -> bool {
+    ((b | 0x20).wrapping_sub(b'a') < 26) | (b.wrapping_sub(b'0') < 10) | (b == b'.') | (b == b'-') | (b == b'_')
+}
+
+/// The bytes of a request target: visible ASCII.
+#[inline(always)]
+fn path_byte(b: u8) -> bool {
+    b.wrapping_sub(0x21) < 0x7f - 0x21
 }
 
 fn is_token(s: &str) -> bool {
-    !s.is_empty() && s.bytes().all(is_tchar)
+    !s.is_empty() && s.bytes().fold(true, |ok, b| ok & is_tchar(b))
 }
 
 fn is_field_value(s: &str) -> bool {
-    // RFC 9110 field-value: VCHAR, SP, HTAB and obs-text; never CR, LF, NUL or
-    // another control byte (header injection).
-    s.bytes().all(|b| b == b'\t' || b == b' ' || (b >= 0x21 && b != 0x7f))
+    all_bytes(s.as_bytes(), field_value_byte)
 }
 
 fn is_host(s: &str) -> bool {
@@ -159,18 +206,16 @@ fn is_host(s: &str) -> bool {
     if s.is_empty() || s.len() > 253 {
         return false;
     }
-    if s.contains(':') {
-        // An IPv6 literal: checked for its alphabet only (no injection
-        // possible); the connector's resolver parses it.
-        return s.bytes().filter(|&b| b == b':').count() >= 2
-            && s.bytes().all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.');
+    if all_bytes(s.as_bytes(), host_name_byte) {
+        return true;
     }
-    s.bytes()
-        .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-' || b == b'_')
+    // An IPv6 literal: checked for its alphabet only (no injection
+    // possible); the connector's resolver parses it.
+    s.bytes().filter(|&b| b == b':').count() >= 2 && s.bytes().all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.')
 }
 
 fn is_path(s: &str) -> bool {
-    s.starts_with('/') && s.bytes().all(|b| (0x21..0x7f).contains(&b))
+    s.starts_with('/') && all_bytes(s.as_bytes(), path_byte)
 }
 
 /// Decimal digits of a number, formatted without allocation.
@@ -329,7 +374,7 @@ impl<'r> RequestHead<'r> {
     /// The length of the head in bytes.
     #[must_use]
     pub fn len(&self) -> usize {
-        self.pieces().map(<[u8]>::len).sum()
+        self.write_window(0, &mut [])
     }
 
     /// Always `false`: a head has at least a request line.
@@ -342,68 +387,101 @@ impl<'r> RequestHead<'r> {
     ///
     /// # Errors
     ///
-    /// [`Error::BufferTooSmall`] with the length needed.
+    /// [`Error::BufferTooSmall`] with the length needed (nothing is written).
     pub fn write_to(&self, out: &mut [u8]) -> Result<usize, Error> {
         let len = self.len();
-        if len > out.len() {
+        let Some(out) = out.get_mut(..len) else {
             return Err(Error::BufferTooSmall { needed: Some(len) });
-        }
-        let mut at = 0;
-        for p in self.pieces() {
-            out[at..at + p.len()].copy_from_slice(p);
-            at += p.len();
-        }
-        Ok(at)
-    }
-}
-
-/// Gathers small writes into a stack buffer so that a head goes out in a few
-/// stream writes (one TLS record, one TCP segment) instead of thirty.
-#[cfg(any(feature = "embedded-io-v0.7", feature = "embedded-io-async-v0.7"))]
-pub(crate) struct Coalesce {
-    buf: [u8; 256],
-    len: usize,
-}
-
-#[cfg(any(feature = "embedded-io-v0.7", feature = "embedded-io-async-v0.7"))]
-/// What [`Coalesce::push`] asks the engine to write.
-pub(crate) enum Flush<'a> {
-    /// Nothing yet.
-    None,
-    /// Write this (buffered bytes); then push the same piece again.
-    Buffered,
-    /// Write this piece directly (it is larger than the stack buffer).
-    Direct(&'a [u8]),
-}
-
-#[cfg(any(feature = "embedded-io-v0.7", feature = "embedded-io-async-v0.7"))]
-impl Coalesce {
-    pub(crate) const fn new() -> Self {
-        Coalesce { buf: [0; 256], len: 0 }
+        };
+        Ok(self.write_window(0, out))
     }
 
-    /// Adds `piece`, or tells the caller what to write first.
-    pub(crate) fn push<'a>(&mut self, piece: &'a [u8]) -> Flush<'a> {
-        if piece.len() <= self.buf.len() - self.len {
-            self.buf[self.len..self.len + piece.len()].copy_from_slice(piece);
-            self.len += piece.len();
-            Flush::None
-        } else if self.len > 0 {
-            Flush::Buffered
+    /// Copies the bytes `skip..skip + out.len()` of the head (as far as the
+    /// head goes) into `out` and returns the length of the whole head: an
+    /// engine sends a head of any length through a small stack buffer, a
+    /// window at a time. The same bytes as [`pieces`](Self::pieces), written
+    /// straight (no iterator, constant pieces copied inline).
+    pub(crate) fn write_window(&self, skip: usize, out: &mut [u8]) -> usize {
+        let r = self.request;
+        let mut w = Window { out, skip, at: 0 };
+        w.put(r.method.as_bytes());
+        w.put(b" ");
+        w.put(r.path.as_bytes());
+        if self.host.contains(':') {
+            w.put(b" HTTP/1.1\r\nHost: [");
+            w.put(self.host.as_bytes());
+            w.put(b"]");
         } else {
-            Flush::Direct(piece)
+            w.put(b" HTTP/1.1\r\nHost: ");
+            w.put(self.host.as_bytes());
+        }
+        if let Some(d) = &self.port {
+            w.put(b":");
+            w.put(d.as_bytes());
+        }
+        w.put(b"\r\nContent-Type: ");
+        w.put(self.content_type.as_bytes());
+        w.put(b"\r\n");
+        for &(n, v) in r.headers {
+            if !n.eq_ignore_ascii_case("content-type") && !n.eq_ignore_ascii_case("user-agent") {
+                w.put(n.as_bytes());
+                w.put(b": ");
+                w.put(v.as_bytes());
+                w.put(b"\r\n");
+            }
+        }
+        w.put(b"Content-Length: ");
+        w.put(self.content_length.as_bytes());
+        w.put(b"\r\nUser-Agent: ");
+        w.put(self.user_agent.as_bytes());
+        w.put(b"\r\nAccept-Encoding: identity\r\nConnection: close\r\n\r\n");
+        w.at
+    }
+}
+
+/// Writes the part of a byte sequence that falls in a window
+/// (`skip..skip + out.len()`), counting the whole sequence.
+struct Window<'o> {
+    out: &'o mut [u8],
+    skip: usize,
+    /// The length of the sequence so far.
+    at: usize,
+}
+
+impl Window<'_> {
+    #[inline(always)]
+    fn put(&mut self, piece: &[u8]) {
+        let start = self.at;
+        self.at += piece.len();
+        if let Some(dst) = start
+            .checked_sub(self.skip)
+            .and_then(|from| self.out.get_mut(from..from + piece.len()))
+        {
+            // The usual case: the piece lies inside the window.
+            dst.copy_from_slice(piece);
+        } else {
+            self.put_split(start, piece);
         }
     }
 
-    /// The buffered bytes; call [`Coalesce::clear`] once written.
-    pub(crate) fn buffered(&self) -> &[u8] {
-        &self.buf[..self.len]
-    }
-
-    pub(crate) fn clear(&mut self) {
-        self.len = 0;
+    /// A piece that straddles an end of the window, or lies outside it.
+    #[inline(never)]
+    fn put_split(&mut self, start: usize, piece: &[u8]) {
+        let window_end = self.skip + self.out.len();
+        let from = self.skip.max(start);
+        let to = window_end.min(self.at);
+        if from < to {
+            self.out[from - self.skip..to - self.skip].copy_from_slice(&piece[from - start..to - start]);
+        }
     }
 }
+
+/// The stack buffer the engines send a request through: the head (a window
+/// at a time when it is longer), with the body appended when it fits in
+/// what is left, so a head goes out in one write (one TLS record, one TCP
+/// segment) instead of thirty.
+#[cfg(any(feature = "embedded-io-v0.7", feature = "embedded-io-async-v0.7"))]
+pub(crate) const SEND_CHUNK: usize = 256;
 
 #[derive(Clone, Copy, Debug)]
 enum Chunk {
@@ -643,10 +721,14 @@ impl<'b> ResponseReader<'b> {
 
     /// Parses the head `buf[..end]`, sets up the body framing.
     fn on_head(&mut self, end: usize) -> Result<(), Error> {
-        let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
-        let mut res = httparse::Response::new(&mut headers);
+        let mut headers = [const { core::mem::MaybeUninit::uninit() }; MAX_HEADERS];
+        let mut res = httparse::Response::new(&mut []);
         let base = self.buf.as_ptr() as usize;
-        let head_len = match res.parse(&self.buf[..end]) {
+        let head_len = match httparse::ParserConfig::default().parse_response_with_uninit_headers(
+            &mut res,
+            &self.buf[..end],
+            &mut headers,
+        ) {
             Ok(httparse::Status::Complete(n)) => n,
             Ok(httparse::Status::Partial) => return Err(Malformed::Head.into()),
             Err(httparse::Error::TooManyHeaders) => return Err(Malformed::TooManyHeaders.into()),
@@ -870,18 +952,38 @@ impl<'b> ResponseReader<'b> {
 /// An empty line is `\r\n` or a bare `\n` after a line's `\n`.
 fn find_head_end(b: &[u8], from: usize) -> Result<usize, usize> {
     let mut i = from;
-    while i < b.len() {
-        if b[i] == b'\n' {
-            match (b.get(i + 1), b.get(i + 2)) {
-                (Some(b'\n'), _) => return Ok(i + 2),
-                (Some(b'\r'), Some(b'\n')) => return Ok(i + 3),
-                (None, _) | (Some(b'\r'), None) => return Err(i),
-                _ => {}
-            }
+    while let Some(at) = find_lf(b, i) {
+        match (b.get(at + 1), b.get(at + 2)) {
+            (Some(b'\n'), _) => return Ok(at + 2),
+            (Some(b'\r'), Some(b'\n')) => return Ok(at + 3),
+            (None, _) | (Some(b'\r'), None) => return Err(at),
+            _ => {}
         }
-        i += 1;
+        i = at + 1;
     }
-    Err(i)
+    Err(b.len().max(from))
+}
+
+/// The position of the first `\n` in `b` at or after `from`: eight bytes at
+/// a time (a head is a few lines of tens of bytes).
+fn find_lf(b: &[u8], from: usize) -> Option<usize> {
+    const LO: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HI: u64 = u64::from_ne_bytes([0x80; 8]);
+    const LF: u64 = u64::from_ne_bytes([b'\n'; 8]);
+    let rest = b.get(from..)?;
+    let mut words = rest.chunks_exact(8);
+    let mut base = from;
+    for word in words.by_ref() {
+        let x = u64::from_le_bytes(word.try_into().unwrap_or_default()) ^ LF;
+        // A zero byte of `x` (a `\n` of the word) sets its high bit here;
+        // the lowest one set is exact (borrows only run upwards).
+        let found = x.wrapping_sub(LO) & !x & HI;
+        if found != 0 {
+            return Some(base + (found.trailing_zeros() / 8) as usize);
+        }
+        base += 8;
+    }
+    words.remainder().iter().position(|&c| c == b'\n').map(|p| base + p)
 }
 
 fn trim(v: &[u8]) -> &[u8] {
