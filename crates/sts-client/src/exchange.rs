@@ -190,8 +190,12 @@ pub(crate) fn retry_class(kind: &ErrorKind) -> Option<RetryClass> {
 }
 
 /// What the loop does next.
-pub(crate) enum Step<const CAP: usize> {
-    Done(Credentials<CAP>),
+// `Fail` carries the error (see the crate's `result_large_err` note); the
+// credentials, the large part, go to the caller's slot instead.
+#[allow(clippy::large_enum_variant)]
+pub(crate) enum Step {
+    /// The credentials were written to the caller's slot.
+    Done,
     Retry(Duration),
     Fail(Error),
 }
@@ -240,16 +244,19 @@ fn timing(expiration: Timestamp, r: &Received, requested_seconds: u32) -> Timing
     }
 }
 
+/// Writes the decoded credentials into `slot`, which is left untouched on
+/// error.
 fn credentials<const CAP: usize>(
     out: &sts_codec::Credentials<'_>,
     r: &Received,
     requested_seconds: u32,
-) -> Result<Credentials<CAP>, ErrorKind> {
+    slot: &mut Credentials<CAP>,
+) -> Result<(), ErrorKind> {
     let t = timing(out.expiration, r, requested_seconds);
     if t.valid_until <= t.received_at {
         return Err(ErrorKind::ExpiredOnArrival);
     }
-    Credentials::from_parts(
+    slot.replace(
         out.access_key_id,
         out.secret_access_key.expose(),
         out.session_token.expose(),
@@ -270,7 +277,9 @@ impl Attempts<'_> {
     /// Classifies the outcome of the current attempt, reports it to the
     /// observer and says what to do next. Everything borrowed from the
     /// response is copied out or dropped here, so the caller can wipe the
-    /// buffer right after.
+    /// buffer right after. Credentials go to `slot`, which is written only
+    /// on [`Step::Done`].
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn on_outcome<const CAP: usize, C, R, O>(
         &mut self,
         outcome: Result<Response<'_>, sts_transport::Error>,
@@ -278,7 +287,8 @@ impl Attempts<'_> {
         rng: &mut R,
         observer: &mut O,
         last_skew: &mut Option<i64>,
-    ) -> Step<CAP>
+        slot: &mut Credentials<CAP>,
+    ) -> Step
     where
         C: Clock + ?Sized,
         R: Rng + ?Sized,
@@ -288,7 +298,7 @@ impl Attempts<'_> {
         let mut request_id_header = None;
         let mut retry_after = None;
         let mut server_date = None;
-        let result: Result<Credentials<CAP>, ErrorKind> = match outcome {
+        let result: Result<(), ErrorKind> = match outcome {
             Err(e) => Err(ErrorKind::Transport(e)),
             Ok(response) => {
                 let received = Received {
@@ -304,7 +314,7 @@ impl Attempts<'_> {
                     *last_skew = Some(timestamp_diff_millis(server, wall));
                 }
                 match decode_response(response.status, response.body) {
-                    Ok(out) => credentials(&out.credentials, &received, self.requested_seconds),
+                    Ok(out) => credentials(&out.credentials, &received, self.requested_seconds, slot),
                     Err(DecodeError::Service(e)) => Err(ErrorKind::Service(ServiceError::new(
                         e.status,
                         e.code,
@@ -322,7 +332,7 @@ impl Attempts<'_> {
             }
         };
         match result {
-            Ok(creds) => {
+            Ok(()) => {
                 observer.on_attempt(&AttemptEvent {
                     attempt: self.attempt,
                     max_attempts: self.policy.max_attempts,
@@ -333,7 +343,7 @@ impl Attempts<'_> {
                     error: None,
                     retry_in: None,
                 });
-                Step::Done(creds)
+                Step::Done
             }
             Err(kind) => {
                 let retry = retry_class(&kind).is_some_and(|c| self.policy.retries(c))
