@@ -402,16 +402,16 @@ impl<T: Transport, C: Clock, D: Delay, R: Rng, O: Observer> Client<T, C, D, R, O
             retry,
             last_skew,
         } = self;
+        let body = buffers.request.get(..len).unwrap_or_default();
+        let (request, url) = exchange::request(endpoint, body);
         let mut attempts = Attempts {
             attempt: 0,
             policy: *retry,
-            endpoint,
+            endpoint: url,
             requested_seconds: duration.unwrap_or(DEFAULT_DURATION_SECONDS),
         };
-        let body = buffers.request.get(..len).unwrap_or_default();
         loop {
             attempts.attempt += 1;
-            let request = exchange::request(endpoint, body);
             let step = {
                 let outcome = transport.send(&request, buffers.response);
                 attempts.on_outcome(outcome, clock, rng, observer, last_skew, out)
@@ -495,16 +495,16 @@ impl<T: AsyncTransport, C: Clock, D: AsyncDelay, R: Rng, O: Observer> AsyncClien
             retry,
             last_skew,
         } = self;
+        let body = buffers.request.get(..len).unwrap_or_default();
+        let (request, url) = exchange::request(endpoint, body);
         let mut attempts = Attempts {
             attempt: 0,
             policy: *retry,
-            endpoint,
+            endpoint: url,
             requested_seconds: duration.unwrap_or(DEFAULT_DURATION_SECONDS),
         };
-        let body = buffers.request.get(..len).unwrap_or_default();
         loop {
             attempts.attempt += 1;
-            let request = exchange::request(endpoint, body);
             let step = {
                 let outcome = transport.send(&request, buffers.response).await;
                 attempts.on_outcome(outcome, clock, rng, observer, last_skew, out)

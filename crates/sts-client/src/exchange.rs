@@ -160,22 +160,24 @@ fn used_len(buf: &[u8]) -> usize {
 /// The bytes [`used_len`] checks at once.
 const SCAN_BLOCK: usize = 256;
 
-/// The request for one attempt: POST to the endpoint's path (or `/`).
-pub(crate) fn request<'r>(endpoint: &'r Endpoint, body: &'r [u8]) -> Request<'r> {
-    let path = endpoint.path();
-    Request {
+/// The request of every attempt: POST to the endpoint's path (or `/`); and
+/// the endpoint's URL, for the observer.
+pub(crate) fn request<'r>(endpoint: &'r Endpoint, body: &'r [u8]) -> (Request<'r>, &'r str) {
+    let (url, host, path) = endpoint.parts();
+    let request = Request {
         method: "POST",
         scheme: if endpoint.scheme() == "http" {
             Scheme::Http
         } else {
             Scheme::Https
         },
-        host: endpoint.host(),
+        host,
         port: endpoint.port(),
         path: if path.is_empty() { "/" } else { path },
         headers: HEADERS,
         body,
-    }
+    };
+    (request, url)
 }
 
 /// The retry class of a failure, whatever the policy.
@@ -204,7 +206,8 @@ pub(crate) enum Step {
 pub(crate) struct Attempts<'e> {
     pub(crate) attempt: u32,
     pub(crate) policy: RetryPolicy,
-    pub(crate) endpoint: &'e Endpoint,
+    /// The endpoint's URL.
+    pub(crate) endpoint: &'e str,
     /// The credential lifetime asked for (or STS's default), the upper bound
     /// of what is believed (see [`timing`]).
     pub(crate) requested_seconds: u32,
@@ -336,7 +339,7 @@ impl Attempts<'_> {
                 observer.on_attempt(&AttemptEvent {
                     attempt: self.attempt,
                     max_attempts: self.policy.max_attempts,
-                    endpoint: self.endpoint.url(),
+                    endpoint: self.endpoint,
                     status,
                     request_id: request_id_header,
                     server_date,
@@ -360,7 +363,7 @@ impl Attempts<'_> {
                 observer.on_attempt(&AttemptEvent {
                     attempt: self.attempt,
                     max_attempts: self.policy.max_attempts,
-                    endpoint: self.endpoint.url(),
+                    endpoint: self.endpoint,
                     status,
                     request_id,
                     server_date,

@@ -47,6 +47,23 @@ fn unreserved_lookup(b: u8) -> bool {
     UNRESERVED_MAP[usize::from(b >> 5)] >> (b & 31) & 1 != 0
 }
 
+/// Each byte as it is written, for the byte-by-byte path: up to three bytes
+/// of text (`b`, or `%XX`) and, in the high byte, how many.
+static ESCAPED: [u32; 256] = {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut table = [0u32; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = if unreserved(b as u8) {
+            b as u32 | 1 << 24
+        } else {
+            b'%' as u32 | (HEX[b >> 4] as u32) << 8 | (HEX[b & 15] as u32) << 16 | 3 << 24
+        };
+        b += 1;
+    }
+    table
+};
+
 /// The bytes checked at once on the fast path (a run of unreserved bytes is
 /// copied whole).
 const BLOCK: usize = 64;
@@ -153,26 +170,50 @@ impl Sink<'_> {
     }
 
     /// `s` with every byte but the unreserved ones written `%XX`: runs of
-    /// unreserved bytes are found a block at a time and copied whole.
+    /// unreserved bytes are found a block at a time and copied whole; a
+    /// block that holds a byte to escape (or the short tail) is written byte
+    /// by byte.
     fn escaped(&mut self, s: &str) {
-        let bytes = s.as_bytes();
-        // `bytes[run..at]`: unreserved, not written yet.
-        let mut run = 0;
-        let mut at = 0;
-        while at < bytes.len() {
-            at += clean_prefix(bytes.get(at..).unwrap_or_default());
-            // The next block holds a byte to escape (or is the short tail).
-            let end = bytes.len().min(at + BLOCK);
-            for (i, &b) in (at..).zip(bytes.get(at..end).unwrap_or_default()) {
-                if !unreserved_lookup(b) {
-                    self.raw_bytes(bytes.get(run..i).unwrap_or_default());
+        let mut rest = s.as_bytes();
+        while !rest.is_empty() {
+            let clean = clean_prefix(rest);
+            let (run, tail) = rest.split_at(clean);
+            self.raw_bytes(run);
+            let (block, tail) = tail.split_at(tail.len().min(BLOCK));
+            self.escaped_block(block);
+            rest = tail;
+        }
+    }
+
+    /// [`escaped`](Self::escaped) for at most a block, byte by byte.
+    #[inline]
+    fn escaped_block(&mut self, block: &[u8]) {
+        // Room for the worst case (every byte escaped) and the spill of the
+        // last 4-byte store: write in place, no branch per byte.
+        let Some(out) = self.buf.get_mut(self.len..self.len + 3 * block.len() + 3) else {
+            for &b in block {
+                if unreserved_lookup(b) {
+                    self.raw_bytes(&[b]);
+                } else {
                     self.escape(b);
-                    run = i + 1;
                 }
             }
-            at = end;
+            return;
+        };
+        let mut n = 0;
+        for &b in block {
+            let e = ESCAPED[usize::from(b)];
+            if let Some(dst) = out.get_mut(n..n + 4) {
+                dst.copy_from_slice(&e.to_le_bytes());
+            }
+            n += (e >> 24) as usize;
         }
-        self.raw_bytes(bytes.get(run..).unwrap_or_default());
+        // The last store spilled up to 3 bytes past the text (zeros and a
+        // length, nothing of the input): clear them.
+        if let Some(spill) = out.get_mut(n..n + 3) {
+            spill.fill(0);
+        }
+        self.len += n;
     }
 
     /// `prefix` (`&Name=`) and the escaped `value`.

@@ -338,6 +338,32 @@ impl AssumeRoleWithWebIdentityInput<'_> {
     // it is written once, on the failure path.
     #[allow(clippy::result_large_err)]
     pub fn validate(&self) -> Result<(), ValidationError> {
+        if self.surely_valid() {
+            // The common case: no report to build (it is a few hundred bytes).
+            return Ok(());
+        }
+        self.report()
+    }
+
+    /// Whether every member certainly meets the model ([`surely_valid`]
+    /// for each string); `false` means "build the report", not "invalid".
+    fn surely_valid(&self) -> bool {
+        surely_valid(self.role_arn, 20, 2048, Pattern::Arn)
+            && surely_valid(self.role_session_name, 2, 64, Pattern::SessionName)
+            && surely_valid(self.web_identity_token.expose(), 4, 20_000, Pattern::Any)
+            && self.provider_id.is_none_or(|p| surely_valid(p, 4, 2048, Pattern::Any))
+            && self.policy_arns.len() <= MAX_POLICY_ARNS
+            && self
+                .policy_arns
+                .iter()
+                .all(|arn| surely_valid(arn, 20, 2048, Pattern::Arn))
+            && self.policy.is_none_or(|p| surely_valid(p, 1, 2048, Pattern::Policy))
+            && self.duration_seconds.is_none_or(|d| (900..=43_200).contains(&d))
+    }
+
+    /// Every violation, counted character by character.
+    #[allow(clippy::result_large_err)]
+    fn report(&self) -> Result<(), ValidationError> {
         let mut e = ValidationError::new();
         check_str(&mut e, Field::RoleArn, None, self.role_arn, 20, 2048, Pattern::Arn);
         check_str(
