@@ -379,10 +379,18 @@ impl<T: Transport, C: Clock, D: Delay, R: Rng, O: Observer> Client<T, C, D, R, O
         out: &mut Credentials<TOKEN_CAP>,
     ) -> Result<(), Error> {
         let len = exchange::prepare(params, token, &mut self.rng, buffers)?;
-        let result = self.run(len, params.duration_seconds, buffers, out);
         // The body holds the token; nothing else of the buffer was written.
-        exchange::wipe_prefix(buffers.request, len);
-        result
+        // (One arm per outcome: nothing error-sized is moved on success.)
+        match self.run(len, params.duration_seconds, buffers, out) {
+            Ok(()) => {
+                exchange::wipe_prefix(buffers.request, len);
+                Ok(())
+            }
+            Err(e) => {
+                exchange::wipe_prefix(buffers.request, len);
+                Err(e)
+            }
+        }
     }
 
     fn run<const TOKEN_CAP: usize>(
@@ -472,10 +480,18 @@ impl<T: AsyncTransport, C: Clock, D: AsyncDelay, R: Rng, O: Observer> AsyncClien
         out: &mut Credentials<TOKEN_CAP>,
     ) -> Result<(), Error> {
         let len = exchange::prepare(params, token, &mut self.rng, buffers)?;
-        let result = self.run(len, params.duration_seconds, buffers, out).await;
         // The body holds the token; nothing else of the buffer was written.
-        exchange::wipe_prefix(buffers.request, len);
-        result
+        // (One arm per outcome: nothing error-sized is moved on success.)
+        match self.run(len, params.duration_seconds, buffers, out).await {
+            Ok(()) => {
+                exchange::wipe_prefix(buffers.request, len);
+                Ok(())
+            }
+            Err(e) => {
+                exchange::wipe_prefix(buffers.request, len);
+                Err(e)
+            }
+        }
     }
 
     async fn run<const TOKEN_CAP: usize>(

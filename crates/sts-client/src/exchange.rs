@@ -75,47 +75,51 @@ pub(crate) fn prepare<S: TokenSource + ?Sized, R: Rng + ?Sized>(
             generated.as_str()
         }
     };
-    let (result, filled) = match token::load(source, bufs.response) {
-        Ok((token, filled)) => {
-            let mut input = AssumeRoleWithWebIdentityInput::new(params.role_arn, session_name, token)
-                .with_policy_arns(params.policy_arns);
-            if let Some(d) = params.duration_seconds {
-                input = input.with_duration_seconds(d);
-            }
-            if let Some(p) = params.policy {
-                input = input.with_policy(p);
-            }
-            if let Some(p) = params.provider_id {
-                input = input.with_provider_id(p);
-            }
-            let result = encode(&input, bufs.request).map_err(|e| match e {
+    let (token, filled) = match token::load(source, bufs.response) {
+        Ok(loaded) => loaded,
+        Err(e) => {
+            // No attempt follows: wipe it all here.
+            bufs.response.zeroize();
+            return Err(ErrorKind::Token(e));
+        }
+    };
+    let mut input =
+        AssumeRoleWithWebIdentityInput::new(params.role_arn, session_name, token).with_policy_arns(params.policy_arns);
+    if let Some(d) = params.duration_seconds {
+        input = input.with_duration_seconds(d);
+    }
+    if let Some(p) = params.policy {
+        input = input.with_policy(p);
+    }
+    if let Some(p) = params.provider_id {
+        input = input.with_provider_id(p);
+    }
+    let encoded = encode(&input, bufs.request);
+    drop(input);
+    // Each outcome returned from its own arm: no error-sized value is moved
+    // on the way out of a successful encode.
+    match encoded {
+        Ok(len) => {
+            // The token source filled `..filled` (its contract); the rest of
+            // the buffer is as the caller lent it. Anything a source wrote
+            // beyond what it reported is caught by the wipe after the
+            // attempt (`wipe_used`), which runs before `fetch` returns.
+            wipe_prefix(bufs.response, filled);
+            Ok(len)
+        }
+        Err(e) => {
+            // No attempt follows: wipe it all here.
+            bufs.response.zeroize();
+            let capacity = bufs.request.len();
+            Err(match e {
                 EncodeError::Invalid(v) => ErrorKind::Validation(v),
-                EncodeError::BufferTooSmall { needed } => ErrorKind::RequestTooLarge {
-                    needed,
-                    capacity: bufs.request.len(),
-                },
+                EncodeError::BufferTooSmall { needed } => ErrorKind::RequestTooLarge { needed, capacity },
                 // `EncodeError` is non_exhaustive; any future variant means
                 // nothing usable was written.
-                _ => ErrorKind::RequestTooLarge {
-                    needed: 0,
-                    capacity: bufs.request.len(),
-                },
-            });
-            (result, filled)
+                _ => ErrorKind::RequestTooLarge { needed: 0, capacity },
+            })
         }
-        Err(e) => (Err(ErrorKind::Token(e)), bufs.response.len()),
-    };
-    if result.is_ok() {
-        // The token source filled `..filled` (its contract); the rest of the
-        // buffer is as the caller lent it. Anything a source wrote beyond
-        // what it reported is caught by the wipe after the attempt
-        // (`wipe_used`), which runs before `fetch` returns.
-        wipe_prefix(bufs.response, filled);
-    } else {
-        // No attempt follows: wipe it all here.
-        bufs.response.zeroize();
     }
-    result
 }
 
 /// Wipes `buf[..n]` (all of `buf` if `n` is larger).
@@ -307,7 +311,8 @@ impl Attempts<'_> {
                 let received = Received {
                     at: clock.now(),
                     wall: clock.wall_time(),
-                    server_date: response.date.and_then(|d| parse_imf_fixdate(d.trim()).ok()),
+                    // HTTP whitespace around a field value is ASCII (SP, HTAB).
+                    server_date: response.date.and_then(|d| parse_imf_fixdate(d.trim_ascii()).ok()),
                 };
                 status = Some(response.status);
                 request_id_header = response.request_id;

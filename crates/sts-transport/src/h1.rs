@@ -148,57 +148,55 @@ const fn tchar(b: u8) -> bool {
         )
 }
 
-/// RFC 9110 `tchar`, as a 256-bit map (one lookup per byte).
-static TCHAR: [u32; 8] = {
-    let mut map = [0u32; 8];
-    let mut b = 0;
-    while b < 256 {
-        if tchar(b as u8) {
-            map[b / 32] |= 1 << (b % 32);
+/// [`CLASS`] bit: RFC 9110 `tchar`.
+const TCHAR: u8 = 1;
+/// [`CLASS`] bit: RFC 9110 field-value bytes (VCHAR, SP, HTAB and
+/// obs-text; never CR, LF, NUL or another control byte: header injection).
+const FIELD_VALUE: u8 = 2;
+/// [`CLASS`] bit: the bytes of a DNS name (or IPv4 literal) in `Host`.
+const HOST_NAME: u8 = 4;
+/// [`CLASS`] bit: the bytes of a request target (visible ASCII).
+const PATH: u8 = 8;
+
+/// The classes of every byte: one lookup per byte whatever the class (the
+/// strings checked are short; a table beats vector code's setup there).
+static CLASS: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        let mut c = 0;
+        if tchar(b) {
+            c |= TCHAR;
         }
-        b += 1;
+        if b == b'\t' || b == b' ' || (b >= 0x21 && b != 0x7f) {
+            c |= FIELD_VALUE;
+        }
+        if b.is_ascii_alphanumeric() || b == b'.' || b == b'-' || b == b'_' {
+            c |= HOST_NAME;
+        }
+        if b >= 0x21 && b < 0x7f {
+            c |= PATH;
+        }
+        table[i] = c;
+        i += 1;
     }
-    map
+    table
 };
 
+/// Whether every byte of `s` is in `class` (no early exit: the strings are
+/// short and almost always valid).
 #[inline(always)]
-fn is_tchar(b: u8) -> bool {
-    TCHAR[usize::from(b >> 5)] >> (b & 31) & 1 != 0
-}
-
-/// Whether `allowed` holds for every byte of `s`: no early exit, so that an
-/// arithmetic predicate vectorizes (the strings checked are short and
-/// almost always valid).
-#[inline(always)]
-fn all_bytes(s: &[u8], allowed: impl Fn(u8) -> bool) -> bool {
-    s.iter().fold(true, |ok, &b| ok & allowed(b))
-}
-
-/// RFC 9110 field-value bytes: VCHAR, SP, HTAB and obs-text; never CR, LF,
-/// NUL or another control byte (header injection).
-#[inline(always)]
-fn field_value_byte(b: u8) -> bool {
-    (b >= 0x20) & (b != 0x7f) | (b == b'\t')
-}
-
-/// The bytes of a DNS name (or IPv4 literal) in `Host`.
-#[inline(always)]
-fn host_name_byte(b: u8) -> bool {
-    ((b | 0x20).wrapping_sub(b'a') < 26) | (b.wrapping_sub(b'0') < 10) | (b == b'.') | (b == b'-') | (b == b'_')
-}
-
-/// The bytes of a request target: visible ASCII.
-#[inline(always)]
-fn path_byte(b: u8) -> bool {
-    b.wrapping_sub(0x21) < 0x7f - 0x21
+fn all_in(s: &[u8], class: u8) -> bool {
+    s.iter().fold(class, |acc, &b| acc & CLASS[usize::from(b)]) != 0
 }
 
 fn is_token(s: &str) -> bool {
-    !s.is_empty() && s.bytes().fold(true, |ok, b| ok & is_tchar(b))
+    !s.is_empty() && all_in(s.as_bytes(), TCHAR)
 }
 
 fn is_field_value(s: &str) -> bool {
-    all_bytes(s.as_bytes(), field_value_byte)
+    all_in(s.as_bytes(), FIELD_VALUE)
 }
 
 fn is_host(s: &str) -> bool {
@@ -206,7 +204,7 @@ fn is_host(s: &str) -> bool {
     if s.is_empty() || s.len() > 253 {
         return false;
     }
-    if all_bytes(s.as_bytes(), host_name_byte) {
+    if all_in(s.as_bytes(), HOST_NAME) {
         return true;
     }
     // An IPv6 literal: checked for its alphabet only (no injection
@@ -215,7 +213,7 @@ fn is_host(s: &str) -> bool {
 }
 
 fn is_path(s: &str) -> bool {
-    s.starts_with('/') && all_bytes(s.as_bytes(), path_byte)
+    s.starts_with('/') && all_in(s.as_bytes(), PATH)
 }
 
 /// Decimal digits of a number, formatted without allocation.
