@@ -9,8 +9,6 @@
 
 use core::fmt;
 
-use percent_encoding::percent_encode_byte;
-
 use crate::model::{ACTION, API_VERSION, AssumeRoleWithWebIdentityInput};
 use crate::validate::ValidationError;
 
@@ -32,28 +30,8 @@ const fn unreserved(b: u8) -> bool {
     letter | dash_dot_digit | (b == b'_') | (b == b'~')
 }
 
-/// [`unreserved`] as a bitmap, for the byte-by-byte path (a lookup is
-/// cheaper there than the arithmetic).
-const UNRESERVED_MAP: [u32; 8] = {
-    let mut map = [0u32; 8];
-    let mut b = 0;
-    while b < 256 {
-        if unreserved(b as u8) {
-            map[b / 32] |= 1 << (b % 32);
-        }
-        b += 1;
-    }
-    map
-};
-
-/// [`unreserved`], by [`UNRESERVED_MAP`].
-#[inline(always)]
-fn unreserved_lookup(b: u8) -> bool {
-    UNRESERVED_MAP[usize::from(b >> 5)] >> (b & 31) & 1 != 0
-}
-
-/// Each byte as it is written, for the byte-by-byte path: up to three bytes
-/// of text (`b`, or `%XX`) and, in the high byte, how many.
+/// Each byte as it is written, for the byte-by-byte path: its text (`b`, or
+/// `%XX`) and, in the high byte, the text's length.
 static ESCAPED: [u32; 256] = {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
     let mut table = [0u32; 256];
@@ -161,19 +139,6 @@ impl Sink<'_> {
         self.len = end;
     }
 
-    /// `%XX` for `b`, as `percent-encoding` writes it.
-    #[inline]
-    fn escape(&mut self, b: u8) {
-        let end = self.len + 3;
-        if let (Some(dst), Ok(src)) = (
-            self.buf.get_mut(self.len..end),
-            <&[u8; 3]>::try_from(percent_encode_byte(b).as_bytes()),
-        ) {
-            dst.copy_from_slice(src);
-        }
-        self.len = end;
-    }
-
     /// `s` with every byte but the unreserved ones written `%XX`: runs of
     /// unreserved bytes are found a block at a time and copied whole; a
     /// block that holds a byte to escape (or the short tail) is written byte
@@ -184,41 +149,43 @@ impl Sink<'_> {
             let clean = clean_prefix(rest);
             let (run, tail) = rest.split_at(clean);
             self.raw_bytes(run);
+            if tail.is_empty() {
+                break;
+            }
             let (block, tail) = tail.split_at(tail.len().min(BLOCK));
             self.escaped_block(block);
             rest = tail;
         }
     }
 
-    /// [`escaped`](Self::escaped) for at most a block, byte by byte.
+    /// [`escaped`](Self::escaped) for at most a block, byte by byte: each
+    /// byte's text is stored whole (four bytes from [`ESCAPED`], no branch,
+    /// no bounds check) in a scratch array, which then goes to the buffer as
+    /// it is (exactly the text: nothing past the body is written) and is
+    /// wiped (it may hold bytes of the token).
     #[inline]
     fn escaped_block(&mut self, block: &[u8]) {
-        // Room for the worst case (every byte escaped) and the spill of the
-        // last 4-byte store: write in place, no branch per byte.
-        let Some(out) = self.buf.get_mut(self.len..self.len + 3 * block.len() + 3) else {
-            for &b in block {
-                if unreserved_lookup(b) {
-                    self.raw_bytes(&[b]);
-                } else {
-                    self.escape(b);
-                }
-            }
-            return;
-        };
+        /// Room for a block of escapes and the last store's 3-byte spill,
+        /// rounded up so that `n & 0xFF` needs no bounds check.
+        const SCRATCH: usize = 0x100 + 4;
+        const _: () = assert!(3 * BLOCK + 4 <= 0x100);
+        let block = block.get(..BLOCK).unwrap_or(block);
+        let mut scratch = [0u8; SCRATCH];
         let mut n = 0;
         for &b in block {
             let e = ESCAPED[usize::from(b)];
-            if let Some(dst) = out.get_mut(n..n + 4) {
+            let at = n & 0xFF;
+            if let Some(dst) = scratch.get_mut(at..at + 4) {
                 dst.copy_from_slice(&e.to_le_bytes());
             }
             n += (e >> 24) as usize;
         }
-        // The last store spilled up to 3 bytes past the text (zeros and a
-        // length, nothing of the input): clear them.
-        if let Some(spill) = out.get_mut(n..n + 3) {
-            spill.fill(0);
+        let text = scratch.get_mut(..n).unwrap_or_default();
+        self.raw_bytes(text);
+        // What was stored: the text and the spill.
+        if let Some(used) = scratch.get_mut(..n + 3) {
+            zeroize::Zeroize::zeroize(used);
         }
-        self.len += n;
     }
 
     /// `prefix` (`&Name=`) and the escaped `value`.
@@ -375,7 +342,10 @@ mod tests {
             let kept = percent_encoding::percent_encode(&[b], QUERY_VALUE).to_string() == String::from(b as char)
                 && b.is_ascii();
             assert_eq!(unreserved(b), kept, "{b:#04x}");
-            assert_eq!(unreserved_lookup(b), kept, "{b:#04x}");
+            let e = ESCAPED[usize::from(b)].to_le_bytes();
+            let text = percent_encoding::percent_encode_byte(b).as_bytes();
+            let want: &[u8] = if kept { &[b] } else { text };
+            assert_eq!(&e[..usize::from(e[3])], want, "{b:#04x}");
         }
     }
 
