@@ -199,17 +199,21 @@ fn is_field_value(s: &str) -> bool {
     all_in(s.as_bytes(), FIELD_VALUE)
 }
 
-fn is_host(s: &str) -> bool {
+/// What kind of host `s` is: `None` when it is not a host, `Some(false)`
+/// for a DNS name or IPv4 literal, `Some(true)` for an IPv6 literal.
+fn host_kind(s: &str) -> Option<bool> {
     let s = strip_brackets(s);
     if s.is_empty() || s.len() > 253 {
-        return false;
+        return None;
     }
     if all_in(s.as_bytes(), HOST_NAME) {
-        return true;
+        return Some(false);
     }
     // An IPv6 literal: checked for its alphabet only (no injection
     // possible); the connector's resolver parses it.
-    s.bytes().filter(|&b| b == b':').count() >= 2 && s.bytes().all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.')
+    (s.bytes().filter(|&b| b == b':').count() >= 2
+        && s.bytes().all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.'))
+    .then_some(true)
 }
 
 fn is_path(s: &str) -> bool {
@@ -254,6 +258,8 @@ impl Digits {
 pub struct RequestHead<'r> {
     request: &'r Request<'r>,
     host: &'r str,
+    /// `host` is an IPv6 literal (bracketed in `Host`).
+    ipv6: bool,
     port: Option<Digits>,
     content_length: Digits,
     content_type: &'r str,
@@ -282,7 +288,10 @@ impl<'r> RequestHead<'r> {
     /// [`MANAGED_HEADERS`].
     pub fn new(request: &'r Request<'r>) -> Result<Self, Error> {
         check_scheme(request.scheme, request.host)?;
-        if !is_token(request.method) || !is_host(request.host) || !is_path(request.path) {
+        let Some(ipv6) = host_kind(request.host) else {
+            return Err(Error::InvalidRequest);
+        };
+        if !is_token(request.method) || !is_path(request.path) {
             return Err(Error::InvalidRequest);
         }
         let mut content_type = DEFAULT_CONTENT_TYPE;
@@ -307,6 +316,7 @@ impl<'r> RequestHead<'r> {
         Ok(RequestHead {
             request,
             host: strip_brackets(request.host),
+            ipv6,
             port: (request.port != default_port).then(|| Digits::new(usize::from(request.port))),
             content_length: Digits::new(request.body.len()),
             content_type,
@@ -324,7 +334,7 @@ impl<'r> RequestHead<'r> {
     /// nothing. The body is not part of the head.
     pub fn pieces(&self) -> impl Iterator<Item = &[u8]> + '_ {
         let r = self.request;
-        let ipv6 = self.host.contains(':');
+        let ipv6 = self.ipv6;
         let (port_sep, port): (&[u8], &[u8]) = match &self.port {
             Some(d) => (b":", d.as_bytes()),
             None => (b"", b""),
@@ -405,7 +415,7 @@ impl<'r> RequestHead<'r> {
         w.put(r.method.as_bytes());
         w.put(b" ");
         w.put(r.path.as_bytes());
-        if self.host.contains(':') {
+        if self.ipv6 {
             w.put(b" HTTP/1.1\r\nHost: [");
             w.put(self.host.as_bytes());
             w.put(b"]");
