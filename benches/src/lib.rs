@@ -462,14 +462,16 @@ pub const RESPONSE_BUFFER: usize = 4096;
 /// The client's request buffer (the body is 1.1 KB with a 1000-character token).
 pub const REQUEST_BUFFER: usize = 2048;
 
-/// `sts_client::Client::fetch` over `sts_transport::HttpClient` and an
+/// `sts_client::Client::fetch_into` over `sts_transport::HttpClient` and an
 /// in-memory connection: read the token, encode, write the request, read
-/// and parse the answer, decode, copy the credentials out, wipe the buffers.
+/// and parse the answer, decode, copy the credentials out (into the same
+/// `Credentials` every call, as a device keeps them), wipe the buffers.
 pub struct OursClient {
     client: Client<HttpClient<Canned>, FixedClock, NoDelay, SplitMix64>,
     token: String,
     request: Vec<u8>,
     response: Vec<u8>,
+    credentials: sts_client::Credentials,
 }
 
 impl OursClient {
@@ -486,21 +488,24 @@ impl OursClient {
             token: token(),
             request: vec![0; REQUEST_BUFFER],
             response: vec![0; RESPONSE_BUFFER],
+            credentials: sts_client::Credentials::empty(),
         }
     }
 
     /// One fetch.
-    pub fn fetch(&mut self) -> sts_client::Credentials {
+    pub fn fetch(&mut self) -> &sts_client::Credentials {
         let params = Params::new(ROLE_ARN)
             .with_session_name(SESSION_NAME)
             .with_duration_seconds(DURATION_SECONDS);
         self.client
-            .fetch(
+            .fetch_into(
                 &params,
                 &mut MemoryToken::from_str(black_box(&self.token)),
                 &mut Buffers::new(&mut self.request, &mut self.response),
+                &mut self.credentials,
             )
-            .expect("fetch succeeds")
+            .expect("fetch succeeds");
+        &self.credentials
     }
 }
 

@@ -342,7 +342,9 @@ impl<T: Transport, C: Clock, D: Delay, R: Rng, O: Observer> Client<T, C, D, R, O
     /// retrying as the policy says.
     ///
     /// `TOKEN_CAP` is the session token capacity of the result (2048 by
-    /// default).
+    /// default). The result is a 2.4 KB value: where stack is scarce, or
+    /// to refresh credentials kept in one place, use
+    /// [`fetch_into`](Self::fetch_into).
     ///
     /// # Errors
     ///
@@ -353,11 +355,42 @@ impl<T: Transport, C: Clock, D: Delay, R: Rng, O: Observer> Client<T, C, D, R, O
         token: &mut S,
         buffers: &mut Buffers<'_>,
     ) -> Result<Credentials<TOKEN_CAP>, Error> {
+        let mut creds = Credentials::empty();
+        self.fetch_into(params, token, buffers, &mut creds)?;
+        Ok(creds)
+    }
+
+    /// [`fetch`](Self::fetch), writing the credentials into `out` instead
+    /// of returning them: nothing of their size is moved or copied on the
+    /// way, and `out` can live anywhere (a `static`, a cache). The old
+    /// secrets in `out` are wiped as they are replaced.
+    ///
+    /// On error, `out` is left as it was: credentials still valid keep
+    /// being usable.
+    ///
+    /// # Errors
+    ///
+    /// The [`Error`] of the last attempt, with the number of attempts made.
+    pub fn fetch_into<const TOKEN_CAP: usize, S: TokenSource + ?Sized>(
+        &mut self,
+        params: &Params<'_>,
+        token: &mut S,
+        buffers: &mut Buffers<'_>,
+        out: &mut Credentials<TOKEN_CAP>,
+    ) -> Result<(), Error> {
         let len = exchange::prepare(params, token, &mut self.rng, buffers)?;
-        let result = self.run(len, params.duration_seconds, buffers);
         // The body holds the token; nothing else of the buffer was written.
-        exchange::wipe_prefix(buffers.request, len);
-        result
+        // (One arm per outcome: nothing error-sized is moved on success.)
+        match self.run(len, params.duration_seconds, buffers, out) {
+            Ok(()) => {
+                exchange::wipe_prefix(buffers.request, len);
+                Ok(())
+            }
+            Err(e) => {
+                exchange::wipe_prefix(buffers.request, len);
+                Err(e)
+            }
+        }
     }
 
     fn run<const TOKEN_CAP: usize>(
@@ -365,7 +398,8 @@ impl<T: Transport, C: Clock, D: Delay, R: Rng, O: Observer> Client<T, C, D, R, O
         len: usize,
         duration: Option<u32>,
         buffers: &mut Buffers<'_>,
-    ) -> Result<Credentials<TOKEN_CAP>, Error> {
+        out: &mut Credentials<TOKEN_CAP>,
+    ) -> Result<(), Error> {
         let Client {
             transport,
             endpoint,
@@ -376,23 +410,23 @@ impl<T: Transport, C: Clock, D: Delay, R: Rng, O: Observer> Client<T, C, D, R, O
             retry,
             last_skew,
         } = self;
+        let body = buffers.request.get(..len).unwrap_or_default();
+        let (request, url) = exchange::request(endpoint, body);
         let mut attempts = Attempts {
             attempt: 0,
             policy: *retry,
-            endpoint,
+            endpoint: url,
             requested_seconds: duration.unwrap_or(DEFAULT_DURATION_SECONDS),
         };
-        let body = buffers.request.get(..len).unwrap_or_default();
         loop {
             attempts.attempt += 1;
-            let request = exchange::request(endpoint, body);
             let step = {
                 let outcome = transport.send(&request, buffers.response);
-                attempts.on_outcome::<TOKEN_CAP, _, _, _>(outcome, clock, rng, observer, last_skew)
+                attempts.on_outcome(outcome, clock, rng, observer, last_skew, out)
             };
             exchange::wipe_used(buffers.response);
             match step {
-                Step::Done(c) => return Ok(c),
+                Step::Done => return Ok(()),
                 Step::Fail(e) => return Err(e),
                 Step::Retry(d) => delay.delay(d),
             }
@@ -427,11 +461,37 @@ impl<T: AsyncTransport, C: Clock, D: AsyncDelay, R: Rng, O: Observer> AsyncClien
         token: &mut S,
         buffers: &mut Buffers<'_>,
     ) -> Result<Credentials<TOKEN_CAP>, Error> {
+        let mut creds = Credentials::empty();
+        self.fetch_into(params, token, buffers, &mut creds).await?;
+        Ok(creds)
+    }
+
+    /// Assumes the role, writing the credentials into `out`; see
+    /// [`Client::fetch_into`] (`out` is left as it was on error).
+    ///
+    /// # Errors
+    ///
+    /// The [`Error`] of the last attempt, with the number of attempts made.
+    pub async fn fetch_into<const TOKEN_CAP: usize, S: TokenSource + ?Sized>(
+        &mut self,
+        params: &Params<'_>,
+        token: &mut S,
+        buffers: &mut Buffers<'_>,
+        out: &mut Credentials<TOKEN_CAP>,
+    ) -> Result<(), Error> {
         let len = exchange::prepare(params, token, &mut self.rng, buffers)?;
-        let result = self.run(len, params.duration_seconds, buffers).await;
         // The body holds the token; nothing else of the buffer was written.
-        exchange::wipe_prefix(buffers.request, len);
-        result
+        // (One arm per outcome: nothing error-sized is moved on success.)
+        match self.run(len, params.duration_seconds, buffers, out).await {
+            Ok(()) => {
+                exchange::wipe_prefix(buffers.request, len);
+                Ok(())
+            }
+            Err(e) => {
+                exchange::wipe_prefix(buffers.request, len);
+                Err(e)
+            }
+        }
     }
 
     async fn run<const TOKEN_CAP: usize>(
@@ -439,7 +499,8 @@ impl<T: AsyncTransport, C: Clock, D: AsyncDelay, R: Rng, O: Observer> AsyncClien
         len: usize,
         duration: Option<u32>,
         buffers: &mut Buffers<'_>,
-    ) -> Result<Credentials<TOKEN_CAP>, Error> {
+        out: &mut Credentials<TOKEN_CAP>,
+    ) -> Result<(), Error> {
         let AsyncClient {
             transport,
             endpoint,
@@ -450,23 +511,23 @@ impl<T: AsyncTransport, C: Clock, D: AsyncDelay, R: Rng, O: Observer> AsyncClien
             retry,
             last_skew,
         } = self;
+        let body = buffers.request.get(..len).unwrap_or_default();
+        let (request, url) = exchange::request(endpoint, body);
         let mut attempts = Attempts {
             attempt: 0,
             policy: *retry,
-            endpoint,
+            endpoint: url,
             requested_seconds: duration.unwrap_or(DEFAULT_DURATION_SECONDS),
         };
-        let body = buffers.request.get(..len).unwrap_or_default();
         loop {
             attempts.attempt += 1;
-            let request = exchange::request(endpoint, body);
             let step = {
                 let outcome = transport.send(&request, buffers.response).await;
-                attempts.on_outcome::<TOKEN_CAP, _, _, _>(outcome, clock, rng, observer, last_skew)
+                attempts.on_outcome(outcome, clock, rng, observer, last_skew, out)
             };
             exchange::wipe_used(buffers.response);
             match step {
-                Step::Done(c) => return Ok(c),
+                Step::Done => return Ok(()),
                 Step::Fail(e) => return Err(e),
                 Step::Retry(d) => delay.delay(d).await,
             }

@@ -47,7 +47,7 @@ impl<const N: usize> InlineStr<N> {
     }
 
     /// Wipes the text (the only bytes that are not already zero).
-    fn wipe(&mut self) {
+    pub(crate) fn wipe(&mut self) {
         // A slice, not the array: `[u8; N]::zeroize` writes byte by byte.
         if let Some(text) = self.buf.get_mut(..self.len) {
             text.zeroize();
@@ -125,6 +125,24 @@ pub(crate) struct Timing {
 }
 
 impl<const TOKEN_CAP: usize> Credentials<TOKEN_CAP> {
+    /// Empty credentials: no keys, expired at any instant
+    /// ([`valid_until`](Self::valid_until) is [`Instant::ZERO`]). A place
+    /// for [`Client::fetch_into`](crate::Client::fetch_into) to write into,
+    /// which a device can keep in a `static` and reuse.
+    #[must_use]
+    pub const fn empty() -> Self {
+        Credentials {
+            access_key_id: InlineStr::new(),
+            secret_access_key: InlineStr::new(),
+            session_token: InlineStr::new(),
+            expiration: Timestamp { seconds: 0, nanos: 0 },
+            server_date: None,
+            received_at: Instant::ZERO,
+            valid_until: Instant::ZERO,
+            clock_skew_ms: None,
+        }
+    }
+
     /// Copies the three secrets in; `Err((field, needed))` if one does not fit.
     pub(crate) fn from_parts(
         access_key_id: &str,
@@ -132,26 +150,52 @@ impl<const TOKEN_CAP: usize> Credentials<TOKEN_CAP> {
         session_token: &str,
         timing: Timing,
     ) -> Result<Self, (CredentialField, usize)> {
-        let mut c = Credentials {
-            access_key_id: InlineStr::new(),
-            secret_access_key: InlineStr::new(),
-            session_token: InlineStr::new(),
-            expiration: timing.expiration,
-            server_date: timing.server_date,
-            received_at: timing.received_at,
-            valid_until: timing.valid_until,
-            clock_skew_ms: timing.clock_skew_ms,
-        };
-        c.access_key_id
-            .set(access_key_id)
-            .map_err(|n| (CredentialField::AccessKeyId, n))?;
-        c.secret_access_key
-            .set(secret_access_key)
-            .map_err(|n| (CredentialField::SecretAccessKey, n))?;
-        c.session_token
-            .set(session_token)
-            .map_err(|n| (CredentialField::SessionToken, n))?;
+        let mut c = Self::empty();
+        c.replace(access_key_id, secret_access_key, session_token, timing)?;
         Ok(c)
+    }
+
+    /// Replaces these credentials (wiping the old secrets) with copies of
+    /// the three strings; `Err((field, needed))`, with `self` untouched, if
+    /// one does not fit.
+    pub(crate) fn replace(
+        &mut self,
+        access_key_id: &str,
+        secret_access_key: &str,
+        session_token: &str,
+        timing: Timing,
+    ) -> Result<(), (CredentialField, usize)> {
+        if access_key_id.len() > ACCESS_KEY_ID_CAPACITY {
+            return Err((CredentialField::AccessKeyId, access_key_id.len()));
+        }
+        if secret_access_key.len() > SECRET_ACCESS_KEY_CAPACITY {
+            return Err((CredentialField::SecretAccessKey, secret_access_key.len()));
+        }
+        if session_token.len() > TOKEN_CAP {
+            return Err((CredentialField::SessionToken, session_token.len()));
+        }
+        // Each fits (checked above): `set` cannot fail.
+        let _ = self.access_key_id.set(access_key_id);
+        let _ = self.secret_access_key.set(secret_access_key);
+        let _ = self.session_token.set(session_token);
+        self.expiration = timing.expiration;
+        self.server_date = timing.server_date;
+        self.received_at = timing.received_at;
+        self.valid_until = timing.valid_until;
+        self.clock_skew_ms = timing.clock_skew_ms;
+        Ok(())
+    }
+
+    /// Wipes the secrets and makes these credentials [`empty`](Self::empty).
+    pub(crate) fn clear(&mut self) {
+        self.access_key_id.wipe();
+        self.secret_access_key.wipe();
+        self.session_token.wipe();
+        self.expiration = Timestamp { seconds: 0, nanos: 0 };
+        self.server_date = None;
+        self.received_at = Instant::ZERO;
+        self.valid_until = Instant::ZERO;
+        self.clock_skew_ms = None;
     }
 
     /// Builds credentials by hand (for tests and for caches restored from

@@ -334,6 +334,17 @@ impl Endpoint {
 
     /// `buf[start..end]` as text, or `""` if the range were ever out of
     /// bounds (it is not: every range is set from the buffer's own length).
+    /// The URL, the host and the path at once (one UTF-8 check instead of
+    /// one per part), for the client's requests.
+    pub(crate) fn parts(&self) -> (&str, &str, &str) {
+        let url = self.url();
+        (
+            url,
+            url.get(self.host_start..self.host_end).unwrap_or(""),
+            url.get(self.path_start..).unwrap_or(""),
+        )
+    }
+
     fn slice(&self, start: usize, end: usize) -> &str {
         self.buf
             .get(start..end)

@@ -75,47 +75,51 @@ pub(crate) fn prepare<S: TokenSource + ?Sized, R: Rng + ?Sized>(
             generated.as_str()
         }
     };
-    let (result, filled) = match token::load(source, bufs.response) {
-        Ok((token, filled)) => {
-            let mut input = AssumeRoleWithWebIdentityInput::new(params.role_arn, session_name, token)
-                .with_policy_arns(params.policy_arns);
-            if let Some(d) = params.duration_seconds {
-                input = input.with_duration_seconds(d);
-            }
-            if let Some(p) = params.policy {
-                input = input.with_policy(p);
-            }
-            if let Some(p) = params.provider_id {
-                input = input.with_provider_id(p);
-            }
-            let result = encode(&input, bufs.request).map_err(|e| match e {
+    let (token, filled) = match token::load(source, bufs.response) {
+        Ok(loaded) => loaded,
+        Err(e) => {
+            // No attempt follows: wipe it all here.
+            bufs.response.zeroize();
+            return Err(ErrorKind::Token(e));
+        }
+    };
+    let mut input =
+        AssumeRoleWithWebIdentityInput::new(params.role_arn, session_name, token).with_policy_arns(params.policy_arns);
+    if let Some(d) = params.duration_seconds {
+        input = input.with_duration_seconds(d);
+    }
+    if let Some(p) = params.policy {
+        input = input.with_policy(p);
+    }
+    if let Some(p) = params.provider_id {
+        input = input.with_provider_id(p);
+    }
+    let encoded = encode(&input, bufs.request);
+    drop(input);
+    // Each outcome returned from its own arm: no error-sized value is moved
+    // on the way out of a successful encode.
+    match encoded {
+        Ok(len) => {
+            // The token source filled `..filled` (its contract); the rest of
+            // the buffer is as the caller lent it. Anything a source wrote
+            // beyond what it reported is caught by the wipe after the
+            // attempt (`wipe_used`), which runs before `fetch` returns.
+            wipe_prefix(bufs.response, filled);
+            Ok(len)
+        }
+        Err(e) => {
+            // No attempt follows: wipe it all here.
+            bufs.response.zeroize();
+            let capacity = bufs.request.len();
+            Err(match e {
                 EncodeError::Invalid(v) => ErrorKind::Validation(v),
-                EncodeError::BufferTooSmall { needed } => ErrorKind::RequestTooLarge {
-                    needed,
-                    capacity: bufs.request.len(),
-                },
+                EncodeError::BufferTooSmall { needed } => ErrorKind::RequestTooLarge { needed, capacity },
                 // `EncodeError` is non_exhaustive; any future variant means
                 // nothing usable was written.
-                _ => ErrorKind::RequestTooLarge {
-                    needed: 0,
-                    capacity: bufs.request.len(),
-                },
-            });
-            (result, filled)
+                _ => ErrorKind::RequestTooLarge { needed: 0, capacity },
+            })
         }
-        Err(e) => (Err(ErrorKind::Token(e)), bufs.response.len()),
-    };
-    if result.is_ok() {
-        // The token source filled `..filled` (its contract); the rest of the
-        // buffer is as the caller lent it. Anything a source wrote beyond
-        // what it reported is caught by the wipe after the attempt
-        // (`wipe_used`), which runs before `fetch` returns.
-        wipe_prefix(bufs.response, filled);
-    } else {
-        // No attempt follows: wipe it all here.
-        bufs.response.zeroize();
     }
-    result
 }
 
 /// Wipes `buf[..n]` (all of `buf` if `n` is larger).
@@ -160,22 +164,24 @@ fn used_len(buf: &[u8]) -> usize {
 /// The bytes [`used_len`] checks at once.
 const SCAN_BLOCK: usize = 256;
 
-/// The request for one attempt: POST to the endpoint's path (or `/`).
-pub(crate) fn request<'r>(endpoint: &'r Endpoint, body: &'r [u8]) -> Request<'r> {
-    let path = endpoint.path();
-    Request {
+/// The request of every attempt: POST to the endpoint's path (or `/`); and
+/// the endpoint's URL, for the observer.
+pub(crate) fn request<'r>(endpoint: &'r Endpoint, body: &'r [u8]) -> (Request<'r>, &'r str) {
+    let (url, host, path) = endpoint.parts();
+    let request = Request {
         method: "POST",
         scheme: if endpoint.scheme() == "http" {
             Scheme::Http
         } else {
             Scheme::Https
         },
-        host: endpoint.host(),
+        host,
         port: endpoint.port(),
         path: if path.is_empty() { "/" } else { path },
         headers: HEADERS,
         body,
-    }
+    };
+    (request, url)
 }
 
 /// The retry class of a failure, whatever the policy.
@@ -190,8 +196,12 @@ pub(crate) fn retry_class(kind: &ErrorKind) -> Option<RetryClass> {
 }
 
 /// What the loop does next.
-pub(crate) enum Step<const CAP: usize> {
-    Done(Credentials<CAP>),
+// `Fail` carries the error (see the crate's `result_large_err` note); the
+// credentials, the large part, go to the caller's slot instead.
+#[allow(clippy::large_enum_variant)]
+pub(crate) enum Step {
+    /// The credentials were written to the caller's slot.
+    Done,
     Retry(Duration),
     Fail(Error),
 }
@@ -200,7 +210,8 @@ pub(crate) enum Step<const CAP: usize> {
 pub(crate) struct Attempts<'e> {
     pub(crate) attempt: u32,
     pub(crate) policy: RetryPolicy,
-    pub(crate) endpoint: &'e Endpoint,
+    /// The endpoint's URL.
+    pub(crate) endpoint: &'e str,
     /// The credential lifetime asked for (or STS's default), the upper bound
     /// of what is believed (see [`timing`]).
     pub(crate) requested_seconds: u32,
@@ -240,16 +251,19 @@ fn timing(expiration: Timestamp, r: &Received, requested_seconds: u32) -> Timing
     }
 }
 
+/// Writes the decoded credentials into `slot`, which is left untouched on
+/// error.
 fn credentials<const CAP: usize>(
     out: &sts_codec::Credentials<'_>,
     r: &Received,
     requested_seconds: u32,
-) -> Result<Credentials<CAP>, ErrorKind> {
+    slot: &mut Credentials<CAP>,
+) -> Result<(), ErrorKind> {
     let t = timing(out.expiration, r, requested_seconds);
     if t.valid_until <= t.received_at {
         return Err(ErrorKind::ExpiredOnArrival);
     }
-    Credentials::from_parts(
+    slot.replace(
         out.access_key_id,
         out.secret_access_key.expose(),
         out.session_token.expose(),
@@ -270,7 +284,9 @@ impl Attempts<'_> {
     /// Classifies the outcome of the current attempt, reports it to the
     /// observer and says what to do next. Everything borrowed from the
     /// response is copied out or dropped here, so the caller can wipe the
-    /// buffer right after.
+    /// buffer right after. Credentials go to `slot`, which is written only
+    /// on [`Step::Done`].
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn on_outcome<const CAP: usize, C, R, O>(
         &mut self,
         outcome: Result<Response<'_>, sts_transport::Error>,
@@ -278,7 +294,8 @@ impl Attempts<'_> {
         rng: &mut R,
         observer: &mut O,
         last_skew: &mut Option<i64>,
-    ) -> Step<CAP>
+        slot: &mut Credentials<CAP>,
+    ) -> Step
     where
         C: Clock + ?Sized,
         R: Rng + ?Sized,
@@ -288,13 +305,14 @@ impl Attempts<'_> {
         let mut request_id_header = None;
         let mut retry_after = None;
         let mut server_date = None;
-        let result: Result<Credentials<CAP>, ErrorKind> = match outcome {
+        let result: Result<(), ErrorKind> = match outcome {
             Err(e) => Err(ErrorKind::Transport(e)),
             Ok(response) => {
                 let received = Received {
                     at: clock.now(),
                     wall: clock.wall_time(),
-                    server_date: response.date.and_then(|d| parse_imf_fixdate(d.trim()).ok()),
+                    // HTTP whitespace around a field value is ASCII (SP, HTAB).
+                    server_date: response.date.and_then(|d| parse_imf_fixdate(d.trim_ascii()).ok()),
                 };
                 status = Some(response.status);
                 request_id_header = response.request_id;
@@ -304,7 +322,7 @@ impl Attempts<'_> {
                     *last_skew = Some(timestamp_diff_millis(server, wall));
                 }
                 match decode_response(response.status, response.body) {
-                    Ok(out) => credentials(&out.credentials, &received, self.requested_seconds),
+                    Ok(out) => credentials(&out.credentials, &received, self.requested_seconds, slot),
                     Err(DecodeError::Service(e)) => Err(ErrorKind::Service(ServiceError::new(
                         e.status,
                         e.code,
@@ -322,18 +340,18 @@ impl Attempts<'_> {
             }
         };
         match result {
-            Ok(creds) => {
+            Ok(()) => {
                 observer.on_attempt(&AttemptEvent {
                     attempt: self.attempt,
                     max_attempts: self.policy.max_attempts,
-                    endpoint: self.endpoint.url(),
+                    endpoint: self.endpoint,
                     status,
                     request_id: request_id_header,
                     server_date,
                     error: None,
                     retry_in: None,
                 });
-                Step::Done(creds)
+                Step::Done
             }
             Err(kind) => {
                 let retry = retry_class(&kind).is_some_and(|c| self.policy.retries(c))
@@ -350,7 +368,7 @@ impl Attempts<'_> {
                 observer.on_attempt(&AttemptEvent {
                     attempt: self.attempt,
                     max_attempts: self.policy.max_attempts,
-                    endpoint: self.endpoint.url(),
+                    endpoint: self.endpoint,
                     status,
                     request_id,
                     server_date,

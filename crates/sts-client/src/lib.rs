@@ -27,7 +27,9 @@
 //!
 //! - [`endpoint`]: the STS endpoint rule set ([`endpoint::resolve`]).
 //! - [`Client`] / [`AsyncClient`]: one fetch with retries
-//!   ([`RetryPolicy`], [`retry`] module for the table).
+//!   ([`RetryPolicy`], [`retry`] module for the table); `fetch` returns
+//!   the credentials, `fetch_into` writes them into storage of yours
+//!   (no 2.4 KB value on the stack; left as it was on error).
 //! - [`TokenSource`]: [`MemoryToken`], [`FnToken`], `TokenFile` (std).
 //! - [`Credentials`]: inline storage with a const-generic session-token
 //!   capacity, wiped on drop, redacted in `Debug`.

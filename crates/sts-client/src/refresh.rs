@@ -115,7 +115,11 @@ pub enum RefreshNeed {
 /// of the providers (time is a parameter).
 #[derive(Debug)]
 pub struct CredentialCache<const TOKEN_CAP: usize = DEFAULT_TOKEN_CAPACITY> {
-    current: Option<Credentials<TOKEN_CAP>>,
+    /// The cached credentials when `cached`, else empty. Refreshes write
+    /// into it in place ([`Client::fetch_into`]), so that credentials are
+    /// never moved by value on the way from the response to the cache.
+    current: Credentials<TOKEN_CAP>,
+    cached: bool,
     advisory_at: Instant,
     mandatory_at: Instant,
     policy: RefreshPolicy,
@@ -127,7 +131,8 @@ impl<const TOKEN_CAP: usize> CredentialCache<TOKEN_CAP> {
     #[must_use]
     pub const fn new(policy: RefreshPolicy) -> Self {
         CredentialCache {
-            current: None,
+            current: Credentials::empty(),
+            cached: false,
             advisory_at: Instant::ZERO,
             mandatory_at: Instant::ZERO,
             policy,
@@ -143,7 +148,7 @@ impl<const TOKEN_CAP: usize> CredentialCache<TOKEN_CAP> {
     /// What is needed at `now`.
     #[must_use]
     pub fn need(&self, now: Instant) -> RefreshNeed {
-        match &self.current {
+        match self.credentials() {
             None => RefreshNeed::Mandatory,
             Some(c) if c.is_expired(now) || now >= self.mandatory_at => RefreshNeed::Mandatory,
             Some(_) if now >= self.advisory_at => RefreshNeed::Advisory,
@@ -154,19 +159,19 @@ impl<const TOKEN_CAP: usize> CredentialCache<TOKEN_CAP> {
     /// The cached credentials, fresh or not.
     #[must_use]
     pub const fn credentials(&self) -> Option<&Credentials<TOKEN_CAP>> {
-        self.current.as_ref()
+        if self.cached { Some(&self.current) } else { None }
     }
 
     /// When the next refresh will be tried (advisory), if anything is cached.
     #[must_use]
     pub fn advisory_at(&self) -> Option<Instant> {
-        self.current.as_ref().map(|_| self.advisory_at)
+        self.cached.then_some(self.advisory_at)
     }
 
     /// When a refresh becomes mandatory, if anything is cached.
     #[must_use]
     pub fn mandatory_at(&self) -> Option<Instant> {
-        self.current.as_ref().map(|_| self.mandatory_at)
+        self.cached.then_some(self.mandatory_at)
     }
 
     /// The error of the last failed advisory refresh (cleared by a success).
@@ -178,8 +183,14 @@ impl<const TOKEN_CAP: usize> CredentialCache<TOKEN_CAP> {
     /// Caches `creds` (wiping the old ones) and schedules their refresh,
     /// drawing the jitter from `rng`.
     pub fn store<R: Rng + ?Sized>(&mut self, creds: Credentials<TOKEN_CAP>, rng: &mut R) {
-        let (a, m) = self.policy.windows(creds.lifetime());
-        let until = creds.valid_until();
+        self.current = creds;
+        self.stored(rng);
+    }
+
+    /// Marks [`current`](Self::current) as cached and schedules its refresh.
+    fn stored<R: Rng + ?Sized>(&mut self, rng: &mut R) {
+        let (a, m) = self.policy.windows(self.current.lifetime());
+        let until = self.current.valid_until();
         self.mandatory_at = until.saturating_sub(m);
         self.advisory_at = if self.policy.jitter {
             let spread = duration_millis(a.saturating_sub(m));
@@ -188,13 +199,14 @@ impl<const TOKEN_CAP: usize> CredentialCache<TOKEN_CAP> {
         } else {
             until.saturating_sub(a)
         };
-        self.current = Some(creds);
+        self.cached = true;
         self.last_error = None;
     }
 
     /// Drops (and wipes) the cached credentials.
     pub fn clear(&mut self) {
-        self.current = None;
+        self.current.clear();
+        self.cached = false;
     }
 
     /// Applies the outcome of a refresh tried at `now` because of `need`.
@@ -216,12 +228,42 @@ impl<const TOKEN_CAP: usize> CredentialCache<TOKEN_CAP> {
                 self.store(creds, rng);
                 Ok(())
             }
-            Err(e) if need == RefreshNeed::Advisory && self.need(now) == RefreshNeed::Advisory => {
-                self.advisory_at = now.saturating_add(self.policy.retry_interval).min(self.mandatory_at);
-                self.last_error = Some(e);
+            Err(e) => self.failed(now, need, e),
+        }
+    }
+
+    /// Where a refresh writes fresh credentials in place
+    /// ([`Client::fetch_into`], which leaves them as they were on error);
+    /// [`settle_in_place`](Self::settle_in_place) follows.
+    pub(crate) fn slot(&mut self) -> &mut Credentials<TOKEN_CAP> {
+        &mut self.current
+    }
+
+    /// [`settle`](Self::settle) for a refresh that wrote into
+    /// [`slot`](Self::slot).
+    pub(crate) fn settle_in_place<R: Rng + ?Sized>(
+        &mut self,
+        now: Instant,
+        need: RefreshNeed,
+        outcome: Result<(), Error>,
+        rng: &mut R,
+    ) -> Result<(), Error> {
+        match outcome {
+            Ok(()) => {
+                self.stored(rng);
                 Ok(())
             }
-            Err(e) => Err(e),
+            Err(e) => self.failed(now, need, e),
+        }
+    }
+
+    fn failed(&mut self, now: Instant, need: RefreshNeed, e: Error) -> Result<(), Error> {
+        if need == RefreshNeed::Advisory && self.need(now) == RefreshNeed::Advisory {
+            self.advisory_at = now.saturating_add(self.policy.retry_interval).min(self.mandatory_at);
+            self.last_error = Some(e);
+            Ok(())
+        } else {
+            Err(e)
         }
     }
 
@@ -231,7 +273,7 @@ impl<const TOKEN_CAP: usize> CredentialCache<TOKEN_CAP> {
     ///
     /// [`ErrorKind::NoCredentials`] if nothing is cached.
     pub fn current(&self) -> Result<&Credentials<TOKEN_CAP>, Error> {
-        self.current.as_ref().ok_or(Error::new(ErrorKind::NoCredentials, 0))
+        self.credentials().ok_or(Error::new(ErrorKind::NoCredentials, 0))
     }
 }
 
@@ -285,8 +327,10 @@ where
         let now = self.client.clock().now();
         let need = self.cache.need(now);
         if need != RefreshNeed::None {
-            let outcome = self.client.fetch(&self.params, &mut self.token, &mut self.buffers);
-            self.cache.settle(now, need, outcome, self.client.rng_mut())?;
+            let outcome = self
+                .client
+                .fetch_into(&self.params, &mut self.token, &mut self.buffers, self.cache.slot());
+            self.cache.settle_in_place(now, need, outcome, self.client.rng_mut())?;
         }
         self.cache.current()
     }
@@ -348,9 +392,9 @@ where
         if need != RefreshNeed::None {
             let outcome = self
                 .client
-                .fetch(&self.params, &mut self.token, &mut self.buffers)
+                .fetch_into(&self.params, &mut self.token, &mut self.buffers, self.cache.slot())
                 .await;
-            self.cache.settle(now, need, outcome, self.client.rng_mut())?;
+            self.cache.settle_in_place(now, need, outcome, self.client.rng_mut())?;
         }
         self.cache.current()
     }

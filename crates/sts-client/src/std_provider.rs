@@ -163,11 +163,11 @@ where
                 token,
                 request,
                 response,
-                ..
+                cache,
             } = self;
             let mut buffers = Buffers::new(request.as_mut_slice(), response.as_mut_slice());
-            let outcome = params.with_params(|p| client.fetch(p, token, &mut buffers));
-            self.cache.settle(now, need, outcome, self.client.rng_mut())?;
+            let outcome = params.with_params(|p| client.fetch_into(p, token, &mut buffers, cache.slot()));
+            self.cache.settle_in_place(now, need, outcome, self.client.rng_mut())?;
         }
         self.cache.current()
     }

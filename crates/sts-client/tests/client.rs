@@ -851,6 +851,69 @@ fn credentials_too_large_names_the_size() {
     assert!(!err.to_string().contains("SESSIONTOKEN_TEST"));
 }
 
+/// `fetch_into` writes the credentials into the caller's storage on
+/// success, replacing what was there, and leaves it as it was on error.
+#[test]
+fn fetch_into_replaces_on_success_and_keeps_on_error() {
+    let ok = traffic("smithy-rs-web_identity_token_env.http-traffic.json").remove(0);
+    let rig = Rig::new([ok.clone(), ok], &[]);
+    let mut client = rig.client("eu-west-1");
+    let (mut req, mut resp) = (vec![0u8; 4096], vec![0u8; 8192]);
+    let old: Credentials = Credentials::new(
+        "ASIAOLDKEYOLDKEY",
+        "old-secret",
+        "old-session-token-that-is-longer-than-the-new-one",
+        ts(0),
+        Instant::ZERO,
+        Instant::from_millis(5),
+    )
+    .unwrap();
+    let mut slot = old.clone();
+    // Fails (the session token does not fit in 8 bytes): untouched.
+    let mut small: Credentials<8> = Credentials::new("A", "B", "C", ts(0), Instant::ZERO, Instant::ZERO).unwrap();
+    let err = client
+        .fetch_into(
+            &Params::new(ROLE),
+            &mut MemoryToken::from_str(TOKEN),
+            &mut Buffers::new(&mut req, &mut resp),
+            &mut small,
+        )
+        .unwrap_err();
+    assert!(matches!(err.kind(), ErrorKind::CredentialsTooLarge { .. }), "{err:?}");
+    assert_eq!(
+        (small.access_key_id(), small.secret_access_key(), small.session_token()),
+        ("A", "B", "C")
+    );
+    // Fails before sending (invalid input): untouched.
+    client
+        .fetch_into(
+            &Params::new("not-an-arn"),
+            &mut MemoryToken::from_str(TOKEN),
+            &mut Buffers::new(&mut req, &mut resp),
+            &mut slot,
+        )
+        .unwrap_err();
+    assert_eq!(slot.session_token(), old.session_token());
+    // Succeeds: replaced, the same as `fetch` gives.
+    client
+        .fetch_into(
+            &Params::new(ROLE),
+            &mut MemoryToken::from_str(TOKEN),
+            &mut Buffers::new(&mut req, &mut resp),
+            &mut slot,
+        )
+        .unwrap();
+    let want = expected("smithy-rs-web_identity_token_env.test-case.json");
+    assert_eq!(slot.access_key_id(), want["access_key_id"]);
+    assert_eq!(slot.secret_access_key(), want["secret_access_key"]);
+    assert_eq!(slot.session_token(), want["session_token"]);
+    assert_eq!(slot.expiration().seconds, want["expiry"].as_i64().unwrap());
+    assert!(slot.valid_until() > slot.received_at());
+    let empty = Credentials::<16>::empty();
+    assert_eq!((empty.access_key_id(), empty.session_token()), ("", ""));
+    assert!(empty.is_expired(Instant::ZERO));
+}
+
 /// No token, secret or session token in any error or debug output.
 #[test]
 fn no_secret_in_messages() {

@@ -239,6 +239,16 @@ impl Pattern {
         }
     }
 
+    /// The bit of this pattern in [`ASCII_CLASS`] (`Any`: every ASCII byte).
+    const fn ascii_bit(self) -> u8 {
+        match self {
+            Pattern::Arn => 1,
+            Pattern::SessionName => 2,
+            Pattern::Policy => 4,
+            Pattern::Any => 8,
+        }
+    }
+
     /// [`allows`](Self::allows) for an ASCII byte; `false` for any other
     /// byte. Arithmetic (but for the session name: a table, shorter for
     /// short names), so a fold of it over a string vectorizes.
@@ -286,15 +296,48 @@ fn surely_valid(value: &str, min: u32, max: u32, pattern: Pattern) -> bool {
         // the byte length alone settles the bounds unless it is near one.
         return bytes.len() <= max && bytes.len() >= min.saturating_mul(4);
     }
+    if !(min..=max).contains(&bytes.len()) {
+        return false;
+    }
     // All ASCII: one character per byte.
-    (min..=max).contains(&bytes.len())
-        && match pattern {
-            Pattern::Arn => all(bytes, |b| Pattern::Arn.allows_ascii(b)),
-            Pattern::SessionName => all(bytes, |b| Pattern::SessionName.allows_ascii(b)),
-            Pattern::Policy => all(bytes, |b| Pattern::Policy.allows_ascii(b)),
-            Pattern::Any => true,
-        }
+    if bytes.len() <= SHORT {
+        // A table: cheaper than vector code's setup for a short value.
+        let bit = pattern.ascii_bit();
+        return bytes.iter().fold(bit, |acc, &b| acc & ASCII_CLASS[usize::from(b)]) != 0;
+    }
+    match pattern {
+        Pattern::Arn => all(bytes, |b| Pattern::Arn.allows_ascii(b)),
+        Pattern::SessionName => all(bytes, |b| Pattern::SessionName.allows_ascii(b)),
+        Pattern::Policy => all(bytes, |b| Pattern::Policy.allows_ascii(b)),
+        Pattern::Any => true,
+    }
 }
+
+/// Values up to this many bytes are checked by [`ASCII_CLASS`].
+const SHORT: usize = 64;
+
+/// For each byte, a bit per [`Pattern`] that allows it as ASCII
+/// ([`Pattern::ascii_bit`]): [`Pattern::allows_ascii`] as a table.
+static ASCII_CLASS: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8 as char;
+        let mut bits = 0;
+        if arn_char(c) {
+            bits |= 1;
+        }
+        if session_name_char(c) {
+            bits |= 2;
+        }
+        if policy_char(c) {
+            bits |= 4;
+        }
+        table[b] = bits | 8;
+        b += 1;
+    }
+    table
+};
 
 /// Checks one string member: length bounds first, then the pattern.
 fn check_str(
@@ -338,6 +381,32 @@ impl AssumeRoleWithWebIdentityInput<'_> {
     // it is written once, on the failure path.
     #[allow(clippy::result_large_err)]
     pub fn validate(&self) -> Result<(), ValidationError> {
+        if self.surely_valid() {
+            // The common case: no report to build (it is a few hundred bytes).
+            return Ok(());
+        }
+        self.report()
+    }
+
+    /// Whether every member certainly meets the model ([`surely_valid`]
+    /// for each string); `false` means "build the report", not "invalid".
+    fn surely_valid(&self) -> bool {
+        surely_valid(self.role_arn, 20, 2048, Pattern::Arn)
+            && surely_valid(self.role_session_name, 2, 64, Pattern::SessionName)
+            && surely_valid(self.web_identity_token.expose(), 4, 20_000, Pattern::Any)
+            && self.provider_id.is_none_or(|p| surely_valid(p, 4, 2048, Pattern::Any))
+            && self.policy_arns.len() <= MAX_POLICY_ARNS
+            && self
+                .policy_arns
+                .iter()
+                .all(|arn| surely_valid(arn, 20, 2048, Pattern::Arn))
+            && self.policy.is_none_or(|p| surely_valid(p, 1, 2048, Pattern::Policy))
+            && self.duration_seconds.is_none_or(|d| (900..=43_200).contains(&d))
+    }
+
+    /// Every violation, counted character by character.
+    #[allow(clippy::result_large_err)]
+    fn report(&self) -> Result<(), ValidationError> {
         let mut e = ValidationError::new();
         check_str(&mut e, Field::RoleArn, None, self.role_arn, 20, 2048, Pattern::Arn);
         check_str(
@@ -406,6 +475,7 @@ mod tests {
             for b in 0..=255u8 {
                 let want = b.is_ascii() && p.allows(b as char);
                 assert_eq!(p.allows_ascii(b), want, "byte {b:#04x}");
+                assert_eq!(ASCII_CLASS[usize::from(b)] & p.ascii_bit() != 0, want, "byte {b:#04x}");
             }
         }
     }
@@ -446,10 +516,15 @@ mod tests {
         strings.push("x".repeat(40));
         strings.push("é".repeat(20));
         strings.push(format!("{}\t", "y".repeat(39)));
+        // Past `SHORT`: the vector path.
+        strings.push("x".repeat(SHORT + 16));
+        strings.push("é".repeat(SHORT));
+        strings.push(format!("{}\t", "y".repeat(SHORT + 15)));
+        strings.push(format!("{}\u{1}", "y".repeat(SHORT + 15)));
         for s in &strings {
             for p in PATTERNS {
                 for min in 0..=5 {
-                    for max in [min, min + 1, min + 3, 12, 40, 80] {
+                    for max in [min, min + 1, min + 3, 12, 40, 80, 200] {
                         let mut e = ValidationError::new();
                         check_str(&mut e, Field::Policy, None, s, min, max, p);
                         let got = e.violations().next().map(|v| v.rule);

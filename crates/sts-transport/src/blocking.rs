@@ -2,7 +2,7 @@
 
 use embedded_io::{Error as _, ErrorKind, ErrorType, Read, Write};
 
-use crate::h1::{Coalesce, DEFAULT_MAX_BODY, Flush, RequestHead, ResponseReader};
+use crate::h1::{DEFAULT_MAX_BODY, RequestHead, ResponseReader, SEND_CHUNK};
 use crate::{Error, Request, Response, Scheme, Transport};
 
 /// Opens a connected stream for one exchange: your TCP stack, and your TLS
@@ -193,23 +193,26 @@ fn write_request<C: Connect + ?Sized, S: Write + ErrorType<Error = C::Error>>(
     head: &RequestHead<'_>,
     body: &[u8],
 ) -> Result<(), Error> {
-    let mut co = Coalesce::new();
-    for piece in head.pieces().chain(core::iter::once(body)) {
-        loop {
-            match co.push(piece) {
-                Flush::None => break,
-                Flush::Buffered => {
-                    write_all::<C, S>(conn, co.buffered())?;
-                    co.clear();
-                }
-                Flush::Direct(p) => {
-                    write_all::<C, S>(conn, p)?;
-                    break;
-                }
-            }
+    let mut buf = [0u8; SEND_CHUNK];
+    let mut sent = 0;
+    loop {
+        let len = head.write_window(sent, &mut buf);
+        let n = (len - sent).min(SEND_CHUNK);
+        sent += n;
+        if sent < len {
+            write_all::<C, S>(conn, &buf[..n])?;
+            continue;
         }
+        // The head's last window: the body joins it when it fits.
+        if let Some(dst) = buf.get_mut(n..n + body.len()) {
+            dst.copy_from_slice(body);
+            write_all::<C, S>(conn, &buf[..n + body.len()])?;
+        } else {
+            write_all::<C, S>(conn, &buf[..n])?;
+            write_all::<C, S>(conn, body)?;
+        }
+        break;
     }
-    write_all::<C, S>(conn, co.buffered())?;
     let mut interrupted = 0;
     loop {
         match conn.flush() {

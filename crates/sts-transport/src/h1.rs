@@ -140,37 +140,108 @@ pub fn check_scheme(scheme: Scheme, host: &str) -> Result<(), Error> {
     }
 }
 
-fn is_tchar(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
+const fn tchar(b: u8) -> bool {
+    b.is_ascii_alphanumeric()
+        || matches!(
+            b,
+            b'!' | b'#' | b'$' | b'%' | b'&' | b'\'' | b'*' | b'+' | b'-' | b'.' | b'^' | b'_' | b'`' | b'|' | b'~'
+        )
+}
+
+/// [`CLASS`] bit: RFC 9110 `tchar`.
+const TCHAR: u8 = 1;
+/// [`CLASS`] bit: RFC 9110 field-value bytes (VCHAR, SP, HTAB and
+/// obs-text; never CR, LF, NUL or another control byte: header injection).
+const FIELD_VALUE: u8 = 2;
+/// [`CLASS`] bit: the bytes of a DNS name (or IPv4 literal) in `Host`.
+const HOST_NAME: u8 = 4;
+/// [`CLASS`] bit: the bytes of a request target (visible ASCII).
+const PATH: u8 = 8;
+
+/// The classes of every byte: one lookup per byte whatever the class (the
+/// strings checked are short; a table beats vector code's setup there).
+static CLASS: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        let mut c = 0;
+        if tchar(b) {
+            c |= TCHAR;
+        }
+        if b == b'\t' || b == b' ' || (b >= 0x21 && b != 0x7f) {
+            c |= FIELD_VALUE;
+        }
+        if b.is_ascii_alphanumeric() || b == b'.' || b == b'-' || b == b'_' {
+            c |= HOST_NAME;
+        }
+        if b >= 0x21 && b < 0x7f {
+            c |= PATH;
+        }
+        table[i] = c;
+        i += 1;
+    }
+    table
+};
+
+/// Whether every byte of `s` is in `class` (no early exit: the strings are
+/// short and almost always valid).
+#[inline(always)]
+fn all_in(s: &[u8], class: u8) -> bool {
+    s.iter().fold(class, |acc, &b| acc & CLASS[usize::from(b)]) != 0
 }
 
 fn is_token(s: &str) -> bool {
-    !s.is_empty() && s.bytes().all(is_tchar)
+    !s.is_empty() && all_in(s.as_bytes(), TCHAR)
 }
 
 fn is_field_value(s: &str) -> bool {
-    // RFC 9110 field-value: VCHAR, SP, HTAB and obs-text; never CR, LF, NUL or
-    // another control byte (header injection).
-    s.bytes().all(|b| b == b'\t' || b == b' ' || (b >= 0x21 && b != 0x7f))
+    all_in(s.as_bytes(), FIELD_VALUE)
 }
 
-fn is_host(s: &str) -> bool {
+/// What kind of host `s` is: `None` when it is not a host, `Some(false)`
+/// for a DNS name or IPv4 literal, `Some(true)` for an IPv6 literal.
+fn host_kind(s: &str) -> Option<bool> {
     let s = strip_brackets(s);
     if s.is_empty() || s.len() > 253 {
-        return false;
+        return None;
     }
-    if s.contains(':') {
-        // An IPv6 literal: checked for its alphabet only (no injection
-        // possible); the connector's resolver parses it.
-        return s.bytes().filter(|&b| b == b':').count() >= 2
-            && s.bytes().all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.');
+    if all_in(s.as_bytes(), HOST_NAME) {
+        return Some(false);
     }
-    s.bytes()
-        .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-' || b == b'_')
+    // An IPv6 literal: checked for its alphabet only (no injection
+    // possible); the connector's resolver parses it.
+    (s.bytes().filter(|&b| b == b':').count() >= 2
+        && s.bytes().all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.'))
+    .then_some(true)
 }
 
 fn is_path(s: &str) -> bool {
-    s.starts_with('/') && s.bytes().all(|b| (0x21..0x7f).contains(&b))
+    s.starts_with('/') && all_in(s.as_bytes(), PATH)
+}
+
+/// Whether the header name `name`, a token (checked by the caller or by
+/// `httparse`), is `lower` (lowercase letters and `-`) in any case: eight
+/// bytes at a time, each ORed with `0x20`. That is exact here: a byte ORed
+/// with `0x20` is a lowercase letter only when it is that letter in either
+/// case, and is `-` only when it is `-` or CR, which no token holds.
+#[inline]
+fn name_is(name: &str, lower: &str) -> bool {
+    const CASE: u64 = u64::from_ne_bytes([0x20; 8]);
+    let (name, lower) = (name.as_bytes(), lower.as_bytes());
+    if name.len() != lower.len() {
+        return false;
+    }
+    let mut a = name.chunks_exact(8);
+    let mut b = lower.chunks_exact(8);
+    for (x, y) in a.by_ref().zip(b.by_ref()) {
+        let x = u64::from_ne_bytes(x.try_into().unwrap_or_default());
+        let y = u64::from_ne_bytes(y.try_into().unwrap_or_default());
+        if x | CASE != y {
+            return false;
+        }
+    }
+    a.remainder().iter().zip(b.remainder()).all(|(&x, &y)| x | 0x20 == y)
 }
 
 /// Decimal digits of a number, formatted without allocation.
@@ -211,6 +282,8 @@ impl Digits {
 pub struct RequestHead<'r> {
     request: &'r Request<'r>,
     host: &'r str,
+    /// `host` is an IPv6 literal (bracketed in `Host`).
+    ipv6: bool,
     port: Option<Digits>,
     content_length: Digits,
     content_type: &'r str,
@@ -239,7 +312,10 @@ impl<'r> RequestHead<'r> {
     /// [`MANAGED_HEADERS`].
     pub fn new(request: &'r Request<'r>) -> Result<Self, Error> {
         check_scheme(request.scheme, request.host)?;
-        if !is_token(request.method) || !is_host(request.host) || !is_path(request.path) {
+        let Some(ipv6) = host_kind(request.host) else {
+            return Err(Error::InvalidRequest);
+        };
+        if !is_token(request.method) || !is_path(request.path) {
             return Err(Error::InvalidRequest);
         }
         let mut content_type = DEFAULT_CONTENT_TYPE;
@@ -248,12 +324,12 @@ impl<'r> RequestHead<'r> {
             if !is_token(name) || !is_field_value(value) {
                 return Err(Error::InvalidRequest);
             }
-            if MANAGED_HEADERS.iter().any(|m| m.eq_ignore_ascii_case(name)) {
+            if MANAGED_HEADERS.iter().any(|m| name_is(name, m)) {
                 return Err(Error::InvalidRequest);
             }
-            if name.eq_ignore_ascii_case("content-type") {
+            if name_is(name, "content-type") {
                 content_type = value;
-            } else if name.eq_ignore_ascii_case("user-agent") {
+            } else if name_is(name, "user-agent") {
                 user_agent = value;
             }
         }
@@ -264,6 +340,7 @@ impl<'r> RequestHead<'r> {
         Ok(RequestHead {
             request,
             host: strip_brackets(request.host),
+            ipv6,
             port: (request.port != default_port).then(|| Digits::new(usize::from(request.port))),
             content_length: Digits::new(request.body.len()),
             content_type,
@@ -281,7 +358,7 @@ impl<'r> RequestHead<'r> {
     /// nothing. The body is not part of the head.
     pub fn pieces(&self) -> impl Iterator<Item = &[u8]> + '_ {
         let r = self.request;
-        let ipv6 = self.host.contains(':');
+        let ipv6 = self.ipv6;
         let (port_sep, port): (&[u8], &[u8]) = match &self.port {
             Some(d) => (b":", d.as_bytes()),
             None => (b"", b""),
@@ -302,7 +379,7 @@ impl<'r> RequestHead<'r> {
         let others = r
             .headers
             .iter()
-            .filter(|(n, _)| !n.eq_ignore_ascii_case("content-type") && !n.eq_ignore_ascii_case("user-agent"))
+            .filter(|(n, _)| !name_is(n, "content-type") && !name_is(n, "user-agent"))
             .flat_map(|(n, v)| [n.as_bytes(), b": ", v.as_bytes(), b"\r\n"]);
         let end: [&[u8]; 5] = [
             b"Content-Length: ",
@@ -329,7 +406,7 @@ impl<'r> RequestHead<'r> {
     /// The length of the head in bytes.
     #[must_use]
     pub fn len(&self) -> usize {
-        self.pieces().map(<[u8]>::len).sum()
+        self.write_window(0, &mut [])
     }
 
     /// Always `false`: a head has at least a request line.
@@ -342,68 +419,101 @@ impl<'r> RequestHead<'r> {
     ///
     /// # Errors
     ///
-    /// [`Error::BufferTooSmall`] with the length needed.
+    /// [`Error::BufferTooSmall`] with the length needed (nothing is written).
     pub fn write_to(&self, out: &mut [u8]) -> Result<usize, Error> {
         let len = self.len();
-        if len > out.len() {
+        let Some(out) = out.get_mut(..len) else {
             return Err(Error::BufferTooSmall { needed: Some(len) });
-        }
-        let mut at = 0;
-        for p in self.pieces() {
-            out[at..at + p.len()].copy_from_slice(p);
-            at += p.len();
-        }
-        Ok(at)
-    }
-}
-
-/// Gathers small writes into a stack buffer so that a head goes out in a few
-/// stream writes (one TLS record, one TCP segment) instead of thirty.
-#[cfg(any(feature = "embedded-io-v0.7", feature = "embedded-io-async-v0.7"))]
-pub(crate) struct Coalesce {
-    buf: [u8; 256],
-    len: usize,
-}
-
-#[cfg(any(feature = "embedded-io-v0.7", feature = "embedded-io-async-v0.7"))]
-/// What [`Coalesce::push`] asks the engine to write.
-pub(crate) enum Flush<'a> {
-    /// Nothing yet.
-    None,
-    /// Write this (buffered bytes); then push the same piece again.
-    Buffered,
-    /// Write this piece directly (it is larger than the stack buffer).
-    Direct(&'a [u8]),
-}
-
-#[cfg(any(feature = "embedded-io-v0.7", feature = "embedded-io-async-v0.7"))]
-impl Coalesce {
-    pub(crate) const fn new() -> Self {
-        Coalesce { buf: [0; 256], len: 0 }
+        };
+        Ok(self.write_window(0, out))
     }
 
-    /// Adds `piece`, or tells the caller what to write first.
-    pub(crate) fn push<'a>(&mut self, piece: &'a [u8]) -> Flush<'a> {
-        if piece.len() <= self.buf.len() - self.len {
-            self.buf[self.len..self.len + piece.len()].copy_from_slice(piece);
-            self.len += piece.len();
-            Flush::None
-        } else if self.len > 0 {
-            Flush::Buffered
+    /// Copies the bytes `skip..skip + out.len()` of the head (as far as the
+    /// head goes) into `out` and returns the length of the whole head: an
+    /// engine sends a head of any length through a small stack buffer, a
+    /// window at a time. The same bytes as [`pieces`](Self::pieces), written
+    /// straight (no iterator, constant pieces copied inline).
+    pub(crate) fn write_window(&self, skip: usize, out: &mut [u8]) -> usize {
+        let r = self.request;
+        let mut w = Window { out, skip, at: 0 };
+        w.put(r.method.as_bytes());
+        w.put(b" ");
+        w.put(r.path.as_bytes());
+        if self.ipv6 {
+            w.put(b" HTTP/1.1\r\nHost: [");
+            w.put(self.host.as_bytes());
+            w.put(b"]");
         } else {
-            Flush::Direct(piece)
+            w.put(b" HTTP/1.1\r\nHost: ");
+            w.put(self.host.as_bytes());
+        }
+        if let Some(d) = &self.port {
+            w.put(b":");
+            w.put(d.as_bytes());
+        }
+        w.put(b"\r\nContent-Type: ");
+        w.put(self.content_type.as_bytes());
+        w.put(b"\r\n");
+        for &(n, v) in r.headers {
+            if !name_is(n, "content-type") && !name_is(n, "user-agent") {
+                w.put(n.as_bytes());
+                w.put(b": ");
+                w.put(v.as_bytes());
+                w.put(b"\r\n");
+            }
+        }
+        w.put(b"Content-Length: ");
+        w.put(self.content_length.as_bytes());
+        w.put(b"\r\nUser-Agent: ");
+        w.put(self.user_agent.as_bytes());
+        w.put(b"\r\nAccept-Encoding: identity\r\nConnection: close\r\n\r\n");
+        w.at
+    }
+}
+
+/// Writes the part of a byte sequence that falls in a window
+/// (`skip..skip + out.len()`), counting the whole sequence.
+struct Window<'o> {
+    out: &'o mut [u8],
+    skip: usize,
+    /// The length of the sequence so far.
+    at: usize,
+}
+
+impl Window<'_> {
+    #[inline(always)]
+    fn put(&mut self, piece: &[u8]) {
+        let start = self.at;
+        self.at += piece.len();
+        if let Some(dst) = start
+            .checked_sub(self.skip)
+            .and_then(|from| self.out.get_mut(from..from + piece.len()))
+        {
+            // The usual case: the piece lies inside the window.
+            dst.copy_from_slice(piece);
+        } else {
+            self.put_split(start, piece);
         }
     }
 
-    /// The buffered bytes; call [`Coalesce::clear`] once written.
-    pub(crate) fn buffered(&self) -> &[u8] {
-        &self.buf[..self.len]
-    }
-
-    pub(crate) fn clear(&mut self) {
-        self.len = 0;
+    /// A piece that straddles an end of the window, or lies outside it.
+    #[inline(never)]
+    fn put_split(&mut self, start: usize, piece: &[u8]) {
+        let window_end = self.skip + self.out.len();
+        let from = self.skip.max(start);
+        let to = window_end.min(self.at);
+        if from < to {
+            self.out[from - self.skip..to - self.skip].copy_from_slice(&piece[from - start..to - start]);
+        }
     }
 }
+
+/// The stack buffer the engines send a request through: the head (a window
+/// at a time when it is longer), with the body appended when it fits in
+/// what is left, so a head goes out in one write (one TLS record, one TCP
+/// segment) instead of thirty.
+#[cfg(any(feature = "embedded-io-v0.7", feature = "embedded-io-async-v0.7"))]
+pub(crate) const SEND_CHUNK: usize = 256;
 
 #[derive(Clone, Copy, Debug)]
 enum Chunk {
@@ -643,10 +753,14 @@ impl<'b> ResponseReader<'b> {
 
     /// Parses the head `buf[..end]`, sets up the body framing.
     fn on_head(&mut self, end: usize) -> Result<(), Error> {
-        let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
-        let mut res = httparse::Response::new(&mut headers);
+        let mut headers = [const { core::mem::MaybeUninit::uninit() }; MAX_HEADERS];
+        let mut res = httparse::Response::new(&mut []);
         let base = self.buf.as_ptr() as usize;
-        let head_len = match res.parse(&self.buf[..end]) {
+        let head_len = match httparse::ParserConfig::default().parse_response_with_uninit_headers(
+            &mut res,
+            &self.buf[..end],
+            &mut headers,
+        ) {
             Ok(httparse::Status::Complete(n)) => n,
             Ok(httparse::Status::Partial) => return Err(Malformed::Head.into()),
             Err(httparse::Error::TooManyHeaders) => return Err(Malformed::TooManyHeaders.into()),
@@ -678,30 +792,30 @@ impl<'b> ResponseReader<'b> {
                 (start, start + h.value.len())
             };
             let name = h.name;
-            if name.eq_ignore_ascii_case("content-length") {
+            if name_is(name, "content-length") {
                 let n = parse_content_length(h.value).ok_or(Malformed::ContentLength)?;
                 if content_length.is_some_and(|c| c != n) {
                     return Err(Malformed::ContentLength.into());
                 }
                 content_length = Some(n);
-            } else if name.eq_ignore_ascii_case("transfer-encoding") {
+            } else if name_is(name, "transfer-encoding") {
                 if transfer_encoding {
                     // Several codings (even `chunked, chunked`) are refused.
                     return Err(Malformed::TransferEncoding.into());
                 }
                 transfer_encoding = true;
                 chunked = trim(h.value).eq_ignore_ascii_case(b"chunked");
-            } else if name.eq_ignore_ascii_case("content-encoding") {
+            } else if name_is(name, "content-encoding") {
                 if !trim(h.value).eq_ignore_ascii_case(b"identity") {
                     return Err(Malformed::ContentEncoding.into());
                 }
-            } else if name.eq_ignore_ascii_case("date") {
+            } else if name_is(name, "date") {
                 fields.date.get_or_insert(range);
-            } else if name.eq_ignore_ascii_case("content-type") {
+            } else if name_is(name, "content-type") {
                 fields.content_type.get_or_insert(range);
-            } else if name.eq_ignore_ascii_case("x-amzn-requestid") {
+            } else if name_is(name, "x-amzn-requestid") {
                 fields.request_id.get_or_insert(range);
-            } else if name.eq_ignore_ascii_case("retry-after") {
+            } else if name_is(name, "retry-after") {
                 fields.retry_after.get_or_insert(range);
             }
         }
@@ -870,18 +984,38 @@ impl<'b> ResponseReader<'b> {
 /// An empty line is `\r\n` or a bare `\n` after a line's `\n`.
 fn find_head_end(b: &[u8], from: usize) -> Result<usize, usize> {
     let mut i = from;
-    while i < b.len() {
-        if b[i] == b'\n' {
-            match (b.get(i + 1), b.get(i + 2)) {
-                (Some(b'\n'), _) => return Ok(i + 2),
-                (Some(b'\r'), Some(b'\n')) => return Ok(i + 3),
-                (None, _) | (Some(b'\r'), None) => return Err(i),
-                _ => {}
-            }
+    while let Some(at) = find_lf(b, i) {
+        match (b.get(at + 1), b.get(at + 2)) {
+            (Some(b'\n'), _) => return Ok(at + 2),
+            (Some(b'\r'), Some(b'\n')) => return Ok(at + 3),
+            (None, _) | (Some(b'\r'), None) => return Err(at),
+            _ => {}
         }
-        i += 1;
+        i = at + 1;
     }
-    Err(i)
+    Err(b.len().max(from))
+}
+
+/// The position of the first `\n` in `b` at or after `from`: eight bytes at
+/// a time (a head is a few lines of tens of bytes).
+fn find_lf(b: &[u8], from: usize) -> Option<usize> {
+    const LO: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HI: u64 = u64::from_ne_bytes([0x80; 8]);
+    const LF: u64 = u64::from_ne_bytes([b'\n'; 8]);
+    let rest = b.get(from..)?;
+    let mut words = rest.chunks_exact(8);
+    let mut base = from;
+    for word in words.by_ref() {
+        let x = u64::from_le_bytes(word.try_into().unwrap_or_default()) ^ LF;
+        // A zero byte of `x` (a `\n` of the word) sets its high bit here;
+        // the lowest one set is exact (borrows only run upwards).
+        let found = x.wrapping_sub(LO) & !x & HI;
+        if found != 0 {
+            return Some(base + (found.trailing_zeros() / 8) as usize);
+        }
+        base += 8;
+    }
+    words.remainder().iter().position(|&c| c == b'\n').map(|p| base + p)
 }
 
 fn trim(v: &[u8]) -> &[u8] {

@@ -3,7 +3,7 @@
 use embedded_io::{Error as _, ErrorKind, ErrorType};
 use embedded_io_async::{Read, Write};
 
-use crate::h1::{Coalesce, DEFAULT_MAX_BODY, Flush, RequestHead, ResponseReader};
+use crate::h1::{DEFAULT_MAX_BODY, RequestHead, ResponseReader, SEND_CHUNK};
 use crate::{AsyncTransport, Error, Request, Response, Scheme};
 
 /// Opens a connected async stream for one exchange: your TCP stack
@@ -138,23 +138,26 @@ async fn write_request<C: AsyncConnect + ?Sized, S: Write + ErrorType<Error = C:
     head: &RequestHead<'_>,
     body: &[u8],
 ) -> Result<(), Error> {
-    let mut co = Coalesce::new();
-    for piece in head.pieces().chain(core::iter::once(body)) {
-        loop {
-            match co.push(piece) {
-                Flush::None => break,
-                Flush::Buffered => {
-                    write_all::<C, S>(conn, co.buffered()).await?;
-                    co.clear();
-                }
-                Flush::Direct(p) => {
-                    write_all::<C, S>(conn, p).await?;
-                    break;
-                }
-            }
+    let mut buf = [0u8; SEND_CHUNK];
+    let mut sent = 0;
+    loop {
+        let len = head.write_window(sent, &mut buf);
+        let n = (len - sent).min(SEND_CHUNK);
+        sent += n;
+        if sent < len {
+            write_all::<C, S>(conn, &buf[..n]).await?;
+            continue;
         }
+        // The head's last window: the body joins it when it fits.
+        if let Some(dst) = buf.get_mut(n..n + body.len()) {
+            dst.copy_from_slice(body);
+            write_all::<C, S>(conn, &buf[..n + body.len()]).await?;
+        } else {
+            write_all::<C, S>(conn, &buf[..n]).await?;
+            write_all::<C, S>(conn, body).await?;
+        }
+        break;
     }
-    write_all::<C, S>(conn, co.buffered()).await?;
     let mut interrupted = 0;
     loop {
         match conn.flush().await {

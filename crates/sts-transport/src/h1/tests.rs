@@ -635,3 +635,39 @@ proptest! {
         prop_assert!(reads <= input.len() + 2);
     }
 }
+
+/// `name_is` agrees with `eq_ignore_ascii_case` for every token against the
+/// names it is used with, byte by byte and across the 8-byte words.
+#[test]
+fn name_is_matches_eq_ignore_ascii_case_for_tokens() {
+    let names: Vec<&str> = MANAGED_HEADERS
+        .iter()
+        .copied()
+        .chain([
+            "content-type",
+            "user-agent",
+            "content-encoding",
+            "date",
+            "x-amzn-requestid",
+            "retry-after",
+        ])
+        .collect();
+    let tokens: Vec<u8> = (0..=255u8).filter(|&b| tchar(b)).collect();
+    for name in names {
+        // Every position of the name, replaced by every token byte.
+        for at in 0..name.len() {
+            for &b in &tokens {
+                let mut candidate = name.as_bytes().to_vec();
+                candidate[at] = b;
+                let candidate = core::str::from_utf8(&candidate).unwrap();
+                assert_eq!(
+                    name_is(candidate, name),
+                    candidate.eq_ignore_ascii_case(name),
+                    "{candidate:?} vs {name:?}"
+                );
+            }
+        }
+        assert!(name_is(&name.to_ascii_uppercase(), name));
+        assert!(!name_is(&name[1..], name));
+    }
+}
