@@ -109,6 +109,7 @@ pub const CONTENDERS: &[(&str, &str)] = &[
     ("decode", "quick-xml"),
     ("decode", "memchr-floor"),
     ("exchange", "ours-client"),
+    ("exchange", "ours-client-fetch"),
     ("exchange", "ours-engine"),
     ("exchange", "aws-sdk-sts"),
     ("exchange", "aws-sdk-sts-defaults"),
@@ -123,6 +124,7 @@ pub fn contender(name: &str) -> Option<Box<dyn Contender>> {
         "quick-xml" => Box::new(QuickXmlDecode),
         "memchr-floor" => Box::new(MemchrFloor),
         "ours-client" => Box::new(OursClient::new()),
+        "ours-client-fetch" => Box::new(OursClient::by_value()),
         "ours-engine" => Box::new(OursEngine::new()),
         "aws-sdk-sts" => Box::new(Sdk::new(SdkConfig::Lean)),
         "aws-sdk-sts-defaults" => Box::new(Sdk::new(SdkConfig::Defaults)),
@@ -466,15 +468,28 @@ pub const REQUEST_BUFFER: usize = 2048;
 /// in-memory connection: read the token, encode, write the request, read
 /// and parse the answer, decode, copy the credentials out (into the same
 /// `Credentials` every call, as a device keeps them), wipe the buffers.
+///
+/// [`OursClient::by_value`] (`ours-client-fetch`) calls `Client::fetch`
+/// instead, which returns a fresh `Credentials` (2.3 KB, zeroed first) on
+/// every call.
 pub struct OursClient {
     client: Client<HttpClient<Canned>, FixedClock, NoDelay, SplitMix64>,
     token: String,
     request: Vec<u8>,
     response: Vec<u8>,
     credentials: sts_client::Credentials,
+    by_value: bool,
 }
 
 impl OursClient {
+    /// Setup as [`OursClient::new`], each call through `Client::fetch`.
+    pub fn by_value() -> Self {
+        OursClient {
+            by_value: true,
+            ..Self::new()
+        }
+    }
+
     /// Setup: endpoint (us-east-1), client and buffers.
     pub fn new() -> Self {
         OursClient {
@@ -489,6 +504,7 @@ impl OursClient {
             request: vec![0; REQUEST_BUFFER],
             response: vec![0; RESPONSE_BUFFER],
             credentials: sts_client::Credentials::empty(),
+            by_value: false,
         }
     }
 
@@ -497,6 +513,17 @@ impl OursClient {
         let params = Params::new(ROLE_ARN)
             .with_session_name(SESSION_NAME)
             .with_duration_seconds(DURATION_SECONDS);
+        if self.by_value {
+            self.credentials = self
+                .client
+                .fetch(
+                    &params,
+                    &mut MemoryToken::from_str(black_box(&self.token)),
+                    &mut Buffers::new(&mut self.request, &mut self.response),
+                )
+                .expect("fetch succeeds");
+            return &self.credentials;
+        }
         self.client
             .fetch_into(
                 &params,
