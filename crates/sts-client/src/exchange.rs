@@ -105,7 +105,10 @@ pub(crate) fn prepare<S: TokenSource + ?Sized, R: Rng + ?Sized>(
             // the buffer is as the caller lent it. Anything a source wrote
             // beyond what it reported is caught by the wipe after the
             // attempt (`wipe_used`), which runs before `fetch` returns.
-            wipe_prefix(bufs.response, filled);
+            // Nothing filled (a token lent in place): no call at all.
+            if filled > 0 {
+                wipe_prefix(bufs.response, filled);
+            }
             Ok(len)
         }
         Err(e) => {
