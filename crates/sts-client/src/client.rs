@@ -92,9 +92,11 @@ impl<'a> Params<'a> {
 /// - `request` holds the form body: about 200 bytes plus the role ARN plus
 ///   up to 3 × the token (percent-encoding; JWTs need almost none, so ~1 ×
 ///   in practice). [`sts_codec::encoded_len`] gives the exact size.
-/// - `response` first holds the token (read there, then wiped), then the
-///   whole answer: head (~300 bytes) and body (~1.5 KiB plus the session
-///   token). **4 KiB** holds a typical answer; it must also hold the token.
+/// - `response` first holds the token (read there, then wiped; a token a
+///   source lends in place, [`TokenSource::token_str`], is not copied),
+///   then the whole answer: head (~300 bytes) and body (~1.5 KiB plus the
+///   session token). **4 KiB** holds a typical answer; it must also hold
+///   the token (checked for a lent token too).
 ///
 /// Both are wiped after use: the body holds the token, the answer holds the
 /// credentials. Only what was written is wiped (the body; the token's bytes;

@@ -58,7 +58,8 @@ impl SessionName {
 }
 
 /// Reads the token, picks the session name and encodes the body into
-/// `bufs.request`. The token passes through `bufs.response`: the bytes the
+/// `bufs.request`. The token passes through `bufs.response` (unless the
+/// source lends it in place, `TokenSource::token_str`): the bytes the
 /// token source filled are wiped before this returns (the whole buffer on
 /// error). Returns the body length.
 pub(crate) fn prepare<S: TokenSource + ?Sized, R: Rng + ?Sized>(
@@ -104,7 +105,10 @@ pub(crate) fn prepare<S: TokenSource + ?Sized, R: Rng + ?Sized>(
             // the buffer is as the caller lent it. Anything a source wrote
             // beyond what it reported is caught by the wipe after the
             // attempt (`wipe_used`), which runs before `fetch` returns.
-            wipe_prefix(bufs.response, filled);
+            // Nothing filled (a token lent in place): no call at all.
+            if filled > 0 {
+                wipe_prefix(bufs.response, filled);
+            }
             Ok(len)
         }
         Err(e) => {
@@ -390,7 +394,8 @@ mod tests {
 
     /// The token passes through the response buffer: whatever the outcome,
     /// nothing of it is left there when `prepare` returns, and on error
-    /// nothing is left in the request buffer either.
+    /// nothing is left in the request buffer either. A token lent in place
+    /// (`MemoryToken::from_str`) is not written there at all.
     #[test]
     fn prepare_wipes_the_token_scratch_on_every_outcome() {
         use crate::token::{FnToken, MemoryToken, TokenError};
@@ -403,21 +408,37 @@ mod tests {
                 7
             }
         }
-        let check = |name: &str, params: &Params<'_>, source: &mut dyn TokenSource, ok: bool| {
+        let check_filled = |name: &str, params: &Params<'_>, source: &mut dyn TokenSource, ok: bool, filled: usize| {
             let (mut req, mut resp) = ([SENTINEL; 512], [SENTINEL; 256]);
             let result = prepare(params, source, &mut Fixed, &mut Buffers::new(&mut req, &mut resp));
             assert_eq!(result.is_ok(), ok, "{name}: {result:?}");
             if ok {
                 // Only the bytes the source filled were written, and wiped.
-                assert!(resp[..12].iter().all(|&b| b == 0), "{name}");
-                assert!(resp[12..].iter().all(|&b| b == SENTINEL), "{name}");
+                assert!(resp[..filled].iter().all(|&b| b == 0), "{name}");
+                assert!(resp[filled..].iter().all(|&b| b == SENTINEL), "{name}");
             } else {
                 assert!(resp.iter().all(|&b| b == 0), "{name}");
                 assert!(req.iter().all(|&b| b == SENTINEL || b == 0), "{name}");
             }
         };
+        let check = |name: &str, params: &Params<'_>, source: &mut dyn TokenSource, ok: bool| {
+            check_filled(name, params, source, ok, 12);
+        };
         let params = Params::new(ARN);
-        check("ok", &params, &mut MemoryToken::from_str("tok.en.val\r\n"), true);
+        check("ok", &params, &mut MemoryToken::new(b"tok.en.val\r\n"), true);
+        check_filled(
+            "ok in place",
+            &params,
+            &mut MemoryToken::from_str("tok.en.val\r\n"),
+            true,
+            0,
+        );
+        check(
+            "too large in place",
+            &params,
+            &mut MemoryToken::from_str(&"t".repeat(257)),
+            false,
+        );
         check("not utf-8", &params, &mut MemoryToken::new(b"tok\xffen.value"), false);
         check("empty", &params, &mut MemoryToken::from_str(" \r\n "), false);
         check("too large", &params, &mut MemoryToken::new(&[b't'; 257]), false);

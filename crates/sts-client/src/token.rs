@@ -6,14 +6,18 @@
 //! and newlines (token files usually end with `\n`), and refuses an empty
 //! result. Three sources ship:
 //!
-//! - [`MemoryToken`]: bytes you already hold.
+//! - [`MemoryToken`]: bytes you already hold (a `&str` is used in place:
+//!   see [`TokenSource::token_str`]).
 //! - [`FnToken`]: a closure (ask a secure element, a provisioning service...).
 //! - [`TokenFile`](crate::TokenFile) (feature `std`): a file re-read on every
 //!   fetch.
 //!
 //! The buffer the token is read into is the response buffer, which is wiped
 //! before the answer is received into it; so the token never outlives the
-//! request body, which is wiped after the last attempt.
+//! request body, which is wiped after the last attempt. A source that
+//! already holds the token as text ([`TokenSource::token_str`]) lends it
+//! instead: no copy is made, so there is none to wipe (the caller's own
+//! memory is the caller's, as it always was).
 
 use core::fmt;
 
@@ -75,47 +79,90 @@ pub trait TokenSource {
     ///
     /// A [`TokenError`]; [`TokenError::TooLarge`] when `buf` is too small.
     fn read_token(&mut self, buf: &mut [u8]) -> Result<usize, TokenError>;
+
+    /// The token, when the source already holds it as text: the client
+    /// then uses it in place, without copying it into its buffer (so there
+    /// is no copy to wipe) and without checking it is UTF-8 again (a `str`
+    /// is). It is trimmed, checked not empty and held to the buffer's size
+    /// exactly as a token [`read_token`](Self::read_token) writes: the
+    /// outcome of a fetch is the same either way.
+    ///
+    /// The default, `None`, has the client call `read_token`.
+    /// [`MemoryToken::from_str`] answers `Some`.
+    fn token_str(&self) -> Option<&str> {
+        None
+    }
 }
 
 impl<S: TokenSource + ?Sized> TokenSource for &mut S {
     fn read_token(&mut self, buf: &mut [u8]) -> Result<usize, TokenError> {
         (**self).read_token(buf)
     }
+
+    fn token_str(&self) -> Option<&str> {
+        (**self).token_str()
+    }
 }
 
-/// A token held in memory (copied into the client's buffer on each fetch).
+/// A token held in memory: bytes ([`new`](Self::new)), copied into the
+/// client's buffer on each fetch and checked to be UTF-8 there, or text
+/// ([`from_str`](Self::from_str)), used in place
+/// ([`TokenSource::token_str`]).
 #[derive(Clone, Copy)]
-pub struct MemoryToken<'a>(&'a [u8]);
+pub struct MemoryToken<'a>(Held<'a>);
+
+/// What a [`MemoryToken`] holds.
+#[derive(Clone, Copy)]
+enum Held<'a> {
+    Bytes(&'a [u8]),
+    Text(&'a str),
+}
 
 impl<'a> MemoryToken<'a> {
     /// A source that always gives `token`.
     #[must_use]
     pub const fn new(token: &'a [u8]) -> Self {
-        MemoryToken(token)
+        MemoryToken(Held::Bytes(token))
     }
 
-    /// A source that always gives `token`.
+    /// A source that always gives `token`, lent in place
+    /// ([`TokenSource::token_str`]).
     #[must_use]
     pub const fn from_str(token: &'a str) -> Self {
-        MemoryToken(token.as_bytes())
+        MemoryToken(Held::Text(token))
+    }
+
+    const fn bytes(&self) -> &'a [u8] {
+        match self.0 {
+            Held::Bytes(b) => b,
+            Held::Text(t) => t.as_bytes(),
+        }
     }
 }
 
 impl TokenSource for MemoryToken<'_> {
     fn read_token(&mut self, buf: &mut [u8]) -> Result<usize, TokenError> {
+        let token = self.bytes();
         let capacity = buf.len();
-        let dst = buf.get_mut(..self.0.len()).ok_or(TokenError::TooLarge {
+        let dst = buf.get_mut(..token.len()).ok_or(TokenError::TooLarge {
             capacity,
-            needed: Some(self.0.len()),
+            needed: Some(token.len()),
         })?;
-        dst.copy_from_slice(self.0);
-        Ok(self.0.len())
+        dst.copy_from_slice(token);
+        Ok(token.len())
+    }
+
+    fn token_str(&self) -> Option<&str> {
+        match self.0 {
+            Held::Bytes(_) => None,
+            Held::Text(t) => Some(t),
+        }
     }
 }
 
 impl fmt::Debug for MemoryToken<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "MemoryToken(<{} bytes redacted>)", self.0.len())
+        write!(f, "MemoryToken(<{} bytes redacted>)", self.bytes().len())
     }
 }
 
@@ -142,19 +189,34 @@ impl<F> fmt::Debug for FnToken<F> {
     }
 }
 
-/// Reads the token from `source` into `buf`, checks it and trims trailing
-/// whitespace. Returns the token and how many bytes of `buf` the source
-/// filled (the token and the whitespace cut off it), for the caller to wipe.
+/// Reads the token from `source` into `buf` (or borrows it from `source`,
+/// [`TokenSource::token_str`]), checks it and trims trailing whitespace.
+/// Returns the token and how many bytes of `buf` the source filled (the
+/// token and the whitespace cut off it; 0 for a borrowed token), for the
+/// caller to wipe.
 ///
 /// On error `buf` may still hold what the source wrote: the caller wipes
 /// all of it (`exchange::prepare` does). Wiping here on `NotUtf8` would take
 /// a second UTF-8 pass: the borrow checker does not let the one `from_utf8`
 /// whose result is returned be followed by a write to `buf` on failure.
 pub(crate) fn load<'b, S: TokenSource + ?Sized>(
-    source: &mut S,
+    source: &'b mut S,
     buf: &'b mut [u8],
 ) -> Result<(&'b str, usize), TokenError> {
     let capacity = buf.len();
+    if source.token_str().is_some() {
+        // In place: nothing of `buf` is filled. (Asked twice: a borrow
+        // returned from before the branch would outlive it.)
+        let source: &'b S = source;
+        let text = source.token_str().ok_or(TokenError::Unavailable)?;
+        if text.len() > capacity {
+            return Err(TokenError::TooLarge {
+                capacity,
+                needed: Some(text.len()),
+            });
+        }
+        return trimmed(text).map(|t| (t, 0));
+    }
     let n = match source.read_token(buf) {
         Ok(n) if n > capacity => {
             return Err(TokenError::TooLarge {
@@ -166,11 +228,17 @@ pub(crate) fn load<'b, S: TokenSource + ?Sized>(
         Err(e) => return Err(e),
     };
     let text = core::str::from_utf8(buf.get(..n).unwrap_or_default()).map_err(|_| TokenError::NotUtf8)?;
+    trimmed(text).map(|t| (t, n))
+}
+
+/// `text` without trailing whitespace; [`TokenError::Empty`] if nothing
+/// but whitespace is left.
+fn trimmed(text: &str) -> Result<&str, TokenError> {
     let trimmed = text.trim_end_matches([' ', '\t', '\r', '\n']);
     if trimmed.trim_start_matches([' ', '\t', '\r', '\n']).is_empty() {
         return Err(TokenError::Empty);
     }
-    Ok((trimmed, n))
+    Ok(trimmed)
 }
 
 #[cfg(test)]
@@ -181,8 +249,12 @@ mod tests {
     fn memory_token_trimmed_and_checked() {
         let mut buf = [0u8; 16];
         assert_eq!(
-            load(&mut MemoryToken::from_str("abc.def\r\n \n"), &mut buf),
+            load(&mut MemoryToken::new(b"abc.def\r\n \n"), &mut buf),
             Ok(("abc.def", 11))
+        );
+        assert_eq!(
+            load(&mut MemoryToken::from_str("abc.def\r\n \n"), &mut buf),
+            Ok(("abc.def", 0))
         );
         assert_eq!(
             load(&mut MemoryToken::from_str(" \n"), &mut buf),
@@ -199,6 +271,54 @@ mod tests {
                 capacity: 16,
                 needed: Some(17)
             })
+        );
+    }
+
+    /// A token lent in place (`from_str`) and the same bytes copied
+    /// (`new`) give the same token or the same error; only the bytes of the
+    /// buffer filled differ (none in place).
+    #[test]
+    fn in_place_token_is_the_copied_token() {
+        extern crate alloc;
+        let long = "a".repeat(16);
+        let longer = "a".repeat(17);
+        let padded = alloc::format!("{}\n", "a".repeat(15));
+        let tokens = [
+            "abc.def",
+            "abc.def\r\n \n",
+            " \tabc ",
+            "",
+            " \n",
+            "\r\n\t ",
+            "\u{e9}t\u{e9}",
+            long.as_str(),
+            longer.as_str(),
+            padded.as_str(),
+        ];
+        for token in tokens {
+            let (mut a, mut b) = ([0u8; 16], [0u8; 16]);
+            let (mut copy_src, mut lend_src) = (MemoryToken::new(token.as_bytes()), MemoryToken::from_str(token));
+            let copied = load(&mut copy_src, &mut a);
+            let in_place = load(&mut lend_src, &mut b);
+            assert_eq!(in_place.map(|(t, _)| t), copied.map(|(t, _)| t), "{token:?}");
+            if let Ok((_, filled)) = load(&mut MemoryToken::new(token.as_bytes()), &mut a) {
+                assert_eq!(filled, token.len(), "{token:?}");
+            }
+            if let Ok((_, filled)) = load(&mut MemoryToken::from_str(token), &mut b) {
+                assert_eq!(filled, 0, "{token:?}");
+            }
+            assert!(b.iter().all(|&x| x == 0), "{token:?} written");
+        }
+        let mut src = MemoryToken::from_str("tok");
+        assert_eq!(src.token_str(), Some("tok"));
+        let mut buf = [0u8; 4];
+        assert_eq!(src.read_token(&mut buf), Ok(3), "read_token still copies");
+        assert_eq!(&buf[..3], b"tok");
+        assert_eq!(MemoryToken::new(b"tok").token_str(), None);
+        let forwarded = &mut src;
+        assert_eq!(
+            <&mut MemoryToken<'_> as TokenSource>::token_str(&forwarded),
+            Some("tok")
         );
     }
 

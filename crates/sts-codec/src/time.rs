@@ -398,6 +398,111 @@ pub fn parse_imf_fixdate(s: &str) -> Result<Timestamp, TimeError> {
 }
 
 fn parse_fixdate(b: &[u8]) -> Result<Timestamp, TimeError> {
+    if let Some(t) = fixdate_fast(b) {
+        return Ok(t);
+    }
+    parse_fixdate_general(b)
+}
+
+/// A valid IMF-fixdate (`Mon, 16 Aug 2021 19:52:53 GMT`) in years 1 to
+/// 9999, parsed without branching per field. `None` for anything else,
+/// valid or not (year `0000`, any error), which is left to
+/// [`parse_fixdate_general`] and its precise errors; for what it accepts,
+/// the same value as that.
+fn fixdate_fast(b: &[u8]) -> Option<Timestamp> {
+    let b: &[u8; 29] = b.try_into().ok()?;
+    // Four little-endian words (the last two overlap) XORed with the
+    // shape: digits become 0..=9, the fixed bytes 0, names stay as they
+    // are (and are checked below).
+    let word = |at: usize, shape: &[u8; 8]| {
+        let w = u64::from_le_bytes(*b.get(at..at + 8)?.first_chunk::<8>()?);
+        Some(w ^ u64::from_le_bytes(*shape))
+    };
+    let x0 = word(0, b"\0\0\0, 00 ")?;
+    let x1 = word(8, b"\0\0\0 0000")?;
+    let x2 = word(16, b" 00:00:0")?;
+    let x3 = word(21, b"0:00 GMT")?;
+    // A lane passes if it is at most 9 (a digit, D) or 0 (a fixed byte,
+    // S): adding 0x76 (0x7F) to it leaves its top bit clear. Name lanes
+    // (N) add nothing and are masked out. No carries cross lanes but out
+    // of those that fail anyway (top bit already set).
+    const D: u64 = 0x76;
+    const S: u64 = 0x7F;
+    const N: u64 = 0;
+    let add = |lanes: [u64; 8]| lanes.iter().rev().fold(0u64, |w, &l| (w << 8) | l);
+    let names = 0x8080_8080_8080_8080_u64 & !0x0080_8080; // top bits but of lanes 0..=2
+    let bad = (((x0.wrapping_add(add([N, N, N, S, S, D, D, S])) | x0)
+        | (x1.wrapping_add(add([N, N, N, S, D, D, D, D])) | x1))
+        & names)
+        | (((x2.wrapping_add(add([S, D, D, S, D, D, S, D])) | x2)
+            | (x3.wrapping_add(add([D, S, D, D, S, S, S, S])) | x3))
+            & 0x8080_8080_8080_8080);
+    if bad != 0 {
+        return None;
+    }
+    let [w1, w2, w3, _, _, d1, d2, _] = x0.to_le_bytes();
+    let [m1, m2, m3, _, y1, y2, y3, y4] = x1.to_le_bytes();
+    let [_, h1, h2, _, i1, i2, _, s1] = x2.to_le_bytes();
+    let [_, _, _, s2, _, _, _, _] = x3.to_le_bytes();
+    let two = |a: u8, b: u8| u32::from(a) * 10 + u32::from(b);
+    let year = two(y1, y2) * 100 + two(y3, y4);
+    let day = two(d1, d2);
+    let (hour, minute, second) = (two(h1, h2), two(i1, i2), two(s1, s2));
+    let month = match &[m1, m2, m3] {
+        b"Jan" => 1,
+        b"Feb" => 2,
+        b"Mar" => 3,
+        b"Apr" => 4,
+        b"May" => 5,
+        b"Jun" => 6,
+        b"Jul" => 7,
+        b"Aug" => 8,
+        b"Sep" => 9,
+        b"Oct" => 10,
+        b"Nov" => 11,
+        b"Dec" => 12,
+        _ => return None,
+    };
+    let weekday = match &[w1, w2, w3] {
+        b"Sun" => 0,
+        b"Mon" => 1,
+        b"Tue" => 2,
+        b"Wed" => 3,
+        b"Thu" => 4,
+        b"Fri" => 5,
+        b"Sat" => 6,
+        _ => return None,
+    };
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let month_days = match month {
+        2 => 28 + u32::from(leap),
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    };
+    if year == 0 || day == 0 || day > month_days || hour > 23 || minute > 59 || second > 59 {
+        return None;
+    }
+    // Days since 0000-03-01 (`days_from_civil` in unsigned arithmetic:
+    // the year is at least 1).
+    let y = year - u32::from(month <= 2);
+    let (era, yoe) = (y / 400, y % 400);
+    let mp = if month > 2 { month - 3 } else { month + 9 };
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let from_march_0 = era * 146_097 + doe;
+    // 0000-03-01 was a Wednesday (3), and 719_468 days before 1970-01-01.
+    if (from_march_0 + 3) % 7 != weekday {
+        return None;
+    }
+    let days = i64::from(from_march_0) - 719_468;
+    Some(Timestamp {
+        seconds: days * SECS_PER_DAY + i64::from(hour * 3600 + minute * 60 + second),
+        nanos: 0,
+    })
+}
+
+/// [`parse_fixdate`] field by field, with precise errors.
+fn parse_fixdate_general(b: &[u8]) -> Result<Timestamp, TimeError> {
     let &[
         w1,
         w2,
@@ -750,6 +855,52 @@ mod tests {
 
     fn rfc(s: &str) -> Result<Timestamp, TimeError> {
         parse_rfc3339(s)
+    }
+
+    /// The fast IMF-fixdate parser agrees with the general one wherever it
+    /// answers, and answers for every valid date but in year 0000: every
+    /// day of years at the edges of the leap rules, with every day name.
+    #[test]
+    fn fixdate_fast_agrees_with_general() {
+        use alloc::format;
+        let years = [
+            0, 1, 2, 3, 4, 99, 100, 101, 399, 400, 401, 1600, 1899, 1900, 1969, 1970, 1971, 2000, 2021, 2024, 2100,
+            9999,
+        ];
+        for y in years {
+            for m in MONTHS {
+                let m = core::str::from_utf8(m).unwrap_or_default();
+                for d in 0..=32 {
+                    for w in SHORT_WEEKDAYS {
+                        let w = core::str::from_utf8(w).unwrap_or_default();
+                        for (h, n, s) in [(0, 0, 0), (23, 59, 59), (24, 0, 0), (0, 60, 0), (0, 0, 60)] {
+                            let text = format!("{w}, {d:02} {m} {y:04} {h:02}:{n:02}:{s:02} GMT");
+                            let general = parse_fixdate_general(text.as_bytes());
+                            match fixdate_fast(text.as_bytes()) {
+                                Some(t) => assert_eq!(Ok(t), general, "{text}"),
+                                None => assert!(general.is_err() || y == 0, "{text} not parsed"),
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        // Every byte value at every position of a valid date.
+        let valid = *b"Mon, 16 Aug 2021 19:52:53 GMT";
+        for at in 0..valid.len() {
+            for b in 0..=255u8 {
+                let mut text = valid;
+                text[at] = b;
+                let general = parse_fixdate_general(&text);
+                match fixdate_fast(&text) {
+                    Some(t) => assert_eq!(Ok(t), general, "{text:?}"),
+                    None => assert!(general.is_err(), "{text:?} not parsed"),
+                }
+            }
+        }
+        for bad in ["", "Mon, 16 Aug 2021 19:52:53 GM", "Mon, 16 Aug 2021 19:52:53 GMTx"] {
+            assert_eq!(fixdate_fast(bad.as_bytes()), None, "{bad}");
+        }
     }
 
     /// Expected values computed independently with Python's `datetime`.

@@ -313,3 +313,23 @@ proptest! {
         agree_with_httpdate(&s)?;
     }
 }
+
+/// Every day from 1970 to 2199 (each leap day and month end), at the first
+/// and the last second and one in between, as httpdate writes it: the
+/// IMF-fixdate parser (its fast path, for these) reads the same instant, and
+/// a wrong day name is rejected on both sides.
+#[test]
+fn every_day_imf_fixdate_matches_httpdate() {
+    const END_2199: i64 = 7_258_118_400 - 1;
+    for day in 0..=END_2199 / 86_400 {
+        for secs in [0, 45_296, 86_399] {
+            let seconds = day * 86_400 + secs;
+            let text = httpdate::fmt_http_date(system_time(seconds));
+            assert_eq!(parse_imf_fixdate(&text), Ok(Timestamp { seconds, nanos: 0 }), "{text}");
+            let other = if text.starts_with("Mon") { "Tue" } else { "Mon" };
+            let wrong = format!("{other}{}", &text[3..]);
+            assert!(parse_imf_fixdate(&wrong).is_err(), "{wrong}");
+            assert_eq!(httpdate_secs(&wrong), None, "{wrong}");
+        }
+    }
+}

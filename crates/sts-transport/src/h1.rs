@@ -950,20 +950,34 @@ impl<'b> ResponseReader<'b> {
         };
         let (head, rest) = self.buf.split_at_mut(self.head_len);
         let head: &'b [u8] = head;
+        let f = self.fields;
+        let ranges = [f.date, f.content_type, f.request_id, f.retry_after];
+        // One UTF-8 check for the part of the head that holds all the values
+        // (it costs less than one per value); each value is then a slice of
+        // it, unless that part is not UTF-8 (another header's value may not
+        // be) and the value is checked on its own.
+        let (lo, hi) = ranges
+            .iter()
+            .flatten()
+            .fold((usize::MAX, 0), |(lo, hi), &(a, b)| (lo.min(a), hi.max(b)));
+        let span = head.get(lo..hi).and_then(|s| core::str::from_utf8(s).ok());
         let field = |r: Option<(usize, usize)>| -> Result<Option<&'b str>, Error> {
             match r {
                 None => Ok(None),
-                Some((a, b)) => core::str::from_utf8(&head[a..b])
-                    .map(Some)
-                    .map_err(|_| Malformed::HeaderValue.into()),
+                Some((a, b)) => match span.and_then(|s| s.get(a - lo..b - lo)) {
+                    Some(v) => Ok(Some(v)),
+                    None => core::str::from_utf8(&head[a..b])
+                        .map(Some)
+                        .map_err(|_| Malformed::HeaderValue.into()),
+                },
             }
         };
         Ok(Response {
             status: self.status,
-            date: field(self.fields.date)?,
-            content_type: field(self.fields.content_type)?,
-            request_id: field(self.fields.request_id)?,
-            retry_after: field(self.fields.retry_after)?,
+            date: field(f.date)?,
+            content_type: field(f.content_type)?,
+            request_id: field(f.request_id)?,
+            retry_after: field(f.retry_after)?,
             body: &mut rest[..body_end - self.head_len],
         })
     }

@@ -94,6 +94,30 @@ fn sts_headers_are_exposed_case_insensitively() {
     );
 }
 
+/// The header values are checked for UTF-8 together where they can be and
+/// one by one where they cannot: a header the client does not need may
+/// hold bytes that are not UTF-8 between them, values may hold UTF-8 beyond
+/// ASCII, and a value that is not UTF-8 is an error wherever it is.
+#[test]
+fn header_values_utf8_with_other_headers_between() {
+    let wire = b"HTTP/1.1 200 OK\r\nContent-Type: text/xml; x=\xc3\xa9\r\nX-Other: \xff\xfe\r\n\
+        Date: Mon, 16 Aug 2021 19:52:53 GMT\r\nX-Other: \xe9\r\nx-amzn-RequestId: r\xc3\xa9q\r\n\
+        Content-Length: 0\r\n\r\n";
+    let got = feed(wire, 1024).unwrap();
+    assert_eq!(got.date.as_deref(), Some("Mon, 16 Aug 2021 19:52:53 GMT"));
+    assert_eq!(got.content_type.as_deref(), Some("text/xml; x=\u{e9}"));
+    assert_eq!(got.request_id.as_deref(), Some("r\u{e9}q"));
+    assert_eq!(got.retry_after, None);
+    let bad: &[&[u8]] = &[
+        b"HTTP/1.1 200 OK\r\nDate: x\r\nX-Other: \xff\r\nx-amzn-RequestId: \xc3\r\nContent-Length: 0\r\n\r\n",
+        b"HTTP/1.1 200 OK\r\nDate: \xc3\r\nX-Other: \xa9\r\nRetry-After: 1\r\nContent-Length: 0\r\n\r\n",
+        b"HTTP/1.1 200 OK\r\nContent-Type: \xe9\r\nDate: x\r\nContent-Length: 0\r\n\r\n",
+    ];
+    for wire in bad {
+        assert_eq!(feed(wire, 1024), Err(M(Malformed::HeaderValue)), "{wire:?}");
+    }
+}
+
 /// Each row: name, wire bytes, buffer length, expected body or error.
 type Case = (&'static str, &'static [u8], usize, Result<&'static [u8], Error>);
 
