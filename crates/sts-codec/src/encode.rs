@@ -324,33 +324,35 @@ impl Sink<'_> {
     /// only counted ([`escaped_len`]).
     #[cfg(any(test, not(target_pointer_width = "64")))]
     fn escaped_narrow(&mut self, s: &[u8]) {
+        let buf = &mut *self.buf;
+        // The length in a local (kept in a register), stored back at the end.
+        let mut at = self.len;
         let mut rest = s;
         while !rest.is_empty() {
-            let room = self.buf.get_mut(self.len..).and_then(|free| free.get_mut(..rest.len()));
-            let Some(dst) = room else {
-                self.len += escaped_len(rest);
-                return;
+            let Some(dst) = buf.get_mut(at..).and_then(|free| free.get_mut(..rest.len())) else {
+                at += escaped_len(rest);
+                break;
             };
             let n = copy_clean(rest, dst);
-            self.len += n;
+            at += n;
             let tail = rest.get(n..).unwrap_or_default();
             let (block, tail) = tail.split_at_checked(STEP).unwrap_or((tail, &[]));
             for &b in block {
-                let at = self.len;
                 if EXTRA[usize::from(b)] == 0 {
-                    if let Some(dst) = self.buf.get_mut(at) {
+                    if let Some(dst) = buf.get_mut(at) {
                         *dst = b;
                     }
-                    self.len = at + 1;
+                    at += 1;
                 } else {
-                    if let Some(dst) = self.buf.get_mut(at..at + 3) {
+                    if let Some(dst) = buf.get_mut(at..at + 3) {
                         dst.copy_from_slice(&[b'%', HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]]);
                     }
-                    self.len = at + 3;
+                    at += 3;
                 }
             }
             rest = tail;
         }
+        self.len = at;
     }
 
     /// [`escaped`](Self::escaped) for at most a block, byte by byte: each
