@@ -17,8 +17,10 @@ pub const CONTENT_TYPE: &str = "application/x-www-form-urlencoded; charset=utf-8
 
 /// Whether `b` is an RFC 3986 unreserved byte (`A-Z a-z 0-9 - . _ ~`), written
 /// as is; every other byte is escaped. Arithmetic rather than a table, so a
-/// block of them compiles to a few vector instructions; the form depends on
-/// the target (both are checked against `percent-encoding` by the tests).
+/// block of them compiles to a few vector instructions on the wide path
+/// (64-bit targets; the narrow path checks bytes by `EXTRA`, built from
+/// this); the form depends on the target (both are checked against
+/// `percent-encoding` by the tests).
 #[inline(always)]
 const fn unreserved(b: u8) -> bool {
     if cfg!(any(target_arch = "x86", target_arch = "x86_64")) {
@@ -31,8 +33,8 @@ const fn unreserved(b: u8) -> bool {
 /// [`unreserved`] with each range as one add and one *signed* compare (a
 /// byte pushed past `0x7F` turns negative): SSE2 has a signed byte compare
 /// (`pcmpgtb`) but no unsigned one, which takes three instructions there
-/// (75 instead of 91 instructions per 64 bytes). On a core without SIMD
-/// (Cortex-M4) the sign extensions make it slower than the plain form.
+/// (75 instead of 91 instructions per 64 bytes). Without SIMD the sign
+/// extensions make it slower than the plain form.
 #[inline(always)]
 const fn unreserved_signed(b: u8) -> bool {
     // `| 0x20` folds `A-Z` onto `a-z`; `a-z` + 5 is `0x66..=0x7F`, the top
@@ -104,7 +106,9 @@ const HEX: &[u8; 16] = b"0123456789ABCDEF";
 /// For each byte, how many bytes its text has beyond the byte itself: 0 for
 /// an unreserved byte, 2 for `%XX`. The byte check of the narrow path: a load
 /// per byte is fewer instructions than the arithmetic check on a core without
-/// SIMD, and a zero test covers several bytes OR-ed together.
+/// SIMD (Cortex-M4 at opt-level `z`: under 4 a byte with the copy, against
+/// 29 for the arithmetic check alone), a zero test covers several
+/// bytes added up, and the sum counts the text.
 #[cfg(any(test, not(target_pointer_width = "64")))]
 static EXTRA: [u8; 256] = {
     let mut table = [0u8; 256];
@@ -120,8 +124,8 @@ static EXTRA: [u8; 256] = {
 #[cfg(any(test, not(target_pointer_width = "64")))]
 const STEP: usize = 16;
 
-/// The [`EXTRA`] of `bytes` OR-ed together (zero when all are unreserved),
-/// or added up: one load per byte, unrolled by hand (opt-level `z` keeps a
+/// The [`EXTRA`] of `bytes` combined by `f` (added up: zero when all are
+/// unreserved): one load per byte, unrolled by hand (opt-level `z` keeps a
 /// loop over an array).
 #[cfg(any(test, not(target_pointer_width = "64")))]
 #[inline(always)]
@@ -286,10 +290,10 @@ impl Sink<'_> {
     }
 
     /// `s` with every byte but the unreserved ones written `%XX`, by the
-    /// form that suits the target: [`escaped_wide`](Self::escaped_wide)
-    /// where the unreserved check of a block vectorizes (64-bit targets, all
-    /// of which have SIMD), [`escaped_narrow`](Self::escaped_narrow) on a
-    /// core without it (Cortex-M). Both are tested on the host.
+    /// form that suits the target: `escaped_wide` where the unreserved check
+    /// of a block vectorizes (64-bit targets, which mostly have SIMD),
+    /// `escaped_narrow` on 32-bit ones (Cortex-M has no SIMD). Both are
+    /// tested on the host.
     #[inline]
     fn escaped(&mut self, s: &str) {
         #[cfg(target_pointer_width = "64")]
