@@ -24,36 +24,40 @@ pub const SECRET_ACCESS_KEY_CAPACITY: usize = 128;
 /// Text in an inline buffer of `N` bytes, zeroized on drop and on
 /// replacement.
 ///
-/// A `heapless::String`: its storage starts uninitialised, so making an
-/// empty one costs nothing, and only the bytes up to its length were ever
-/// written. `set` wipes the old text before writing the new one, so wiping
-/// the current text wipes every secret byte the buffer holds.
+/// Every byte past `len` is zero (`new` zeroes them, `set` wipes the old
+/// text before writing the new one), so wiping `buf[..len]` wipes all of it.
 #[derive(Clone)]
 pub(crate) struct InlineStr<const N: usize> {
-    text: heapless::String<N>,
+    buf: [u8; N],
+    len: usize,
 }
 
 impl<const N: usize> InlineStr<N> {
     pub(crate) const fn new() -> Self {
-        InlineStr {
-            text: heapless::String::new(),
-        }
+        InlineStr { buf: [0; N], len: 0 }
     }
 
     /// Copies `s`; `Err(needed)` if it does not fit.
     pub(crate) fn set(&mut self, s: &str) -> Result<(), usize> {
         self.wipe();
-        self.text.push_str(s).map_err(|_| s.len())
+        let dst = self.buf.get_mut(..s.len()).ok_or(s.len())?;
+        dst.copy_from_slice(s.as_bytes());
+        self.len = s.len();
+        Ok(())
     }
 
-    /// Wipes the text (the only bytes ever written).
+    /// Wipes the text (the only bytes that are not already zero).
     pub(crate) fn wipe(&mut self) {
-        self.text.as_mut_str().zeroize();
-        self.text.clear();
+        // A slice, not the array: `[u8; N]::zeroize` writes byte by byte.
+        if let Some(text) = self.buf.get_mut(..self.len) {
+            text.zeroize();
+        }
+        self.len = 0;
     }
 
     pub(crate) fn as_str(&self) -> &str {
-        self.text.as_str()
+        // Only ever filled from a `&str` in `set`, cut at its own length.
+        core::str::from_utf8(self.buf.get(..self.len).unwrap_or_default()).unwrap_or_default()
     }
 }
 
@@ -327,18 +331,11 @@ mod tests {
     }
 
     #[test]
-    fn inline_str_replacement_and_overflow() {
+    fn inline_str_replacement_wipes_the_tail() {
         let mut s = InlineStr::<8>::new();
-        assert_eq!(s.as_str(), "");
         s.set("abcdef").unwrap();
         s.set("xy").unwrap();
         assert_eq!(s.as_str(), "xy");
-        // Too long: the old text is gone, nothing of the new one is kept.
-        assert_eq!(s.set("123456789"), Err(9));
-        assert_eq!(s.as_str(), "");
-        s.set("12345678").unwrap();
-        assert_eq!(s.as_str(), "12345678");
-        s.wipe();
-        assert_eq!(s.as_str(), "");
+        assert_eq!(&s.buf[2..], &[0; 6]);
     }
 }
