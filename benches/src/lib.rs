@@ -110,6 +110,7 @@ pub const CONTENDERS: &[(&str, &str)] = &[
     ("decode", "memchr-floor"),
     ("exchange", "ours-client"),
     ("exchange", "ours-client-fetch"),
+    ("exchange", "ours-client-bytes"),
     ("exchange", "ours-engine"),
     ("exchange", "aws-sdk-sts"),
     ("exchange", "aws-sdk-sts-defaults"),
@@ -125,6 +126,7 @@ pub fn contender(name: &str) -> Option<Box<dyn Contender>> {
         "memchr-floor" => Box::new(MemchrFloor),
         "ours-client" => Box::new(OursClient::new()),
         "ours-client-fetch" => Box::new(OursClient::by_value()),
+        "ours-client-bytes" => Box::new(OursClient::bytes_token()),
         "ours-engine" => Box::new(OursEngine::new()),
         "aws-sdk-sts" => Box::new(Sdk::new(SdkConfig::Lean)),
         "aws-sdk-sts-defaults" => Box::new(Sdk::new(SdkConfig::Defaults)),
@@ -471,7 +473,9 @@ pub const REQUEST_BUFFER: usize = 2048;
 ///
 /// [`OursClient::by_value`] (`ours-client-fetch`) calls `Client::fetch`
 /// instead, which returns a fresh `Credentials` (2.3 KB, zeroed first) on
-/// every call.
+/// every call. [`OursClient::bytes_token`] (`ours-client-bytes`) gives the
+/// token as bytes (`MemoryToken::new`), so the client copies it into its
+/// buffer and checks it is UTF-8, as for a token read from a file.
 pub struct OursClient {
     client: Client<HttpClient<Canned>, FixedClock, NoDelay, SplitMix64>,
     token: String,
@@ -479,6 +483,7 @@ pub struct OursClient {
     response: Vec<u8>,
     credentials: sts_client::Credentials,
     by_value: bool,
+    bytes_token: bool,
 }
 
 impl OursClient {
@@ -486,6 +491,14 @@ impl OursClient {
     pub fn by_value() -> Self {
         OursClient {
             by_value: true,
+            ..Self::new()
+        }
+    }
+
+    /// Setup as [`OursClient::new`], the token given as bytes.
+    pub fn bytes_token() -> Self {
+        OursClient {
+            bytes_token: true,
             ..Self::new()
         }
     }
@@ -505,6 +518,7 @@ impl OursClient {
             response: vec![0; RESPONSE_BUFFER],
             credentials: sts_client::Credentials::empty(),
             by_value: false,
+            bytes_token: false,
         }
     }
 
@@ -513,12 +527,18 @@ impl OursClient {
         let params = Params::new(ROLE_ARN)
             .with_session_name(SESSION_NAME)
             .with_duration_seconds(DURATION_SECONDS);
+        let token = black_box(self.token.as_str());
+        let mut token = if self.bytes_token {
+            MemoryToken::new(token.as_bytes())
+        } else {
+            MemoryToken::from_str(token)
+        };
         if self.by_value {
             self.credentials = self
                 .client
                 .fetch(
                     &params,
-                    &mut MemoryToken::from_str(black_box(&self.token)),
+                    &mut token,
                     &mut Buffers::new(&mut self.request, &mut self.response),
                 )
                 .expect("fetch succeeds");
@@ -527,7 +547,7 @@ impl OursClient {
         self.client
             .fetch_into(
                 &params,
-                &mut MemoryToken::from_str(black_box(&self.token)),
+                &mut token,
                 &mut Buffers::new(&mut self.request, &mut self.response),
                 &mut self.credentials,
             )
