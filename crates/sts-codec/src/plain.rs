@@ -378,14 +378,8 @@ fn rfc3339_utc(b: &[u8]) -> Option<Timestamp> {
     if year == 0 || !(1..=12).contains(&month) || !(1..=28).contains(&day) || hour > 23 || minute > 59 || second > 59 {
         return None;
     }
-    // Days since 1970-01-01 (H. Hinnant's `days_from_civil`, in unsigned
-    // arithmetic: the year is at least 1).
-    let y = year - u32::from(month <= 2);
-    let (era, yoe) = (y / 400, y % 400);
-    let mp = if month > 2 { month - 3 } else { month + 9 };
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = i64::from(era) * 146_097 + i64::from(doe) - 719_468;
+    // Days since 1970-01-01 (the year is at least 1).
+    let days = i64::from(crate::time::days_from_march_0(year, month, day)) - 719_468;
     Some(Timestamp {
         seconds: days * 86_400 + i64::from(hour * 3600 + minute * 60 + second),
         nanos,

@@ -482,14 +482,7 @@ fn fixdate_fast(b: &[u8]) -> Option<Timestamp> {
     if year == 0 || day == 0 || day > month_days || hour > 23 || minute > 59 || second > 59 {
         return None;
     }
-    // Days since 0000-03-01 (`days_from_civil` in unsigned arithmetic:
-    // the year is at least 1).
-    let y = year - u32::from(month <= 2);
-    let (era, yoe) = (y / 400, y % 400);
-    let mp = if month > 2 { month - 3 } else { month + 9 };
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let from_march_0 = era * 146_097 + doe;
+    let from_march_0 = days_from_march_0(year, month, day);
     // 0000-03-01 was a Wednesday (3), and 719_468 days before 1970-01-01.
     if (from_march_0 + 3) % 7 != weekday {
         return None;
@@ -746,6 +739,19 @@ fn secs_from_hms(hour: u32, minute: u32, second: u32) -> Result<i64, TimeError> 
         return Err(TimeError::Second);
     }
     Ok(i64::from(hour * 3600 + minute * 60 + second))
+}
+
+/// `days_from_civil` in unsigned arithmetic, for the fast paths: days from
+/// 0000-03-01 to a valid date of a year from 1 on (1970-01-01 is day
+/// 719 468; 0000-03-01 was a Wednesday).
+#[inline(always)]
+pub(crate) const fn days_from_march_0(year: u32, month: u32, day: u32) -> u32 {
+    let y = year - (month <= 2) as u32;
+    let (era, yoe) = (y / 400, y % 400);
+    let mp = if month > 2 { month - 3 } else { month + 9 };
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe
 }
 
 /// Howard Hinnant's `days_from_civil`: days since 1970-01-01 of a valid
