@@ -302,6 +302,78 @@ fn ascii_str(bytes: &[u8]) -> &str {
 /// The [`TimeError`] variant names the first offending field; structural
 /// problems are [`TimeError::Syntax`].
 pub fn parse_rfc3339(s: &str) -> Result<Timestamp, TimeError> {
+    match rfc3339_fast(s.as_bytes()) {
+        Some(t) => Ok(t),
+        None => rfc3339_general(s),
+    }
+}
+
+/// The usual `Expiration`: `YYYY-MM-DDTHH:MM:SS[.fraction]Z` (a fraction
+/// of 1 to 9 digits) in years 1 to 9999 and on days 1 to 28 of a month.
+/// `None` for anything else, valid or not, which is left to
+/// the general parser; for what it accepts, the same value as that.
+/// [`parse_rfc3339`] tries it first.
+#[inline]
+pub(crate) fn rfc3339_fast(b: &[u8]) -> Option<Timestamp> {
+    let (head, rest) = b.split_first_chunk::<19>()?;
+    // The 19 bytes as three overlapping little-endian words, XORed with
+    // the shape: digits become 0..=9 and the separators 0.
+    let word = |at: usize, shape: &[u8; 8]| {
+        let w = u64::from_le_bytes(*head.get(at..at + 8)?.first_chunk::<8>()?);
+        Some(w ^ u64::from_le_bytes(*shape))
+    };
+    let (x0, x1, x2) = (word(0, b"0000-00-")?, word(8, b"00T00:00")?, word(11, b"00:00:00")?);
+    // A lane passes if it is at most 9 (a digit) or 0 (a separator): adding
+    // 0x76 (0x7F) to it leaves its top bit clear. No carries cross lanes
+    // but out of those that fail anyway (top bit already set).
+    const D: u64 = 0x76;
+    const S: u64 = 0x7F;
+    let add = |lanes: [u64; 8]| lanes.iter().rev().fold(0u64, |w, &l| (w << 8) | l);
+    let bad = ((x0.wrapping_add(add([D, D, D, D, S, D, D, S])) | x0)
+        | (x1.wrapping_add(add([D, D, S, D, D, S, D, D])) | x1)
+        | (x2.wrapping_add(add([D, D, S, D, D, S, D, D])) | x2))
+        & 0x8080_8080_8080_8080;
+    if bad != 0 {
+        return None;
+    }
+    let [y1, y2, y3, y4, _, m1, m2, _] = x0.to_le_bytes();
+    let [d1, d2, _, h1, h2, _, i1, i2] = x1.to_le_bytes();
+    let [_, _, _, _, _, _, s1, s2] = x2.to_le_bytes();
+    let two = |a: u8, b: u8| u32::from(a) * 10 + u32::from(b);
+    let year = two(y1, y2) * 100 + two(y3, y4);
+    let (month, day) = (two(m1, m2), two(d1, d2));
+    let (hour, minute, second) = (two(h1, h2), two(i1, i2), two(s1, s2));
+    let nanos = match rest {
+        [b'Z'] => 0,
+        [b'.', fraction @ .., b'Z'] if (1..=9).contains(&fraction.len()) => {
+            let mut n = 0u32;
+            for &c in fraction {
+                let d = c.wrapping_sub(b'0');
+                if d >= 10 {
+                    return None;
+                }
+                n = n * 10 + u32::from(d);
+            }
+            for _ in fraction.len()..9 {
+                n *= 10;
+            }
+            n
+        }
+        _ => return None,
+    };
+    if year == 0 || !(1..=12).contains(&month) || !(1..=28).contains(&day) || hour > 23 || minute > 59 || second > 59 {
+        return None;
+    }
+    // Days since 1970-01-01 (the year is at least 1).
+    let days = i64::from(days_from_march_0(year, month, day)) - 719_468;
+    Some(Timestamp {
+        seconds: days * SECS_PER_DAY + i64::from(hour * 3600 + minute * 60 + second),
+        nanos,
+    })
+}
+
+/// [`parse_rfc3339`] field by field, with precise errors.
+fn rfc3339_general(s: &str) -> Result<Timestamp, TimeError> {
     let &[
         y1,
         y2,
@@ -866,6 +938,79 @@ mod tests {
     /// The fast IMF-fixdate parser agrees with the general one wherever it
     /// answers, and answers for every valid date but in year 0000: every
     /// day of years at the edges of the leap rules, with every day name.
+    /// The fast RFC 3339 parser agrees with the general one wherever it
+    /// answers, and answers for the usual forms.
+    #[test]
+    fn rfc3339_fast_agrees_with_the_general_parser() {
+        use alloc::format;
+        let years = [
+            1, 2, 3, 4, 99, 100, 101, 399, 400, 401, 1600, 1900, 1969, 1970, 1971, 2000, 2021, 2024, 2100, 9999,
+        ];
+        let tails = [
+            "Z",
+            ".5Z",
+            ".000000001Z",
+            ".123456789Z",
+            ".1234567890Z",
+            "z",
+            "+00:00",
+            ".Z",
+            "Z ",
+        ];
+        for y in years {
+            for m in 0..=13 {
+                for d in [0, 1, 2, 15, 27, 28, 29, 30, 31, 32] {
+                    for (h, mi, s) in [
+                        (0, 0, 0),
+                        (23, 59, 59),
+                        (12, 34, 56),
+                        (24, 0, 0),
+                        (0, 60, 0),
+                        (0, 0, 60),
+                    ] {
+                        for tail in tails {
+                            let text = format!("{y:04}-{m:02}-{d:02}T{h:02}:{mi:02}:{s:02}{tail}");
+                            let general = rfc3339_general(&text).ok();
+                            match rfc3339_fast(text.as_bytes()) {
+                                Some(t) => assert_eq!(Some(t), general, "{text}"),
+                                None => assert!(
+                                    general.is_none()
+                                        || d > 28
+                                        || !matches!(tail, "Z" | ".5Z" | ".000000001Z" | ".123456789Z"),
+                                    "{text} not parsed"
+                                ),
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        // Every byte value at every position of a valid timestamp.
+        let valid = *b"2024-02-28T23:59:58.25Z";
+        for at in 0..valid.len() {
+            for b in 0..=255u8 {
+                let mut text = valid;
+                text[at] = b;
+                let general = core::str::from_utf8(&text).ok().and_then(|s| rfc3339_general(s).ok());
+                if let Some(t) = rfc3339_fast(&text) {
+                    assert_eq!(Some(t), general, "{text:?}");
+                }
+                if b.is_ascii_digit() && general.is_some() && at < 19 && !matches!(at, 8 | 9) {
+                    assert!(rfc3339_fast(&text).is_some(), "{text:?} not parsed");
+                }
+            }
+        }
+        for bad in [
+            "",
+            "2021-08-16T20:52:53",
+            "2021-08-16 20:52:53Z",
+            "2021-8-16T20:52:53Z",
+            "a021-08-16T20:52:53Z",
+        ] {
+            assert_eq!(rfc3339_fast(bad.as_bytes()), None, "{bad}");
+        }
+    }
+
     #[test]
     fn fixdate_fast_agrees_with_general() {
         use alloc::format;
