@@ -10,7 +10,7 @@ use sts_transport::{AsyncTransport, Transport};
 use crate::credentials::Credentials;
 use crate::endpoint::Endpoint;
 use crate::error::{Error, ErrorKind};
-use crate::exchange::{self, Attempts, DEFAULT_DURATION_SECONDS, Step};
+use crate::exchange::{self, Attempts, Step};
 use crate::retry::RetryPolicy;
 use crate::time::{AsyncDelay, Clock, Delay, Rng, Timestamp};
 use crate::token::TokenSource;
@@ -414,12 +414,7 @@ impl<T: Transport, C: Clock, D: Delay, R: Rng, O: Observer> Client<T, C, D, R, O
         } = self;
         let body = buffers.request.get(..len).unwrap_or_default();
         let (request, url) = exchange::request(endpoint, body);
-        let mut attempts = Attempts {
-            attempt: 0,
-            policy: *retry,
-            endpoint: url,
-            requested_seconds: duration.unwrap_or(DEFAULT_DURATION_SECONDS),
-        };
+        let mut attempts = Attempts::new(*retry, url, duration);
         loop {
             attempts.attempt += 1;
             let step = {
@@ -515,12 +510,7 @@ impl<T: AsyncTransport, C: Clock, D: AsyncDelay, R: Rng, O: Observer> AsyncClien
         } = self;
         let body = buffers.request.get(..len).unwrap_or_default();
         let (request, url) = exchange::request(endpoint, body);
-        let mut attempts = Attempts {
-            attempt: 0,
-            policy: *retry,
-            endpoint: url,
-            requested_seconds: duration.unwrap_or(DEFAULT_DURATION_SECONDS),
-        };
+        let mut attempts = Attempts::new(*retry, url, duration);
         loop {
             attempts.attempt += 1;
             let step = {

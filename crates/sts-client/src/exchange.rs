@@ -284,7 +284,18 @@ fn credentials<const CAP: usize>(
     })
 }
 
-impl Attempts<'_> {
+impl<'e> Attempts<'e> {
+    /// Before the first attempt at `endpoint`, for a lifetime of `duration`
+    /// seconds (STS's default when `None`).
+    pub(crate) fn new(policy: RetryPolicy, endpoint: &'e str, duration: Option<u32>) -> Self {
+        Attempts {
+            attempt: 0,
+            policy,
+            endpoint,
+            requested_seconds: duration.unwrap_or(DEFAULT_DURATION_SECONDS),
+        }
+    }
+
     /// Classifies the outcome of the current attempt, reports it to the
     /// observer and says what to do next. Everything borrowed from the
     /// response is copied out or dropped here, so the caller can wipe the
