@@ -192,7 +192,7 @@ pub(crate) fn request<'r>(endpoint: &'r Endpoint, body: &'r [u8]) -> (Request<'r
 pub(crate) fn retry_class(kind: &ErrorKind) -> Option<RetryClass> {
     match kind {
         ErrorKind::Transport(e) => classify_transport(e),
-        ErrorKind::Service(e) => classify_answer(e.status(), Some(e.kind())),
+        ErrorKind::Service(e) => classify_answer(e.status(), Some(e.code())),
         ErrorKind::Http { status } => classify_answer(*status, None),
         ErrorKind::Malformed(_) => Some(RetryClass::MalformedAnswer),
         _ => None,

@@ -8,8 +8,8 @@
 //! | transport failures: connect, reset, timeout, early EOF, malformed HTTP, other I/O ([`sts_transport::Error::is_retryable`]) | the network or a middlebox; a fresh connection may work |
 //! | a success status whose body is truncated or malformed (not XML, or missing `Credentials`) | the issue calls for it, and a body cut or mangled on the way (a middlebox, a flaky link) is worth one more fetch |
 //! | HTTP 500, 502, 503, 504 and 429 | transient server or rate-limit answers, with or without an error document |
-//! | the throttling codes ([`sts_codec::decode::THROTTLING_CODES`]) | "slow down", whatever the status (STS sends `Throttling` with 400) |
-//! | `RequestTimeout`, `RequestTimeoutException` | transient |
+//! | the throttling codes ([`THROTTLING_CODES`]) | "slow down", whatever the status (STS sends `Throttling` with 400) |
+//! | the transient codes ([`TRANSIENT_CODES`]: `RequestTimeout`, `RequestTimeoutException`, `PriorRequestNotComplete`) | transient |
 //! | `IDPCommunicationError` | STS could not reach the identity provider |
 //! | `InvalidIdentityToken` | **only** with [`RetryPolicy::retry_invalid_identity_token`] (off by default) |
 //!
@@ -26,6 +26,31 @@
 use core::time::Duration;
 
 use sts_codec::ErrorCode;
+
+/// Codes that mean "slow down": the throttling codes of the AWS SDKs'
+/// standard retry mode (botocore's `ThrottledRetryableChecker`, checked
+/// against it by `conformance`'s `botocore_retry_codes` test).
+pub const THROTTLING_CODES: &[&str] = &[
+    "Throttling",
+    "ThrottlingException",
+    "ThrottledException",
+    "RequestThrottledException",
+    "TooManyRequestsException",
+    "ProvisionedThroughputExceededException",
+    "TransactionInProgressException",
+    "RequestLimitExceeded",
+    "BandwidthLimitExceeded",
+    "LimitExceededException",
+    "RequestThrottled",
+    "SlowDown",
+    "PriorRequestNotComplete",
+    "EC2ThrottledException",
+];
+
+/// Codes of transient failures: the standard retry mode's transient codes
+/// (botocore's `TransientRetryableChecker`; `PriorRequestNotComplete` is in
+/// both lists, and counts as throttling here).
+pub const TRANSIENT_CODES: &[&str] = &["RequestTimeout", "RequestTimeoutException", "PriorRequestNotComplete"];
 
 use crate::time::{Rng, duration_millis, uniform_inclusive};
 
@@ -158,7 +183,8 @@ pub enum RetryClass {
     ServerError,
     /// HTTP 429 or a throttling code.
     Throttling,
-    /// `RequestTimeout` / `RequestTimeoutException`.
+    /// One of the transient codes ([`TRANSIENT_CODES`]): `RequestTimeout`,
+    /// `RequestTimeoutException`.
     Timeout,
     /// `IDPCommunicationError`.
     IdpCommunication,
@@ -166,19 +192,26 @@ pub enum RetryClass {
     InvalidIdentityToken,
 }
 
-/// Classifies an HTTP status and, when the body held one, an STS error code.
+/// Classifies an HTTP status and, when the body held one, an STS error code
+/// (as sent on the wire).
 ///
 /// The code wins over the status (STS sends `Throttling` with 400); a status
 /// of 429 or 5xx from the list is retryable whatever the body says.
 #[must_use]
-pub fn classify_answer(status: u16, code: Option<ErrorCode<'_>>) -> Option<RetryClass> {
-    let by_code = match code {
-        Some(ErrorCode::Throttling) => Some(RetryClass::Throttling),
-        Some(ErrorCode::RequestTimeout) => Some(RetryClass::Timeout),
-        Some(ErrorCode::IdpCommunicationError) => Some(RetryClass::IdpCommunication),
-        Some(ErrorCode::InvalidIdentityToken) => Some(RetryClass::InvalidIdentityToken),
-        _ => None,
-    };
+pub fn classify_answer(status: u16, code: Option<&str>) -> Option<RetryClass> {
+    let by_code = code.and_then(|code| {
+        if THROTTLING_CODES.contains(&code) {
+            return Some(RetryClass::Throttling);
+        }
+        if TRANSIENT_CODES.contains(&code) {
+            return Some(RetryClass::Timeout);
+        }
+        match ErrorCode::from_wire(code) {
+            ErrorCode::IdpCommunicationError => Some(RetryClass::IdpCommunication),
+            ErrorCode::InvalidIdentityToken => Some(RetryClass::InvalidIdentityToken),
+            _ => None,
+        }
+    });
     by_code.or(match status {
         429 => Some(RetryClass::Throttling),
         500 | 502 | 503 | 504 => Some(RetryClass::ServerError),

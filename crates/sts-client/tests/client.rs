@@ -688,7 +688,7 @@ fn retry_classes_table() {
         Reply::xml(429, "<html/>"),
         Some(RetryClass::Throttling),
     ));
-    for code in sts_codec::decode::THROTTLING_CODES {
+    for code in sts_client::retry::THROTTLING_CODES {
         cases.push((
             code.to_string(),
             Reply::xml(400, &error_doc(code)),

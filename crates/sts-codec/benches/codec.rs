@@ -89,22 +89,6 @@ fn benches(c: &mut Criterion) {
             );
         })
     });
-    // The same documents through the general reader alone (what every
-    // document the plain fast path gives up on costs, plus that attempt).
-    g.throughput(Throughput::Bytes(RESPONSE.len() as u64));
-    g.bench_function("smithy-rs recorded 200, general path", |b| {
-        b.iter(|| {
-            body.copy_from_slice(RESPONSE);
-            let out = sts_codec::decode::decode_response_general(200, black_box(&mut body)).unwrap();
-            black_box(out.credentials.expiration);
-        })
-    });
-    g.bench_function("smithy-rs recorded 200, decode_plain", |b| {
-        b.iter(|| {
-            let out = sts_codec::decode::decode_plain(black_box(RESPONSE)).unwrap();
-            black_box(out.credentials.expiration);
-        })
-    });
     g.finish();
 
     let mut g = c.benchmark_group("encode");

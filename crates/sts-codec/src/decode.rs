@@ -1,15 +1,15 @@
 //! Decoding of STS answers: the success document and the error documents.
 //!
-//! Everything borrows from the caller's body buffer, which the XML reader
-//! unescapes in place.
+//! One strict pull reader ([`crate::xml`]) reads every body; everything
+//! decoded borrows from the caller's body buffer, which the reader unescapes
+//! in place.
 
 use core::fmt;
 
 use crate::model::{AssumeRoleWithWebIdentityOutput, AssumedRoleUser, Credentials};
-use crate::plain::Plain;
 use crate::secret::Secret;
-use crate::time::{TimeError, Timestamp, parse_rfc3339};
-use crate::xml::{Event, Node, Reader, Tag, XmlError};
+use crate::time::{TimeError, parse_rfc3339};
+use crate::xml::{Event, Reader, XmlError};
 
 /// An element of the response, by its name in the STS model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -56,6 +56,31 @@ pub enum Member {
     Type,
 }
 
+/// The members of the success document, each with the container it sits in
+/// (`None`: directly under the root). The index in this table is the
+/// member's slot while decoding.
+const RESPONSE_MEMBERS: [(Option<Member>, Member); 16] = {
+    use Member::*;
+    [
+        (None, Result),
+        (None, ResponseMetadata),
+        (Some(Result), Credentials),
+        (Some(Result), AssumedRoleUser),
+        (Some(Result), SubjectFromWebIdentityToken),
+        (Some(Result), PackedPolicySize),
+        (Some(Result), Provider),
+        (Some(Result), Audience),
+        (Some(Result), SourceIdentity),
+        (Some(Credentials), AccessKeyId),
+        (Some(Credentials), SecretAccessKey),
+        (Some(Credentials), SessionToken),
+        (Some(Credentials), Expiration),
+        (Some(AssumedRoleUser), AssumedRoleId),
+        (Some(AssumedRoleUser), Arn),
+        (Some(ResponseMetadata), RequestId),
+    ]
+};
+
 impl Member {
     /// The element's name.
     pub const fn api_name(self) -> &'static str {
@@ -80,6 +105,14 @@ impl Member {
             Member::Message => "Message",
             Member::Type => "Type",
         }
+    }
+
+    /// Whether the member holds elements rather than text.
+    const fn is_container(self) -> bool {
+        matches!(
+            self,
+            Member::Result | Member::Credentials | Member::AssumedRoleUser | Member::ResponseMetadata
+        )
     }
 }
 
@@ -142,10 +175,12 @@ impl From<XmlError> for Malformed {
     }
 }
 
-/// An error code STS answers with, classified.
+/// An error code of the `AssumeRoleWithWebIdentity` model, classified.
 ///
 /// Matching accepts both the wire code and the modeled shape name (for
 /// example `IDPCommunicationError` and `IDPCommunicationErrorException`).
+/// Codes that are not the operation's own (throttling, timeouts) are
+/// [`ErrorCode::Other`]: which of those to retry is the client's policy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 #[non_exhaustive]
@@ -164,54 +199,23 @@ pub enum ErrorCode<'a> {
     PackedPolicyTooLarge,
     /// `RegionDisabledException`: STS is not activated in the region (403).
     RegionDisabled,
-    /// One of the throttling codes (`Throttling`, `ThrottlingException`,
-    /// `RequestLimitExceeded`, `SlowDown`, ...; see [`THROTTLING_CODES`]).
-    Throttling,
-    /// `RequestTimeout` or `RequestTimeoutException`.
-    RequestTimeout,
     /// Any other code, as sent.
     Other(&'a str),
 }
 
-/// Codes that mean "slow down", as the AWS SDKs' standard retry mode lists
-/// them.
-pub const THROTTLING_CODES: &[&str] = &[
-    "Throttling",
-    "ThrottlingException",
-    "ThrottledException",
-    "RequestThrottledException",
-    "TooManyRequestsException",
-    "ProvisionedThroughputExceededException",
-    "TransactionInProgressException",
-    "RequestLimitExceeded",
-    "BandwidthLimitExceeded",
-    "LimitExceededException",
-    "RequestThrottled",
-    "SlowDown",
-    "PriorRequestNotComplete",
-    "EC2ThrottledException",
-];
-
 impl<'a> ErrorCode<'a> {
     /// Classifies a code as sent on the wire.
     pub fn from_wire(code: &'a str) -> Self {
-        match code {
-            "InvalidIdentityToken" | "InvalidIdentityTokenException" => ErrorCode::InvalidIdentityToken,
-            "ExpiredTokenException" | "ExpiredToken" => ErrorCode::ExpiredToken,
-            "IDPCommunicationError" | "IDPCommunicationErrorException" => ErrorCode::IdpCommunicationError,
-            "IDPRejectedClaim" | "IDPRejectedClaimException" => ErrorCode::IdpRejectedClaim,
-            "MalformedPolicyDocument" | "MalformedPolicyDocumentException" => ErrorCode::MalformedPolicyDocument,
-            "PackedPolicyTooLarge" | "PackedPolicyTooLargeException" => ErrorCode::PackedPolicyTooLarge,
-            "RegionDisabledException" | "RegionDisabled" => ErrorCode::RegionDisabled,
-            "RequestTimeout" | "RequestTimeoutException" => ErrorCode::RequestTimeout,
-            c if THROTTLING_CODES.contains(&c) => ErrorCode::Throttling,
-            other => ErrorCode::Other(other),
+        match code.strip_suffix("Exception").unwrap_or(code) {
+            "InvalidIdentityToken" => ErrorCode::InvalidIdentityToken,
+            "ExpiredToken" => ErrorCode::ExpiredToken,
+            "IDPCommunicationError" => ErrorCode::IdpCommunicationError,
+            "IDPRejectedClaim" => ErrorCode::IdpRejectedClaim,
+            "MalformedPolicyDocument" => ErrorCode::MalformedPolicyDocument,
+            "PackedPolicyTooLarge" => ErrorCode::PackedPolicyTooLarge,
+            "RegionDisabled" => ErrorCode::RegionDisabled,
+            _ => ErrorCode::Other(code),
         }
-    }
-
-    /// Whether this is one of the throttling codes.
-    pub fn is_throttling(&self) -> bool {
-        matches!(self, ErrorCode::Throttling)
     }
 }
 
@@ -294,10 +298,6 @@ impl From<Malformed> for DecodeError<'_> {
 /// response (or as an error document if that is what it holds), anything
 /// else with [`decode_error`].
 ///
-/// A 2xx body is first read by [`decode_plain`], a fast path for the usual
-/// success document that gives up on anything unusual; the general reader
-/// then reads the body from the start, so the result is the same either way.
-///
 /// ```
 /// use sts_codec::decode_response;
 /// let mut body = *b"<AssumeRoleWithWebIdentityResponse><AssumeRoleWithWebIdentityResult>\
@@ -310,100 +310,14 @@ impl From<Malformed> for DecodeError<'_> {
 /// assert_eq!(out.credentials.expiration.seconds, 1_629_147_173);
 /// ```
 pub fn decode_response(status: u16, body: &mut [u8]) -> Result<AssumeRoleWithWebIdentityOutput<'_>, DecodeError<'_>> {
-    if (200..300).contains(&status) {
-        decode_success(status, body)
-    } else {
-        Err(decode_error(status, body))
+    if !(200..300).contains(&status) {
+        return Err(decode_error(status, body));
     }
-}
-
-/// Decodes a non-success answer: an STS error document becomes
-/// [`DecodeError::Service`]; an empty body, a body that is not XML, or XML
-/// that is not an error document with a `Code` becomes [`DecodeError::Http`].
-pub fn decode_error(status: u16, body: &mut [u8]) -> DecodeError<'_> {
-    let mut reader: Reader<'_> = Reader::new(body);
-    match error_document(status, &mut reader) {
-        Ok(Some(e)) => DecodeError::Service(e),
-        Ok(None) | Err(_) => DecodeError::Http { status },
-    }
-}
-
-fn is_blank(bytes: &[u8]) -> bool {
-    bytes.iter().all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
-}
-
-/// Decodes `body` if it is a *plain* STS success document, without writing
-/// to it; `None` if it is not one.
-///
-/// Plain is what STS and its emulators send in practice: the success
-/// document's elements, unprefixed, in any order, written `<Name>text</Name>`
-/// with whitespace between them; printable ASCII, TAB and LF only, without
-/// `&` (so no entity) or `]`; at most an `xmlns` with the STS namespace on
-/// the root and an `<?xml version="1.0" encoding="UTF-8"?>` declaration
-/// (or `utf-8`, or without the encoding) at the start; every required
-/// member present and valid. Anything else (comments, CDATA, references,
-/// CR, non-ASCII text, prefixes, attributes, unknown elements, duplicates,
-/// errors of any kind) gives `None`: decode such a body with
-/// [`decode_response`], which handles all of XML and says what is wrong.
-///
-/// When it gives `Some`, it is what [`decode_response`] gives for a 2xx
-/// status (which tries this first). It reads the body in one pass and never
-/// modifies it, so it also suits a body in read-only memory.
-///
-/// ```
-/// use sts_codec::decode::decode_plain;
-/// let body = b"<AssumeRoleWithWebIdentityResponse><AssumeRoleWithWebIdentityResult>\
-///   <Credentials><AccessKeyId>ASIAEXAMPLE</AccessKeyId><SecretAccessKey>sk</SecretAccessKey>\
-///   <SessionToken>t</SessionToken><Expiration>2021-08-16T20:52:53Z</Expiration></Credentials>\
-///   </AssumeRoleWithWebIdentityResult></AssumeRoleWithWebIdentityResponse>";
-/// let out = decode_plain(body).unwrap();
-/// assert_eq!(out.credentials.access_key_id, "ASIAEXAMPLE");
-/// // An entity is not plain: `decode_response` is needed.
-/// assert!(decode_plain(b"<AssumeRoleWithWebIdentityResponse>&amp;").is_none());
-/// ```
-pub fn decode_plain(body: &[u8]) -> Option<AssumeRoleWithWebIdentityOutput<'_>> {
-    let mut p = Plain::new();
-    p.read(body)?;
-    Some(p.output(body))
-}
-
-/// [`decode_response`] without the plain fast path: the general reader for
-/// every body. For differential tests and fuzzing; not a stable API.
-#[doc(hidden)]
-pub fn decode_response_general(
-    status: u16,
-    body: &mut [u8],
-) -> Result<AssumeRoleWithWebIdentityOutput<'_>, DecodeError<'_>> {
-    if (200..300).contains(&status) {
-        decode_success_general(status, body)
-    } else {
-        Err(decode_error(status, body))
-    }
-}
-
-fn decode_success(status: u16, body: &mut [u8]) -> Result<AssumeRoleWithWebIdentityOutput<'_>, DecodeError<'_>> {
-    // The fast path returns ranges, not borrows, so `body` is still free for
-    // the general reader when it gives up.
-    let mut p = Plain::new();
-    if p.read(body).is_some() {
-        return Ok(p.output(body));
-    }
-    decode_success_general(status, body)
-}
-
-fn decode_success_general(
-    status: u16,
-    body: &mut [u8],
-) -> Result<AssumeRoleWithWebIdentityOutput<'_>, DecodeError<'_>> {
-    if is_blank(body) {
+    if body.iter().all(|&b| matches!(b, b' ' | b'\t' | b'\r' | b'\n')) {
         return Err(Malformed::EmptyBody.into());
     }
     let mut reader: Reader<'_> = Reader::new(body);
-    let root = match reader.next_tag().map_err(Malformed::from)? {
-        Tag::Start(local) => local,
-        // The reader yields a Start first for any document with a root.
-        _ => return Err(Malformed::UnexpectedRoot.into()),
-    };
+    let root = next_child(&mut reader)?.ok_or(Malformed::UnexpectedRoot)?;
     match root {
         "AssumeRoleWithWebIdentityResponse" => Ok(response(&mut reader)?),
         "ErrorResponse" | "Error" | "Response" => match error_body(status, root, &mut reader)? {
@@ -414,266 +328,148 @@ fn decode_success_general(
     }
 }
 
-/// After the root's end: nothing but the end of the document.
-fn expect_eof(reader: &mut Reader<'_>) -> Result<(), Malformed> {
-    match reader.next()? {
-        Event::Eof => Ok(()),
-        // The reader reports any content after the root as an error, so this
-        // is unreachable for a conforming reader; treat it as a bad root.
-        _ => Err(Malformed::UnexpectedRoot),
+/// Decodes a non-success answer: an STS error document becomes
+/// [`DecodeError::Service`]; an empty body, a body that is not XML, or XML
+/// that is not an error document with a `Code` becomes [`DecodeError::Http`].
+pub fn decode_error(status: u16, body: &mut [u8]) -> DecodeError<'_> {
+    let mut reader: Reader<'_> = Reader::new(body);
+    let document = match next_child(&mut reader) {
+        Ok(Some(root)) => error_body(status, root, &mut reader),
+        _ => Ok(None),
+    };
+    match document {
+        Ok(Some(e)) => DecodeError::Service(e),
+        Ok(None) | Err(_) => DecodeError::Http { status },
     }
 }
 
-/// Skips the element whose start was just read, with everything inside it.
-/// Iterative: the reader bounds the depth.
-fn skip<'a>(reader: &mut Reader<'a>) -> Result<(), Malformed> {
+/// The local name of the next child element of the element whose start
+/// was read last (or of the root, at the start), `None` at that element's
+/// end. Text between elements is skipped.
+fn next_child<'a>(reader: &mut Reader<'a>) -> Result<Option<&'a str>, Malformed> {
+    loop {
+        match reader.next()? {
+            Event::Text(_) => {}
+            Event::Start(name) => return Ok(Some(name.local())),
+            Event::End(_) => return Ok(None),
+            // The reader reports any content after the root as an error, so
+            // this means the root closed while a child was expected.
+            Event::Eof => return Err(Malformed::UnexpectedRoot),
+        }
+    }
+}
+
+/// The text of the element whose start was just read ("" when empty), and
+/// its end.
+fn text<'a>(reader: &mut Reader<'a>, member: Member) -> Result<&'a str, Malformed> {
+    let text = match reader.next()? {
+        Event::End(_) => return Ok(""),
+        Event::Text(t) => t,
+        _ => return Err(Malformed::ElementInText(member)),
+    };
+    match reader.next()? {
+        Event::End(_) => Ok(text),
+        _ => Err(Malformed::ElementInText(member)),
+    }
+}
+
+/// Skips the rest of the element whose start was just read. Iterative: the
+/// reader bounds the depth.
+fn skip(reader: &mut Reader<'_>) -> Result<(), Malformed> {
     let mut open = 1usize;
     while open > 0 {
-        match reader.next_child()? {
-            Node::Start(_) => open += 1,
-            Node::Leaf(..) => {}
-            Node::End => open -= 1,
-            Node::Eof => return Err(Malformed::UnexpectedRoot),
+        match next_child(reader)? {
+            Some(_) => open += 1,
+            None => open -= 1,
         }
     }
     Ok(())
 }
 
-/// The text of the element whose start was just read ("" when empty).
-fn text<'a>(reader: &mut Reader<'a>, member: Member) -> Result<&'a str, Malformed> {
-    reader.leaf_text()?.ok_or(Malformed::ElementInText(member))
-}
-
-/// Stores a member's text once.
-fn set<'a>(slot: &mut Option<&'a str>, value: &'a str, member: Member) -> Result<(), Malformed> {
-    if slot.replace(value).is_some() {
-        Err(Malformed::DuplicateMember(member))
-    } else {
-        Ok(())
-    }
-}
-
-/// A child element whose start was just read.
-#[derive(Clone, Copy)]
-struct Child<'a> {
-    /// The local part of its name.
-    local: &'a str,
-    /// `Some(text)` when the reader already read the whole element, which
-    /// held only `text` (what [`text`] would have returned).
-    whole: Option<&'a str>,
-}
-
-impl<'a> Child<'a> {
-    /// [`text`] of this element.
-    fn text(self, reader: &mut Reader<'a>, member: Member) -> Result<&'a str, Malformed> {
-        match self.whole {
-            Some(t) => Ok(t),
-            None => text(reader, member),
-        }
-    }
-
-    /// Whether the element's content is still to be read.
-    fn open(self) -> bool {
-        self.whole.is_none()
-    }
-
-    /// [`skip`]s this element.
-    fn skip(self, reader: &mut Reader<'a>) -> Result<(), Malformed> {
-        match self.whole {
-            Some(_) => Ok(()),
-            None => skip(reader),
-        }
-    }
-}
-
-/// The next child of the element whose start was read last, `None` at its
-/// end. Text between the children is ignored; the caller must consume each
-/// child entirely.
-fn next_child<'a>(reader: &mut Reader<'a>) -> Result<Option<Child<'a>>, Malformed> {
-    match reader.next_child()? {
-        Node::Start(local) => Ok(Some(Child { local, whole: None })),
-        Node::Leaf(local, text) => Ok(Some(Child {
-            local,
-            whole: Some(text),
-        })),
-        Node::End => Ok(None),
-        Node::Eof => Err(Malformed::UnexpectedRoot),
+/// After the root's end: nothing but the end of the document.
+fn expect_eof(reader: &mut Reader<'_>) -> Result<(), Malformed> {
+    match reader.next()? {
+        Event::Eof => Ok(()),
+        _ => Err(Malformed::UnexpectedRoot),
     }
 }
 
 /// `s` without leading and trailing XML whitespace.
 fn trim_ws(s: &str) -> &str {
-    let is_ws = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r');
-    let b = s.as_bytes();
-    let start = b.iter().position(|b| !is_ws(b)).unwrap_or(b.len());
-    let end = b.iter().rposition(|b| !is_ws(b)).map_or(start, |p| p + 1);
-    s.get(start..end).unwrap_or_default()
+    s.trim_matches(|c| matches!(c, ' ' | '\t' | '\n' | '\r'))
 }
 
-fn required(value: Option<&str>, member: Member) -> Result<&str, Malformed> {
-    match value {
-        None => Err(Malformed::MissingMember(member)),
-        Some("") => Err(Malformed::EmptyMember(member)),
-        Some(v) => Ok(v),
-    }
-}
-
-#[derive(Default)]
-struct Fields<'a> {
-    access_key_id: Option<&'a str>,
-    secret_access_key: Option<&'a str>,
-    session_token: Option<&'a str>,
-    expiration: Option<&'a str>,
-    credentials_seen: bool,
-    assumed_role_id: Option<&'a str>,
-    arn: Option<&'a str>,
-    user_seen: bool,
-    subject: Option<&'a str>,
-    packed_policy_size: Option<&'a str>,
-    provider: Option<&'a str>,
-    audience: Option<&'a str>,
-    source_identity: Option<&'a str>,
-    request_id: Option<&'a str>,
-    result_seen: bool,
-    metadata_seen: bool,
-}
-
-fn once(seen: &mut bool, member: Member) -> Result<(), Malformed> {
-    if core::mem::replace(seen, true) {
-        Err(Malformed::DuplicateMember(member))
-    } else {
-        Ok(())
-    }
-}
-
+/// Reads the success document after its root's start: each member of
+/// [`RESPONSE_MEMBERS`] at most once, in any order, unknown elements skipped.
 fn response<'a>(reader: &mut Reader<'a>) -> Result<AssumeRoleWithWebIdentityOutput<'a>, Malformed> {
-    let mut f = Fields::default();
-    while let Some(child) = next_child(reader)? {
-        match child.local {
-            "AssumeRoleWithWebIdentityResult" => {
-                once(&mut f.result_seen, Member::Result)?;
-                if child.open() {
-                    result(reader, &mut f)?;
-                }
+    // The text of each member (containers: "" once seen), by table index.
+    let mut slots: [Option<&'a str>; RESPONSE_MEMBERS.len()] = [None; RESPONSE_MEMBERS.len()];
+    // The containers open below the root (at most `Result/Credentials`).
+    let mut open: [Option<Member>; 2] = [None; 2];
+    let mut depth = 0usize;
+    loop {
+        let Some(name) = next_child(reader)? else {
+            if depth == 0 {
+                break;
             }
-            "ResponseMetadata" => {
-                once(&mut f.metadata_seen, Member::ResponseMetadata)?;
-                if child.open() {
-                    metadata(reader, &mut f)?;
-                }
+            depth -= 1;
+            continue;
+        };
+        let parent = depth.checked_sub(1).and_then(|d| open.get(d).copied().flatten());
+        let found = RESPONSE_MEMBERS
+            .iter()
+            .zip(slots.iter_mut())
+            .find(|((p, m), _)| *p == parent && m.api_name() == name);
+        let Some((&(_, member), slot)) = found else {
+            skip(reader)?;
+            continue;
+        };
+        if slot.is_some() {
+            return Err(Malformed::DuplicateMember(member));
+        }
+        if member.is_container() {
+            *slot = Some("");
+            if let Some(o) = open.get_mut(depth) {
+                *o = Some(member);
             }
-            _ => child.skip(reader)?,
+            depth += 1;
+        } else {
+            *slot = Some(text(reader, member)?);
         }
     }
     expect_eof(reader)?;
-    build(f)
-}
-
-/// The children of `ResponseMetadata`.
-fn metadata<'a>(reader: &mut Reader<'a>, f: &mut Fields<'a>) -> Result<(), Malformed> {
-    while let Some(child) = next_child(reader)? {
-        match child.local {
-            "RequestId" => set(
-                &mut f.request_id,
-                child.text(reader, Member::RequestId)?,
-                Member::RequestId,
-            )?,
-            _ => child.skip(reader)?,
-        }
-    }
-    Ok(())
-}
-
-/// The children of `AssumeRoleWithWebIdentityResult`.
-fn result<'a>(reader: &mut Reader<'a>, f: &mut Fields<'a>) -> Result<(), Malformed> {
-    while let Some(child) = next_child(reader)? {
-        let (slot, m) = match child.local {
-            "Credentials" => {
-                once(&mut f.credentials_seen, Member::Credentials)?;
-                if child.open() {
-                    credentials(reader, f)?;
-                }
-                continue;
-            }
-            "AssumedRoleUser" => {
-                once(&mut f.user_seen, Member::AssumedRoleUser)?;
-                if child.open() {
-                    assumed_role_user(reader, f)?;
-                }
-                continue;
-            }
-            "SubjectFromWebIdentityToken" => (&mut f.subject, Member::SubjectFromWebIdentityToken),
-            "PackedPolicySize" => (&mut f.packed_policy_size, Member::PackedPolicySize),
-            "Provider" => (&mut f.provider, Member::Provider),
-            "Audience" => (&mut f.audience, Member::Audience),
-            "SourceIdentity" => (&mut f.source_identity, Member::SourceIdentity),
-            _ => {
-                child.skip(reader)?;
-                continue;
-            }
-        };
-        set(slot, child.text(reader, m)?, m)?;
-    }
-    Ok(())
-}
-
-/// The children of `Credentials`.
-fn credentials<'a>(reader: &mut Reader<'a>, f: &mut Fields<'a>) -> Result<(), Malformed> {
-    while let Some(child) = next_child(reader)? {
-        let (slot, m) = match child.local {
-            "AccessKeyId" => (&mut f.access_key_id, Member::AccessKeyId),
-            "SecretAccessKey" => (&mut f.secret_access_key, Member::SecretAccessKey),
-            "SessionToken" => (&mut f.session_token, Member::SessionToken),
-            "Expiration" => (&mut f.expiration, Member::Expiration),
-            _ => {
-                child.skip(reader)?;
-                continue;
-            }
-        };
-        set(slot, child.text(reader, m)?, m)?;
-    }
-    Ok(())
-}
-
-/// The children of `AssumedRoleUser`.
-fn assumed_role_user<'a>(reader: &mut Reader<'a>, f: &mut Fields<'a>) -> Result<(), Malformed> {
-    while let Some(child) = next_child(reader)? {
-        let (slot, m) = match child.local {
-            "AssumedRoleId" => (&mut f.assumed_role_id, Member::AssumedRoleId),
-            "Arn" => (&mut f.arn, Member::Arn),
-            _ => {
-                child.skip(reader)?;
-                continue;
-            }
-        };
-        set(slot, child.text(reader, m)?, m)?;
-    }
-    Ok(())
-}
-
-fn build(f: Fields<'_>) -> Result<AssumeRoleWithWebIdentityOutput<'_>, Malformed> {
-    if !f.result_seen {
+    let get = |member: Member| {
+        RESPONSE_MEMBERS
+            .iter()
+            .zip(slots)
+            .find_map(|((_, m), slot)| if *m == member { slot } else { None })
+    };
+    let required = |member: Member| match get(member) {
+        None => Err(Malformed::MissingMember(member)),
+        Some("") => Err(Malformed::EmptyMember(member)),
+        Some(v) => Ok(v),
+    };
+    if get(Member::Result).is_none() {
         return Err(Malformed::MissingMember(Member::Result));
     }
-    if !f.credentials_seen {
+    if get(Member::Credentials).is_none() {
         return Err(Malformed::MissingMember(Member::Credentials));
     }
-    let access_key_id = required(f.access_key_id, Member::AccessKeyId)?;
-    let secret_access_key = required(f.secret_access_key, Member::SecretAccessKey)?;
-    let session_token = required(f.session_token, Member::SessionToken)?;
-    let expiration = required(f.expiration, Member::Expiration)?;
-    let expiration = parse_timestamp(expiration, Member::Expiration)?;
-    let assumed_role_user = if f.user_seen {
-        Some(AssumedRoleUser {
-            assumed_role_id: required(f.assumed_role_id, Member::AssumedRoleId)?,
-            arn: required(f.arn, Member::Arn)?,
-        })
-    } else {
-        None
-    };
-    let packed_policy_size = match f.packed_policy_size {
+    let access_key_id = required(Member::AccessKeyId)?;
+    let secret_access_key = required(Member::SecretAccessKey)?;
+    let session_token = required(Member::SessionToken)?;
+    let expiration = parse_rfc3339(trim_ws(required(Member::Expiration)?))
+        .map_err(|e| Malformed::InvalidTimestamp(Member::Expiration, e))?;
+    let assumed_role_user = match get(Member::AssumedRoleUser) {
+        Some(_) => Some(AssumedRoleUser {
+            assumed_role_id: required(Member::AssumedRoleId)?,
+            arn: required(Member::Arn)?,
+        }),
         None => None,
+    };
+    let packed_policy_size = match get(Member::PackedPolicySize) {
         Some(s) => Some(parse_u32(s).ok_or(Malformed::InvalidNumber(Member::PackedPolicySize))?),
+        None => None,
     };
     Ok(AssumeRoleWithWebIdentityOutput {
         credentials: Credentials {
@@ -683,51 +479,31 @@ fn build(f: Fields<'_>) -> Result<AssumeRoleWithWebIdentityOutput<'_>, Malformed
             expiration,
         },
         assumed_role_user,
-        subject_from_web_identity_token: f.subject,
+        subject_from_web_identity_token: get(Member::SubjectFromWebIdentityToken),
         packed_policy_size,
-        provider: f.provider,
-        audience: f.audience,
-        source_identity: f.source_identity,
-        request_id: f.request_id,
+        provider: get(Member::Provider),
+        audience: get(Member::Audience),
+        source_identity: get(Member::SourceIdentity),
+        request_id: get(Member::RequestId),
     })
-}
-
-fn parse_timestamp(s: &str, member: Member) -> Result<Timestamp, Malformed> {
-    parse_rfc3339(trim_ws(s)).map_err(|e| Malformed::InvalidTimestamp(member, e))
-}
-
-/// [`parse_timestamp`] of ASCII bytes, `None` for any error.
-pub(crate) fn parse_timestamp_bytes(b: &[u8]) -> Option<Timestamp> {
-    parse_rfc3339(trim_ws(core::str::from_utf8(b).ok()?)).ok()
-}
-
-/// [`parse_u32`] of ASCII bytes.
-pub(crate) fn parse_u32_bytes(b: &[u8]) -> Option<u32> {
-    parse_u32(core::str::from_utf8(b).ok()?)
 }
 
 /// A non-negative decimal integer that fits `u32` (surrounding XML whitespace
 /// allowed, as for any number in XML).
 fn parse_u32(s: &str) -> Option<u32> {
     let s = trim_ws(s);
-    if s.is_empty() || s.len() > 10 {
+    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    let mut n: u32 = 0;
-    for b in s.bytes() {
-        if !b.is_ascii_digit() {
-            return None;
-        }
-        n = n.checked_mul(10)?.checked_add(u32::from(b - b'0'))?;
-    }
-    Some(n)
+    s.parse().ok()
 }
 
-/// Reads a whole error document from the start.
-fn error_document<'a>(status: u16, reader: &mut Reader<'a>) -> Result<Option<ServiceError<'a>>, Malformed> {
-    match reader.next_tag()? {
-        Tag::Start(root) => error_body(status, root, reader),
-        _ => Ok(None),
+/// Stores a member's text once.
+fn set<'a>(slot: &mut Option<&'a str>, value: &'a str, member: Member) -> Result<(), Malformed> {
+    if slot.replace(value).is_some() {
+        Err(Malformed::DuplicateMember(member))
+    } else {
+        Ok(())
     }
 }
 
@@ -747,42 +523,31 @@ fn error_body<'a>(status: u16, root: &str, reader: &mut Reader<'a>) -> Result<Op
     let mut errors_done = false;
     let mut depth = 0usize;
     loop {
-        match reader.next_tag()? {
-            Tag::Start(local) => {
+        let Some(local) = next_child(reader)? else {
+            if depth == 0 {
+                break;
+            }
+            if in_error == Some(depth) {
+                in_error = None;
+                errors_done = true;
+            }
+            depth -= 1;
+            continue;
+        };
+        let in_parent_error = in_error == Some(depth);
+        match local {
+            "Code" if in_parent_error => set(&mut code, text(reader, Member::Code)?, Member::Code)?,
+            "Message" if in_parent_error => set(&mut message, text(reader, Member::Message)?, Member::Message)?,
+            "Type" if in_parent_error => set(&mut error_type, text(reader, Member::Type)?, Member::Type)?,
+            "RequestId" | "RequestID" if request_id.is_none() && depth < 2 => {
+                request_id = Some(text(reader, Member::RequestId)?);
+            }
+            _ => {
                 depth += 1;
-                let parent_is_error = in_error.is_some_and(|d| d + 1 == depth);
-                match local {
-                    "Error" if in_error.is_none() && !errors_done && depth <= 2 => in_error = Some(depth),
-                    "Code" if parent_is_error => {
-                        set(&mut code, text(reader, Member::Code)?, Member::Code)?;
-                        depth -= 1;
-                    }
-                    "Message" if parent_is_error => {
-                        set(&mut message, text(reader, Member::Message)?, Member::Message)?;
-                        depth -= 1;
-                    }
-                    "Type" if parent_is_error => {
-                        set(&mut error_type, text(reader, Member::Type)?, Member::Type)?;
-                        depth -= 1;
-                    }
-                    "RequestId" | "RequestID" if request_id.is_none() && depth <= 2 => {
-                        request_id = Some(text(reader, Member::RequestId)?);
-                        depth -= 1;
-                    }
-                    _ => {}
+                if local == "Error" && in_error.is_none() && !errors_done && depth <= 2 {
+                    in_error = Some(depth);
                 }
             }
-            Tag::End => {
-                if depth == 0 {
-                    break;
-                }
-                if in_error == Some(depth) {
-                    in_error = None;
-                    errors_done = true;
-                }
-                depth -= 1;
-            }
-            Tag::Eof => return Err(Malformed::UnexpectedRoot),
         }
     }
     expect_eof(reader)?;

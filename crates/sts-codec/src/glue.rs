@@ -1,4 +1,4 @@
-//! Optional trait impls for types of the `time` and `xml` modules.
+//! `serde::Serialize` for [`Timestamp`](crate::time::Timestamp).
 
 #[cfg(feature = "serde")]
 impl serde::Serialize for crate::time::Timestamp {
@@ -9,31 +9,5 @@ impl serde::Serialize for crate::time::Timestamp {
             Ok(text) => serializer.serialize_str(text.as_str()),
             Err(e) => Err(serde::ser::Error::custom(e)),
         }
-    }
-}
-
-#[cfg(feature = "defmt")]
-impl defmt::Format for crate::time::Timestamp {
-    fn format(&self, f: defmt::Formatter<'_>) {
-        defmt::write!(f, "Timestamp({=i64}s + {=u32}ns)", self.seconds, self.nanos)
-    }
-}
-
-#[cfg(feature = "defmt")]
-impl defmt::Format for crate::time::TimeError {
-    fn format(&self, f: defmt::Formatter<'_>) {
-        defmt::write!(f, "{}", defmt::Debug2Format(self))
-    }
-}
-
-#[cfg(feature = "defmt")]
-impl defmt::Format for crate::xml::XmlError {
-    fn format(&self, f: defmt::Formatter<'_>) {
-        defmt::write!(
-            f,
-            "XmlError({} at byte {=usize})",
-            defmt::Debug2Format(&self.kind),
-            self.offset
-        )
     }
 }

@@ -62,8 +62,7 @@
 //!   (`<ErrorResponse><Error>`, `<Errors><Error>`, a bare `<Error>`) become
 //!   [`ServiceError`]s; a non-success status without one becomes
 //!   [`DecodeError::Http`].
-//! - **Times**: RFC 3339 `Expiration` and the IMF-fixdate HTTP `Date`
-//!   ([`time`]).
+//! - **Times**: the RFC 3339 `Expiration` ([`time`]).
 //!
 //! # Secrets
 //!
@@ -71,13 +70,13 @@
 //! [`Secret`]s: `Debug` prints a fixed redaction and there is no `Display`.
 //! Decoded secrets borrow from *your* buffer, so zeroize the buffer when you
 //! are done with them (for example with the `zeroize` crate); the owned copies
-//! made with the `alloc` feature zeroize themselves on drop.
+//! (`Secret<String>`, with the `alloc` feature) zeroize themselves on drop.
 //!
 //! # Features
 //!
 //! All additive; none is on by default.
 //!
-//! - `alloc`: `OwnedOutput`, an owned copy of the output.
+//! - `alloc`: `Secret<String>`, an owned secret zeroized on drop.
 //! - `serde`: `serde::Serialize` for the output types (secrets serialize as
 //!   their value: serializing is asking for them).
 //! - `defmt`: `defmt::Format` for the public types (secrets print redacted).
@@ -92,9 +91,6 @@ pub mod decode;
 pub mod encode;
 mod glue;
 pub mod model;
-#[cfg(feature = "alloc")]
-pub mod owned;
-mod plain;
 pub mod secret;
 pub mod time;
 pub mod validate;

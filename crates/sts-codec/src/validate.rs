@@ -238,120 +238,11 @@ impl Pattern {
             Pattern::Policy => policy_char(c),
         }
     }
-
-    /// The bit of this pattern in [`ASCII_CLASS`] (`Any`: every ASCII byte).
-    const fn ascii_bit(self) -> u8 {
-        match self {
-            Pattern::Arn => 1,
-            Pattern::SessionName => 2,
-            Pattern::Policy => 4,
-            Pattern::Any => 8,
-        }
-    }
-
-    /// [`allows`](Self::allows) for an ASCII byte; `false` for any other
-    /// byte. Arithmetic (but for the session name: a table, shorter for
-    /// short names), so a fold of it over a string vectorizes.
-    #[inline(always)]
-    fn allows_ascii(self, b: u8) -> bool {
-        let control = (b == b'\t') | (b == b'\n') | (b == b'\r');
-        match self {
-            Pattern::Any => b.is_ascii(),
-            // U+0020-U+007E.
-            Pattern::Arn => (b.wrapping_sub(0x20) < 0x5F) | control,
-            Pattern::SessionName => SESSION_NAME_ASCII.get(usize::from(b)).is_some_and(|&ok| ok),
-            // U+0020-U+007F (the rest of U+0080-U+00FF is not ASCII).
-            Pattern::Policy => (b.wrapping_sub(0x20) < 0x60) | control,
-        }
-    }
 }
 
-/// [`session_name_char`] for each ASCII byte.
-static SESSION_NAME_ASCII: [bool; 128] = {
-    let mut table = [false; 128];
-    let mut b = 0;
-    while b < 128 {
-        table[b] = session_name_char(b as u8 as char);
-        b += 1;
-    }
-    table
-};
-
-/// Whether `value` certainly meets the length bounds and the pattern,
-/// without counting characters one by one. `false` means "look closer", not
-/// "invalid".
-#[inline]
-fn surely_valid(value: &str, min: u32, max: u32, pattern: Pattern) -> bool {
-    /// Whether `allowed` holds for every byte: no early exit, so it
-    /// vectorizes (one loop per pattern: the match is outside).
-    #[inline(always)]
-    fn all(bytes: &[u8], allowed: impl Fn(u8) -> bool) -> bool {
-        bytes.iter().fold(true, |ok, &b| ok & allowed(b))
-    }
-
-    let bytes = value.as_bytes();
-    let (min, max) = (min as usize, max as usize);
-    if let Pattern::Any = pattern {
-        // A character is 1 to 4 bytes, so `bytes / 4 <= chars <= bytes`:
-        // the byte length alone settles the bounds unless it is near one.
-        return bytes.len() <= max && bytes.len() >= min.saturating_mul(4);
-    }
-    if !(min..=max).contains(&bytes.len()) {
-        return false;
-    }
-    // All ASCII: one character per byte.
-    if bytes.len() <= SHORT {
-        // A table: cheaper than vector code's setup for a short value.
-        let bit = pattern.ascii_bit();
-        return bytes.iter().fold(bit, |acc, &b| acc & ASCII_CLASS[usize::from(b)]) != 0;
-    }
-    match pattern {
-        Pattern::Arn => all(bytes, |b| Pattern::Arn.allows_ascii(b)),
-        Pattern::SessionName => all(bytes, |b| Pattern::SessionName.allows_ascii(b)),
-        Pattern::Policy => all(bytes, |b| Pattern::Policy.allows_ascii(b)),
-        Pattern::Any => true,
-    }
-}
-
-/// Values up to this many bytes are checked by [`ASCII_CLASS`].
-const SHORT: usize = 64;
-
-/// For each byte, a bit per [`Pattern`] that allows it as ASCII
-/// ([`Pattern::ascii_bit`]): [`Pattern::allows_ascii`] as a table.
-static ASCII_CLASS: [u8; 256] = {
-    let mut table = [0u8; 256];
-    let mut b = 0;
-    while b < 128 {
-        let c = b as u8 as char;
-        let mut bits = 0;
-        if arn_char(c) {
-            bits |= 1;
-        }
-        if session_name_char(c) {
-            bits |= 2;
-        }
-        if policy_char(c) {
-            bits |= 4;
-        }
-        table[b] = bits | 8;
-        b += 1;
-    }
-    table
-};
-
-/// Checks one string member: length bounds first, then the pattern.
-fn check_str(
-    errors: &mut ValidationError,
-    field: Field,
-    index: Option<u8>,
-    value: &str,
-    min: u32,
-    max: u32,
-    pattern: Pattern,
-) {
-    if surely_valid(value, min, max, pattern) {
-        return;
-    }
+/// The rule one string member breaks, if any: length bounds first, then
+/// the pattern.
+fn check_str(value: &str, min: u32, max: u32, pattern: Pattern) -> Option<Rule> {
     let mut len = 0u32;
     let mut bad = None;
     for c in value.chars() {
@@ -361,11 +252,11 @@ fn check_str(
         len = len.saturating_add(1);
     }
     if len < min {
-        errors.push(field, index, Rule::TooShort { len, min });
+        Some(Rule::TooShort { len, min })
     } else if len > max {
-        errors.push(field, index, Rule::TooLong { len, max });
-    } else if let Some(position) = bad {
-        errors.push(field, index, Rule::Pattern { position });
+        Some(Rule::TooLong { len, max })
+    } else {
+        bad.map(|position| Rule::Pattern { position })
     }
 }
 
@@ -377,62 +268,51 @@ impl AssumeRoleWithWebIdentityInput<'_> {
     ///
     /// A [`ValidationError`] listing every violation.
     // The error is a fixed-size report of every violation (at most
-    // `MAX_VIOLATIONS`): without alloc there is no box to shrink it into, and
-    // it is written once, on the failure path.
+    // `MAX_VIOLATIONS`): without alloc there is no box to shrink it into. It
+    // is built only on the failure path.
     #[allow(clippy::result_large_err)]
     pub fn validate(&self) -> Result<(), ValidationError> {
-        if self.surely_valid() {
-            // The common case: no report to build (it is a few hundred bytes).
-            return Ok(());
-        }
-        self.report()
+        let mut valid = true;
+        self.visit_violations(|_, _, _| valid = false);
+        if valid { Ok(()) } else { Err(self.report()) }
     }
 
-    /// Whether every member certainly meets the model ([`surely_valid`]
-    /// for each string); `false` means "build the report", not "invalid".
-    fn surely_valid(&self) -> bool {
-        surely_valid(self.role_arn, 20, 2048, Pattern::Arn)
-            && surely_valid(self.role_session_name, 2, 64, Pattern::SessionName)
-            && surely_valid(self.web_identity_token.expose(), 4, 20_000, Pattern::Any)
-            && self.provider_id.is_none_or(|p| surely_valid(p, 4, 2048, Pattern::Any))
-            && self.policy_arns.len() <= MAX_POLICY_ARNS
-            && self
-                .policy_arns
-                .iter()
-                .all(|arn| surely_valid(arn, 20, 2048, Pattern::Arn))
-            && self.policy.is_none_or(|p| surely_valid(p, 1, 2048, Pattern::Policy))
-            && self.duration_seconds.is_none_or(|d| (900..=43_200).contains(&d))
-    }
-
-    /// Every violation, counted character by character.
-    #[allow(clippy::result_large_err)]
-    fn report(&self) -> Result<(), ValidationError> {
+    #[cold]
+    #[inline(never)]
+    fn report(&self) -> ValidationError {
         let mut e = ValidationError::new();
-        check_str(&mut e, Field::RoleArn, None, self.role_arn, 20, 2048, Pattern::Arn);
-        check_str(
-            &mut e,
-            Field::RoleSessionName,
-            None,
-            self.role_session_name,
-            2,
-            64,
-            Pattern::SessionName,
-        );
-        check_str(
-            &mut e,
-            Field::WebIdentityToken,
-            None,
-            self.web_identity_token.expose(),
-            4,
-            20_000,
-            Pattern::Any,
-        );
-        if let Some(p) = self.provider_id {
-            check_str(&mut e, Field::ProviderId, None, p, 4, 2048, Pattern::Any);
+        self.visit_violations(|field, index, rule| e.push(field, index, rule));
+        e
+    }
+
+    /// Calls `f` with each violation, in member order.
+    fn visit_violations(&self, mut f: impl FnMut(Field, Option<u8>, Rule)) {
+        let strings = [
+            (Field::RoleArn, Some(self.role_arn), 20, 2048, Pattern::Arn),
+            (
+                Field::RoleSessionName,
+                Some(self.role_session_name),
+                2,
+                64,
+                Pattern::SessionName,
+            ),
+            (
+                Field::WebIdentityToken,
+                Some(self.web_identity_token.expose()),
+                4,
+                20_000,
+                Pattern::Any,
+            ),
+            (Field::ProviderId, self.provider_id, 4, 2048, Pattern::Any),
+        ];
+        for (field, value, min, max, pattern) in strings {
+            if let Some(rule) = value.and_then(|v| check_str(v, min, max, pattern)) {
+                f(field, None, rule);
+            }
         }
         if self.policy_arns.len() > MAX_POLICY_ARNS {
             let len = u32::try_from(self.policy_arns.len()).unwrap_or(u32::MAX);
-            e.push(
+            f(
                 Field::PolicyArns,
                 None,
                 Rule::TooMany {
@@ -442,96 +322,51 @@ impl AssumeRoleWithWebIdentityInput<'_> {
             );
         }
         for (n, arn) in (1u8..).zip(self.policy_arns.iter().take(MAX_POLICY_ARNS)) {
-            check_str(&mut e, Field::PolicyArns, Some(n), arn, 20, 2048, Pattern::Arn);
-        }
-        if let Some(p) = self.policy {
-            check_str(&mut e, Field::Policy, None, p, 1, 2048, Pattern::Policy);
-        }
-        if let Some(d) = self.duration_seconds {
-            if !(900..=43_200).contains(&d) {
-                e.push(Field::DurationSeconds, None, Rule::OutOfRange { min: 900, max: 43_200 });
+            if let Some(rule) = check_str(arn, 20, 2048, Pattern::Arn) {
+                f(Field::PolicyArns, Some(n), rule);
             }
         }
-        if e.len == 0 { Ok(()) } else { Err(e) }
+        if let Some(rule) = self.policy.and_then(|p| check_str(p, 1, 2048, Pattern::Policy)) {
+            f(Field::Policy, None, rule);
+        }
+        if self.duration_seconds.is_some_and(|d| !(900..=43_200).contains(&d)) {
+            f(Field::DurationSeconds, None, Rule::OutOfRange { min: 900, max: 43_200 });
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
-    extern crate alloc;
-
-    use alloc::format;
-    use alloc::string::String;
-    use alloc::vec::Vec;
-
     use super::*;
 
-    const PATTERNS: [Pattern; 4] = [Pattern::Any, Pattern::Arn, Pattern::SessionName, Pattern::Policy];
-
-    /// The byte-wise predicates say what the character-wise ones say.
+    /// Each pattern at its edges, counted in characters (not bytes).
     #[test]
-    fn ascii_predicates_match_the_character_patterns() {
-        for p in PATTERNS {
-            for b in 0..=255u8 {
-                let want = b.is_ascii() && p.allows(b as char);
-                assert_eq!(p.allows_ascii(b), want, "byte {b:#04x}");
-                assert_eq!(ASCII_CLASS[usize::from(b)] & p.ascii_bit() != 0, want, "byte {b:#04x}");
-            }
-        }
-    }
-
-    /// The one-pass check: what `check_str` did before it, for every
-    /// string of a few interesting characters (ASCII, 2-, 3- and 4-byte
-    /// UTF-8, controls) and every pair of bounds around their lengths.
-    #[test]
-    fn fast_path_agrees_with_counting_characters() {
-        fn slow(value: &str, min: u32, max: u32, pattern: Pattern) -> Option<Rule> {
-            let mut len = 0u32;
-            let mut bad = None;
-            for c in value.chars() {
-                if bad.is_none() && !pattern.allows(c) {
-                    bad = Some(len);
-                }
-                len = len.saturating_add(1);
-            }
-            if len < min {
-                Some(Rule::TooShort { len, min })
-            } else if len > max {
-                Some(Rule::TooLong { len, max })
-            } else {
-                bad.map(|position| Rule::Pattern { position })
-            }
-        }
-        let alphabet = [
-            'a', 'Z', '0', '_', '@', ':', ' ', '\t', '\u{1}', '\u{7f}', '\u{85}', 'é', '\u{fffe}', '😀',
+    fn check_str_counts_characters_and_names_the_first_bad_one() {
+        let cases: &[(&str, u32, u32, Pattern, Option<Rule>)] = &[
+            ("ab", 2, 64, Pattern::SessionName, None),
+            (
+                "a",
+                2,
+                64,
+                Pattern::SessionName,
+                Some(Rule::TooShort { len: 1, min: 2 }),
+            ),
+            ("a b", 2, 64, Pattern::SessionName, Some(Rule::Pattern { position: 1 })),
+            ("éé", 2, 2, Pattern::Any, None),
+            ("ééé", 2, 2, Pattern::Any, Some(Rule::TooLong { len: 3, max: 2 })),
+            (
+                "x\u{85}\u{fffe}",
+                1,
+                9,
+                Pattern::Arn,
+                Some(Rule::Pattern { position: 2 }),
+            ),
+            ("\t\u{ff}", 1, 9, Pattern::Policy, None),
+            ("\u{100}", 1, 9, Pattern::Policy, Some(Rule::Pattern { position: 0 })),
+            ("\u{1}", 0, 9, Pattern::Arn, Some(Rule::Pattern { position: 0 })),
         ];
-        let mut strings = Vec::from([String::new()]);
-        for _ in 0..3 {
-            let longer: Vec<String> = strings
-                .iter()
-                .flat_map(|s| alphabet.iter().map(move |c| format!("{s}{c}")))
-                .collect();
-            strings.extend(longer);
-        }
-        strings.push("x".repeat(40));
-        strings.push("é".repeat(20));
-        strings.push(format!("{}\t", "y".repeat(39)));
-        // Past `SHORT`: the vector path.
-        strings.push("x".repeat(SHORT + 16));
-        strings.push("é".repeat(SHORT));
-        strings.push(format!("{}\t", "y".repeat(SHORT + 15)));
-        strings.push(format!("{}\u{1}", "y".repeat(SHORT + 15)));
-        for s in &strings {
-            for p in PATTERNS {
-                for min in 0..=5 {
-                    for max in [min, min + 1, min + 3, 12, 40, 80, 200] {
-                        let mut e = ValidationError::new();
-                        check_str(&mut e, Field::Policy, None, s, min, max, p);
-                        let got = e.violations().next().map(|v| v.rule);
-                        assert_eq!(got, slow(s, min, max, p), "{s:?} {min}..={max}");
-                    }
-                }
-            }
+        for &(value, min, max, pattern, want) in cases {
+            assert_eq!(check_str(value, min, max, pattern), want, "{value:?}");
         }
     }
 }

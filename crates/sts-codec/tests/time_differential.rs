@@ -1,13 +1,10 @@
 //! Differential tests of `sts_codec::time` against independent
-//! implementations: `chrono` for RFC 3339 and `httpdate` for HTTP dates.
+//! implementation: `chrono` for RFC 3339. (HTTP dates: `sts-transport`.)
 
-use core::time::Duration;
-use std::time::{SystemTime, UNIX_EPOCH};
-
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate};
 use proptest::prelude::*;
 use proptest::test_runner::Config;
-use sts_codec::time::{Timestamp, parse_imf_fixdate, parse_rfc3339};
+use sts_codec::time::{Timestamp, parse_rfc3339};
 
 /// Unix seconds of 0000-01-01T00:00:00Z and 9999-12-31T23:59:59Z.
 const MIN_SECS: i64 = -62_167_219_200;
@@ -76,26 +73,6 @@ fn wide_field_rfc3339() -> impl Strategy<Value = String> {
     ];
     (date, time, offset)
         .prop_map(|((y, mo, d), (h, mi, s), off)| format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}{off}"))
-}
-
-const SHORT_DAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-const MONTH_NAMES: [&str; 12] = [
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-];
-
-/// IMF-fixdates with wide field ranges; the day name is chrono's for valid
-/// dates half of the time and random otherwise.
-fn wide_field_imf_fixdate() -> impl Strategy<Value = String> {
-    let date = (interesting_year(), 1u32..=12, 0u32..=32);
-    let time = (0u32..=25, 0u32..=61, 0u32..=61);
-    (date, time, prop::bool::ANY, 0usize..7).prop_map(|((y, mo, d), (h, mi, s), true_day, random_day)| {
-        let day_name = match NaiveDate::from_ymd_opt(y, mo, d) {
-            Some(date) if true_day => date.format("%a").to_string(),
-            _ => SHORT_DAYS[random_day].to_owned(),
-        };
-        let month = MONTH_NAMES[(mo - 1) as usize];
-        format!("{day_name}, {d:02} {month} {y:04} {h:02}:{mi:02}:{s:02} GMT")
-    })
 }
 
 #[derive(Debug, Clone)]
@@ -177,67 +154,6 @@ fn agree_with_chrono(s: &str) -> Result<(), TestCaseError> {
     Ok(())
 }
 
-/// Same verdict and value as httpdate, except where httpdate cannot or does
-/// not look: years before 1970, surrounding whitespace (it trims), and
-/// [`httpdate_lax_rfc850`].
-fn agree_with_httpdate(s: &str) -> Result<(), TestCaseError> {
-    let theirs = httpdate_secs(s);
-    match parse_imf_fixdate(s) {
-        Ok(t) if t.seconds < 0 => prop_assert_eq!(theirs, None),
-        Ok(t) => {
-            prop_assert_eq!(t.nanos, 0);
-            prop_assert_eq!(Some(t.seconds), theirs, "{:?}", s);
-        }
-        Err(e) => prop_assert!(
-            theirs.is_none() || s.trim() != s || httpdate_lax_rfc850(s, theirs),
-            "we reject {s:?} ({e:?}); httpdate accepts it as {theirs:?}"
-        ),
-    }
-    Ok(())
-}
-
-fn system_time(seconds: i64) -> SystemTime {
-    UNIX_EPOCH + Duration::from_secs(u64::try_from(seconds).expect("non-negative"))
-}
-
-fn httpdate_secs(s: &str) -> Option<i64> {
-    let t = httpdate::parse_http_date(s).ok()?;
-    let secs = t.duration_since(UNIX_EPOCH).ok()?.as_secs();
-    i64::try_from(secs).ok()
-}
-
-/// httpdate 1.0.3 does not check the space between the year and the hour of
-/// an RFC 850 date (`Thursday, 12-Mar-92X00:00:00 GMT`): true if `s` is such
-/// a date, i.e. we accept it with that byte set to a space.
-fn httpdate_lax_rfc850(s: &str, theirs: Option<i64>) -> bool {
-    let Some((name, rest)) = s.split_once(", ") else {
-        return false;
-    };
-    let mut fixed = rest.as_bytes().to_vec();
-    match fixed.get_mut(9) {
-        Some(b) if *b != b' ' => *b = b' ',
-        _ => return false,
-    }
-    let fixed = format!("{name}, {}", String::from_utf8_lossy(&fixed));
-    parse_imf_fixdate(&fixed).ok().map(|t| t.seconds) == theirs
-}
-
-/// A Unix time in whole seconds, formatted as all three HTTP date forms.
-fn chrono_utc(seconds: i64) -> DateTime<Utc> {
-    DateTime::from_timestamp(seconds, 0).expect("in chrono's range")
-}
-
-/// Valid HTTP dates in the three forms, for times httpdate can represent.
-fn valid_http_date() -> impl Strategy<Value = String> {
-    // RFC 850 only round-trips the two-digit year for 1970..=2069.
-    const END_2069: i64 = 3_155_760_000 - 1;
-    prop_oneof![
-        (0..=MAX_SECS).prop_map(|s| httpdate::fmt_http_date(system_time(s))),
-        (0..=END_2069).prop_map(|s| chrono_utc(s).format("%A, %d-%b-%y %H:%M:%S GMT").to_string()),
-        (0..=MAX_SECS).prop_map(|s| chrono_utc(s).format("%a %b %e %H:%M:%S %Y").to_string()),
-    ]
-}
-
 proptest! {
     #![proptest_config(config(2048))]
 
@@ -285,51 +201,4 @@ proptest! {
         prop_assert_eq!(text.len(), 20 + width, "{}", text);
     }
 
-    #[test]
-    fn httpdate_output_parses_and_matches_our_formatter(seconds in 0..=MAX_SECS) {
-        let theirs = httpdate::fmt_http_date(system_time(seconds));
-        prop_assert_eq!(parse_imf_fixdate(&theirs), Ok(Timestamp { seconds, nanos: 0 }), "{}", theirs);
-        let ours = Timestamp { seconds, nanos: 0 }.imf_fixdate().expect("in range");
-        prop_assert_eq!(ours.as_str(), theirs.as_str());
-        prop_assert_eq!(httpdate_secs(ours.as_str()), Some(seconds));
-    }
-
-    #[test]
-    fn all_three_http_date_forms_match_httpdate(s in valid_http_date()) {
-        let expected = httpdate_secs(&s);
-        prop_assert!(expected.is_some(), "httpdate rejects generated {s:?}");
-        prop_assert_eq!(parse_imf_fixdate(&s).ok().map(|t| t.seconds), expected, "{}", s);
-    }
-
-    #[test]
-    fn mutated_http_dates_agree_with_httpdate(
-        s in (valid_http_date(), proptest::collection::vec(mutation(), 1..=3)).prop_map(|(s, ms)| mutate(&s, &ms)),
-    ) {
-        agree_with_httpdate(&s)?;
-    }
-
-    #[test]
-    fn wide_field_imf_fixdates_agree_with_httpdate(s in wide_field_imf_fixdate()) {
-        agree_with_httpdate(&s)?;
-    }
-}
-
-/// Every day from 1970 to 2199 (each leap day and month end), at the first
-/// and the last second and one in between, as httpdate writes it: the
-/// IMF-fixdate parser (its fast path, for these) reads the same instant, and
-/// a wrong day name is rejected on both sides.
-#[test]
-fn every_day_imf_fixdate_matches_httpdate() {
-    const END_2199: i64 = 7_258_118_400 - 1;
-    for day in 0..=END_2199 / 86_400 {
-        for secs in [0, 45_296, 86_399] {
-            let seconds = day * 86_400 + secs;
-            let text = httpdate::fmt_http_date(system_time(seconds));
-            assert_eq!(parse_imf_fixdate(&text), Ok(Timestamp { seconds, nanos: 0 }), "{text}");
-            let other = if text.starts_with("Mon") { "Tue" } else { "Mon" };
-            let wrong = format!("{other}{}", &text[3..]);
-            assert!(parse_imf_fixdate(&wrong).is_err(), "{wrong}");
-            assert_eq!(httpdate_secs(&wrong), None, "{wrong}");
-        }
-    }
 }
