@@ -99,9 +99,9 @@ pub fn encode_line(line: &str) -> String {
             return json!({ "body": body }).to_string();
         }
         Ok(_) => type_errors,
-        Err(EncodeError::Invalid(e)) => {
+        Err(EncodeError::Invalid(_)) => {
             let mut all = type_errors;
-            all.extend(e.violations().map(|v| v.field));
+            all.extend(input.violations().map(|v| v.field));
             all
         }
         Err(e) => return json!({ "malformed": e.to_string() }).to_string(),

@@ -25,8 +25,6 @@ const fn unreserved(b: u8) -> bool {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 #[non_exhaustive]
-// `Invalid` carries the fixed-size violation report; see `validate`.
-#[allow(clippy::large_enum_variant)]
 pub enum EncodeError {
     /// The input breaks the STS model; nothing was written.
     Invalid(ValidationError),
@@ -174,7 +172,6 @@ pub fn encoded_len(input: &AssumeRoleWithWebIdentityInput<'_>) -> usize {
 ///
 /// [`EncodeError::Invalid`] when the input breaks the STS model,
 /// [`EncodeError::BufferTooSmall`] with the exact size when `out` is short.
-#[allow(clippy::result_large_err)] // see `AssumeRoleWithWebIdentityInput::validate`
 pub fn encode(input: &AssumeRoleWithWebIdentityInput<'_>, out: &mut [u8]) -> Result<usize, EncodeError> {
     input.validate()?;
     let mut sink = Sink { buf: out, len: 0 };

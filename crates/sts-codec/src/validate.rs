@@ -135,64 +135,52 @@ pub const MAX_VIOLATIONS: usize = 6 + 1 + MAX_POLICY_ARNS;
 /// The model's maximum number of `PolicyArns`.
 pub const MAX_POLICY_ARNS: usize = 10;
 
-/// Every rule an input breaks. Never contains any member's value.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+/// That an input breaks the STS model: the first violation and which checks
+/// failed. Small and `Copy`; never contains any member's value. Every
+/// violation, with its details, comes from
+/// [`AssumeRoleWithWebIdentityInput::violations`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct ValidationError {
-    items: [Option<Violation>; MAX_VIOLATIONS],
-    len: usize,
+    /// Bit `i` set: check `i` (see `check`) failed.
+    failed: u32,
+    first: Violation,
 }
 
 impl ValidationError {
-    const fn new() -> Self {
-        Self {
-            items: [None; MAX_VIOLATIONS],
-            len: 0,
-        }
-    }
-
-    fn push(&mut self, field: Field, index: Option<u8>, rule: Rule) {
-        if let Some(slot) = self.items.get_mut(self.len) {
-            *slot = Some(Violation { field, index, rule });
-            self.len += 1;
-        }
-    }
-
-    /// The violations, in member order.
-    pub fn violations(&self) -> impl Iterator<Item = &Violation> + '_ {
-        self.items.iter().flatten()
+    /// The first violation, in member order.
+    pub fn first(&self) -> Violation {
+        self.first
     }
 
     /// Whether `field` breaks any rule.
     pub fn contains(&self, field: Field) -> bool {
-        self.violations().any(|v| v.field == field)
+        (0..MAX_VIOLATIONS).any(|i| self.failed & (1 << i) != 0 && check_field(i) == field)
     }
 
     /// How many violations there are (at least one).
     pub fn len(&self) -> usize {
-        self.len
+        self.failed.count_ones() as usize
     }
 
     /// Always false: an error has at least one violation.
     pub fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-}
-
-impl fmt::Debug for ValidationError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_list().entries(self.violations()).finish()
+        self.failed == 0
     }
 }
 
 impl fmt::Display for ValidationError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("invalid AssumeRoleWithWebIdentity input: ")?;
-        for (i, v) in self.violations().enumerate() {
-            if i > 0 {
-                f.write_str("; ")?;
+        write!(f, "invalid AssumeRoleWithWebIdentity input: {}", self.first)?;
+        // The other members that break a rule, by name.
+        let first = self.failed.trailing_zeros() as usize;
+        let mut sep = "; also invalid: ";
+        for i in (first + 1..MAX_VIOLATIONS).filter(|&i| self.failed & (1 << i) != 0) {
+            match i {
+                5..=14 => write!(f, "{sep}PolicyArns.member.{}.arn", i - 4)?,
+                _ => write!(f, "{sep}{}", check_field(i))?,
             }
-            write!(f, "{v}")?;
+            sep = ", ";
         }
         Ok(())
     }
@@ -260,78 +248,80 @@ fn check_str(value: &str, min: u32, max: u32, pattern: Pattern) -> Option<Rule> 
     }
 }
 
+/// The member that check `i` of [`AssumeRoleWithWebIdentityInput::check`]
+/// looks at.
+const fn check_field(i: usize) -> Field {
+    match i {
+        0 => Field::RoleArn,
+        1 => Field::RoleSessionName,
+        2 => Field::WebIdentityToken,
+        3 => Field::ProviderId,
+        4..=14 => Field::PolicyArns,
+        15 => Field::Policy,
+        _ => Field::DurationSeconds,
+    }
+}
+
 impl AssumeRoleWithWebIdentityInput<'_> {
-    /// Checks every member against the STS model and reports every member
-    /// that breaks a rule (one rule per member: length before pattern).
+    /// Checks every member against the STS model (one rule per member:
+    /// length before pattern).
     ///
     /// # Errors
     ///
-    /// A [`ValidationError`] listing every violation.
-    // The error is a fixed-size report of every violation (at most
-    // `MAX_VIOLATIONS`): without alloc there is no box to shrink it into. It
-    // is built only on the failure path.
-    #[allow(clippy::result_large_err)]
+    /// A [`ValidationError`] with the first violation and which members
+    /// break a rule; [`violations`](Self::violations) lists them all.
     pub fn validate(&self) -> Result<(), ValidationError> {
-        let mut valid = true;
-        self.visit_violations(|_, _, _| valid = false);
-        if valid { Ok(()) } else { Err(self.report()) }
-    }
-
-    #[cold]
-    #[inline(never)]
-    fn report(&self) -> ValidationError {
-        let mut e = ValidationError::new();
-        self.visit_violations(|field, index, rule| e.push(field, index, rule));
-        e
-    }
-
-    /// Calls `f` with each violation, in member order.
-    fn visit_violations(&self, mut f: impl FnMut(Field, Option<u8>, Rule)) {
-        let strings = [
-            (Field::RoleArn, Some(self.role_arn), 20, 2048, Pattern::Arn),
-            (
-                Field::RoleSessionName,
-                Some(self.role_session_name),
-                2,
-                64,
-                Pattern::SessionName,
-            ),
-            (
-                Field::WebIdentityToken,
-                Some(self.web_identity_token.expose()),
-                4,
-                20_000,
-                Pattern::Any,
-            ),
-            (Field::ProviderId, self.provider_id, 4, 2048, Pattern::Any),
-        ];
-        for (field, value, min, max, pattern) in strings {
-            if let Some(rule) = value.and_then(|v| check_str(v, min, max, pattern)) {
-                f(field, None, rule);
+        let mut failed = 0u32;
+        let mut first = None;
+        for i in 0..MAX_VIOLATIONS {
+            if let Some(v) = self.check(i) {
+                failed |= 1 << i;
+                first = first.or(Some(v));
             }
         }
-        if self.policy_arns.len() > MAX_POLICY_ARNS {
-            let len = u32::try_from(self.policy_arns.len()).unwrap_or(u32::MAX);
-            f(
-                Field::PolicyArns,
+        match first {
+            Some(first) => Err(ValidationError { failed, first }),
+            None => Ok(()),
+        }
+    }
+
+    /// Every rule the input breaks, in member order, with its details.
+    pub fn violations(&self) -> impl Iterator<Item = Violation> + '_ {
+        (0..MAX_VIOLATIONS).filter_map(|i| self.check(i))
+    }
+
+    /// Check `i`: the scalar members in model order, the `PolicyArns` count,
+    /// each of the first ten `PolicyArns` members, `Policy`,
+    /// `DurationSeconds`.
+    fn check(&self, i: usize) -> Option<Violation> {
+        let field = check_field(i);
+        let string = |value: Option<&str>, min, max, pattern| value.and_then(|v| check_str(v, min, max, pattern));
+        let (index, rule) = match i {
+            0 => (None, string(Some(self.role_arn), 20, 2048, Pattern::Arn)),
+            1 => (None, string(Some(self.role_session_name), 2, 64, Pattern::SessionName)),
+            2 => (None, string(Some(self.web_identity_token.expose()), 4, 20_000, Pattern::Any)),
+            3 => (None, string(self.provider_id, 4, 2048, Pattern::Any)),
+            4 => (
                 None,
-                Rule::TooMany {
-                    len,
+                (self.policy_arns.len() > MAX_POLICY_ARNS).then(|| Rule::TooMany {
+                    len: u32::try_from(self.policy_arns.len()).unwrap_or(u32::MAX),
                     max: MAX_POLICY_ARNS as u32,
-                },
-            );
-        }
-        for (n, arn) in (1u8..).zip(self.policy_arns.iter().take(MAX_POLICY_ARNS)) {
-            if let Some(rule) = check_str(arn, 20, 2048, Pattern::Arn) {
-                f(Field::PolicyArns, Some(n), rule);
+                }),
+            ),
+            5..=14 => {
+                let n = i - 4;
+                let arn = self.policy_arns.get(n - 1).copied();
+                (u8::try_from(n).ok(), string(arn, 20, 2048, Pattern::Arn))
             }
-        }
-        if let Some(rule) = self.policy.and_then(|p| check_str(p, 1, 2048, Pattern::Policy)) {
-            f(Field::Policy, None, rule);
-        }
-        if self.duration_seconds.is_some_and(|d| !(900..=43_200).contains(&d)) {
-            f(Field::DurationSeconds, None, Rule::OutOfRange { min: 900, max: 43_200 });
-        }
+            15 => (None, string(self.policy, 1, 2048, Pattern::Policy)),
+            _ => (
+                None,
+                self.duration_seconds
+                    .filter(|d| !(900..=43_200).contains(d))
+                    .map(|_| Rule::OutOfRange { min: 900, max: 43_200 }),
+            ),
+        };
+        rule.map(|rule| Violation { field, index, rule })
     }
 }
 

@@ -11,10 +11,19 @@ fn valid() -> AssumeRoleWithWebIdentityInput<'static> {
 }
 
 fn violations(input: &AssumeRoleWithWebIdentityInput<'_>) -> Vec<(Field, Option<u8>, Rule)> {
+    let all: Vec<_> = input.violations().map(|v| (v.field, v.index, v.rule)).collect();
+    // The error agrees with the list: the first one, how many, which members.
     match input.validate() {
-        Ok(()) => vec![],
-        Err(e) => e.violations().map(|v| (v.field, v.index, v.rule)).collect(),
+        Ok(()) => assert!(all.is_empty()),
+        Err(e) => {
+            assert_eq!(Some((e.first().field, e.first().index, e.first().rule)), all.first().copied());
+            assert_eq!(e.len(), all.len());
+            for &(field, _, _) in &all {
+                assert!(e.contains(field));
+            }
+        }
     }
+    all
 }
 
 fn s(n: usize, c: char) -> String {
@@ -215,7 +224,8 @@ fn eleven_bad_policy_arns_stay_bounded() {
     // The count, then the first ten members.
     assert_eq!(e.len(), 11);
     assert!(
-        e.violations()
+        input
+            .violations()
             .skip(1)
             .all(|v| v.field == Field::PolicyArns && v.index.is_some())
     );
