@@ -621,6 +621,7 @@ impl OursEngine {
             path: "/",
             headers: &[("Content-Type", sts_codec::CONTENT_TYPE)],
             body: &self.request[..n],
+            request_id_header: Some("x-amzn-requestid"),
         };
         let response = self.http.send(&request, &mut self.response).expect("exchange succeeds");
         let out = decode_response(response.status, response.body).expect("answer decodes");

@@ -449,7 +449,10 @@ fn feed(
 ) -> Result<OwnedResponse, TransportError> {
     let mut buf = vec![0u8; buf_len];
     let base = buf.as_ptr() as usize;
-    let mut reader = ResponseReader::new(&mut buf).max_body(max_body).head_request(head);
+    let mut reader = ResponseReader::new(&mut buf)
+        .max_body(max_body)
+        .head_request(head)
+        .request_id_header(Some("x-amzn-requestid"));
     let mut fed = 0usize;
     let mut reads = 0usize;
     while !reader.is_done() {

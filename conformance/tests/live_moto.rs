@@ -141,6 +141,7 @@ fn moto_html_500_is_an_http_error() {
         path: "/",
         headers: &[("Content-Type", sts_codec::CONTENT_TYPE)],
         body: b"Action=AssumeRoleWithWebIdentity&Version=2011-06-15",
+        request_id_header: Some("x-amzn-requestid"),
     };
     for (name, mut transport) in [
         (

@@ -22,6 +22,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 use sts_codec::{AssumeRoleWithWebIdentityInput, Field, Rule, Timestamp};
+use sts_transport::date::format_imf_fixdate;
 
 /// Largest request the mock reads (head and body together).
 pub const MAX_REQUEST: usize = 64 * 1024;
@@ -299,7 +300,7 @@ fn write_answer(stream: &mut TcpStream, answer: &Answer) -> io::Result<()> {
         head.push_str(&format!("{name}: {value}\r\n"));
     }
     if !has_date {
-        if let Ok(date) = now().imf_fixdate() {
+        if let Some(date) = format_imf_fixdate(now().seconds) {
             head.push_str(&format!("Date: {date}\r\n"));
         }
     }

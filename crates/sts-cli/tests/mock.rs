@@ -56,12 +56,12 @@ fn generated_credentials_decode_and_follow_the_request() {
         .lines()
         .find_map(|l| l.strip_prefix("Date: "))
         .expect("Date header");
-    let server_now = sts_codec::time::parse_imf_fixdate(date).unwrap();
+    let server_now = sts_transport::date::parse_http_date(date).unwrap();
     let out = decode_response(200, &mut body).unwrap();
     let c = &out.credentials;
     assert!(c.access_key_id.starts_with("ASIA") && c.access_key_id.len() == 20);
     assert_eq!(c.secret_access_key.len(), 40);
-    let lifetime = c.expiration.seconds - server_now.seconds;
+    let lifetime = c.expiration.seconds - server_now;
     assert!((899..=901).contains(&lifetime), "expiration {lifetime}s after Date");
     let user = out.assumed_role_user.unwrap();
     assert_eq!(user.arn, "arn:aws:sts::210987654321:assumed-role/device/dev-42");

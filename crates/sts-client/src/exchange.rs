@@ -7,8 +7,8 @@ use core::time::Duration;
 
 use zeroize::Zeroize;
 
-use sts_codec::time::parse_imf_fixdate;
 use sts_codec::{AssumeRoleWithWebIdentityInput, CONTENT_TYPE, DecodeError, EncodeError, decode_response, encode};
+use sts_transport::date::parse_http_date;
 use sts_transport::{Request, Response, Scheme};
 
 use crate::client::{AttemptEvent, Buffers, Observer, Params};
@@ -28,6 +28,9 @@ pub(crate) const DEFAULT_DURATION_SECONDS: u32 = 3600;
 /// The request's only header of its own; the transport adds `Host`,
 /// `Content-Length` and the rest. No `Authorization`: the call is unsigned.
 const HEADERS: &[(&str, &str)] = &[("Content-Type", CONTENT_TYPE)];
+
+/// The response header that carries the request id of an AWS answer.
+const REQUEST_ID_HEADER: &str = "x-amzn-requestid";
 
 /// A generated session name: the prefix and 16 hex digits from one draw.
 pub(crate) struct SessionName {
@@ -184,6 +187,7 @@ pub(crate) fn request<'r>(endpoint: &'r Endpoint, body: &'r [u8]) -> (Request<'r
         path: if path.is_empty() { "/" } else { path },
         headers: HEADERS,
         body,
+        request_id_header: Some(REQUEST_ID_HEADER),
     };
     (request, url)
 }
@@ -327,7 +331,10 @@ impl<'e> Attempts<'e> {
                     at: clock.now(),
                     wall: clock.wall_time(),
                     // HTTP whitespace around a field value is ASCII (SP, HTAB).
-                    server_date: response.date.and_then(|d| parse_imf_fixdate(d.trim_ascii()).ok()),
+                    server_date: response
+                        .date
+                        .and_then(|d| parse_http_date(d.trim_ascii()).ok())
+                        .map(|seconds| Timestamp { seconds, nanos: 0 }),
                 };
                 status = Some(response.status);
                 request_id_header = response.request_id;

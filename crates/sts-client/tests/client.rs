@@ -297,14 +297,22 @@ impl Script {
             Reply::Fail(e) => return Err(e),
             Reply::Answer { status, headers, body } => (status, headers, body),
         };
-        // Header values go to the front of `buf` (like a real head), the body after.
-        let wanted = ["date", "x-amzn-requestid", "retry-after", "content-type"];
+        // Header values go to the front of `buf` (like a real head), the body
+        // after; the request id is the header the request names, as in the
+        // real transports.
+        let wanted = [
+            Some("date"),
+            request.request_id_header,
+            Some("retry-after"),
+            Some("content-type"),
+        ];
         let mut head_len = 0;
         let mut spans = Vec::new();
-        for name in wanted {
-            if let Some((_, v)) = headers.iter().find(|(n, _)| n == name) {
+        for (field, name) in wanted.into_iter().enumerate() {
+            let found = name.and_then(|name| headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)));
+            if let Some((_, v)) = found {
                 buf[head_len..head_len + v.len()].copy_from_slice(v.as_bytes());
-                spans.push((name, head_len, v.len()));
+                spans.push((field, head_len, v.len()));
                 head_len += v.len();
             }
         }
@@ -317,12 +325,12 @@ impl Script {
         rest[..body.len()].copy_from_slice(&body);
         let head: &'b [u8] = head;
         let mut response = Response::new(status, &mut rest[..body.len()]);
-        for (name, start, len) in spans {
+        for (field, start, len) in spans {
             let value = core::str::from_utf8(&head[start..start + len]).unwrap();
-            match name {
-                "date" => response.date = Some(value),
-                "x-amzn-requestid" => response.request_id = Some(value),
-                "retry-after" => response.retry_after = Some(value),
+            match field {
+                0 => response.date = Some(value),
+                1 => response.request_id = Some(value),
+                2 => response.retry_after = Some(value),
                 _ => response.content_type = Some(value),
             }
         }

@@ -166,8 +166,9 @@ fn request() -> Request<'static> {
         host: "sts.eu-west-1.amazonaws.com",
         port: 443,
         path: "/",
-        headers: &[],
+        headers: &[("Content-Type", "application/x-www-form-urlencoded")],
         body: FORM.as_bytes(),
+        request_id_header: Some("x-amzn-requestid"),
     }
 }
 

@@ -111,6 +111,7 @@ const MAX_INTERRUPTED: u8 = 8;
 ///     path: "/",
 ///     headers: &[],
 ///     body: b"Action=AssumeRoleWithWebIdentity",
+///     request_id_header: Some("x-amzn-requestid"),
 /// };
 /// let mut buf = [0u8; 512];
 /// let response = client.send(&request, &mut buf)?;
@@ -167,7 +168,8 @@ impl<C: Connect> Transport for HttpClient<C> {
 
         let mut reader = ResponseReader::new(buf)
             .max_body(max_body)
-            .head_request(request.method.eq_ignore_ascii_case("HEAD"));
+            .head_request(request.method.eq_ignore_ascii_case("HEAD"))
+            .request_id_header(request.request_id_header);
         let mut interrupted = 0;
         while !reader.is_done() {
             let space = reader.read_buf()?;

@@ -142,8 +142,8 @@ pub enum Malformed {
     Status,
     /// Too many `1xx` interim responses before the final one.
     TooManyInterim,
-    /// A header the client needs (`Date`, `Content-Type`, `x-amzn-requestid`,
-    /// `Retry-After`) is not UTF-8.
+    /// A header the response exposes (`Date`, `Content-Type`, `Retry-After`
+    /// or the request id header) is not UTF-8.
     HeaderValue,
     /// `Content-Length` is not a decimal number, or two of them disagree.
     ContentLength,

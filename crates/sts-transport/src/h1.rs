@@ -68,10 +68,6 @@ pub const DEFAULT_MAX_BODY: usize = 64 * 1024;
 /// The `User-Agent` sent when the request does not set one.
 pub const DEFAULT_USER_AGENT: &str = concat!("sts-transport/", env!("CARGO_PKG_VERSION"));
 
-/// The `Content-Type` sent with a body when the request does not set one:
-/// the awsQuery form encoding STS expects.
-pub const DEFAULT_CONTENT_TYPE: &str = "application/x-www-form-urlencoded";
-
 /// Request headers the transport writes itself; a request that sets one of
 /// them is an [`Error::InvalidRequest`].
 pub const MANAGED_HEADERS: &[&str] = &[
@@ -220,30 +216,6 @@ fn is_path(s: &str) -> bool {
     s.starts_with('/') && all_in(s.as_bytes(), PATH)
 }
 
-/// Whether the header name `name`, a token (checked by the caller or by
-/// `httparse`), is `lower` (lowercase letters and `-`) in any case: eight
-/// bytes at a time, each ORed with `0x20`. That is exact here: a byte ORed
-/// with `0x20` is a lowercase letter only when it is that letter in either
-/// case, and is `-` only when it is `-` or CR, which no token holds.
-#[inline]
-fn name_is(name: &str, lower: &str) -> bool {
-    const CASE: u64 = u64::from_ne_bytes([0x20; 8]);
-    let (name, lower) = (name.as_bytes(), lower.as_bytes());
-    if name.len() != lower.len() {
-        return false;
-    }
-    let mut a = name.chunks_exact(8);
-    let mut b = lower.chunks_exact(8);
-    for (x, y) in a.by_ref().zip(b.by_ref()) {
-        let x = u64::from_ne_bytes(x.try_into().unwrap_or_default());
-        let y = u64::from_ne_bytes(y.try_into().unwrap_or_default());
-        if x | CASE != y {
-            return false;
-        }
-    }
-    a.remainder().iter().zip(b.remainder()).all(|(&x, &y)| x | 0x20 == y)
-}
-
 /// Decimal digits of a number, formatted without allocation.
 #[derive(Clone, Copy)]
 struct Digits {
@@ -275,10 +247,10 @@ impl Digits {
 /// slices (no allocation, no formatting buffer beyond two numbers).
 ///
 /// The head carries, in this order: the request line, `Host` (with the port
-/// when it is not the scheme's default), `Content-Type` (the request's own or
-/// [`DEFAULT_CONTENT_TYPE`]), the request's other headers, `Content-Length`,
-/// `User-Agent` (the request's own or [`DEFAULT_USER_AGENT`]),
-/// `Accept-Encoding: identity` and `Connection: close`.
+/// when it is not the scheme's default), the request's `Content-Type` if it
+/// has one, the request's other headers, `Content-Length`, `User-Agent` (the
+/// request's own or [`DEFAULT_USER_AGENT`]), `Accept-Encoding: identity` and
+/// `Connection: close`.
 pub struct RequestHead<'r> {
     request: &'r Request<'r>,
     host: &'r str,
@@ -286,7 +258,7 @@ pub struct RequestHead<'r> {
     ipv6: bool,
     port: Option<Digits>,
     content_length: Digits,
-    content_type: &'r str,
+    content_type: Option<&'r str>,
     user_agent: &'r str,
 }
 
@@ -308,28 +280,29 @@ impl<'r> RequestHead<'r> {
     /// [`Error::InvalidRequest`] when the method is not a token, the host is
     /// not a DNS name or IP literal, the path does not start with `/` or holds
     /// a byte outside visible ASCII, a header name is not a token, a header
-    /// value holds a control byte (CR, LF, NUL, ...), or a header is one of
-    /// [`MANAGED_HEADERS`].
+    /// value holds a control byte (CR, LF, NUL, ...), a header is one of
+    /// [`MANAGED_HEADERS`], or the
+    /// [`request_id_header`](Request::request_id_header) is not a token.
     pub fn new(request: &'r Request<'r>) -> Result<Self, Error> {
         check_scheme(request.scheme, request.host)?;
         let Some(ipv6) = host_kind(request.host) else {
             return Err(Error::InvalidRequest);
         };
-        if !is_token(request.method) || !is_path(request.path) {
+        if !is_token(request.method) || !is_path(request.path) || !request.request_id_header.is_none_or(is_token) {
             return Err(Error::InvalidRequest);
         }
-        let mut content_type = DEFAULT_CONTENT_TYPE;
+        let mut content_type = None;
         let mut user_agent = DEFAULT_USER_AGENT;
         for &(name, value) in request.headers {
             if !is_token(name) || !is_field_value(value) {
                 return Err(Error::InvalidRequest);
             }
-            if MANAGED_HEADERS.iter().any(|m| name_is(name, m)) {
+            if MANAGED_HEADERS.iter().any(|m| name.eq_ignore_ascii_case(m)) {
                 return Err(Error::InvalidRequest);
             }
-            if name_is(name, "content-type") {
-                content_type = value;
-            } else if name_is(name, "user-agent") {
+            if name.eq_ignore_ascii_case("content-type") {
+                content_type = Some(value);
+            } else if name.eq_ignore_ascii_case("user-agent") {
                 user_agent = value;
             }
         }
@@ -373,13 +346,16 @@ impl<'r> RequestHead<'r> {
             if ipv6 { b"]" } else { b"" },
             port_sep,
             port,
-            b"\r\nContent-Type: ",
+            b"\r\n",
         ];
-        let content_type: [&[u8]; 2] = [self.content_type.as_bytes(), b"\r\n"];
+        let content_type: [&[u8]; 3] = match self.content_type {
+            Some(v) => [b"Content-Type: ", v.as_bytes(), b"\r\n"],
+            None => [b""; 3],
+        };
         let others = r
             .headers
             .iter()
-            .filter(|(n, _)| !name_is(n, "content-type") && !name_is(n, "user-agent"))
+            .filter(|(n, _)| !n.eq_ignore_ascii_case("content-type") && !n.eq_ignore_ascii_case("user-agent"))
             .flat_map(|(n, v)| [n.as_bytes(), b": ", v.as_bytes(), b"\r\n"]);
         let end: [&[u8]; 5] = [
             b"Content-Length: ",
@@ -391,9 +367,9 @@ impl<'r> RequestHead<'r> {
         start.into_iter().chain(content_type).chain(others).chain(end)
     }
 
-    /// The `Content-Type` to send: the request's own or [`DEFAULT_CONTENT_TYPE`].
+    /// The request's `Content-Type` (its last one), if it has one.
     #[must_use]
-    pub fn content_type(&self) -> &'r str {
+    pub fn content_type(&self) -> Option<&'r str> {
         self.content_type
     }
 
@@ -431,42 +407,12 @@ impl<'r> RequestHead<'r> {
     /// Copies the bytes `skip..skip + out.len()` of the head (as far as the
     /// head goes) into `out` and returns the length of the whole head: an
     /// engine sends a head of any length through a small stack buffer, a
-    /// window at a time. The same bytes as [`pieces`](Self::pieces), written
-    /// straight (no iterator, constant pieces copied inline).
+    /// window at a time.
     pub(crate) fn write_window(&self, skip: usize, out: &mut [u8]) -> usize {
-        let r = self.request;
         let mut w = Window { out, skip, at: 0 };
-        w.put(r.method.as_bytes());
-        w.put(b" ");
-        w.put(r.path.as_bytes());
-        if self.ipv6 {
-            w.put(b" HTTP/1.1\r\nHost: [");
-            w.put(self.host.as_bytes());
-            w.put(b"]");
-        } else {
-            w.put(b" HTTP/1.1\r\nHost: ");
-            w.put(self.host.as_bytes());
+        for piece in self.pieces() {
+            w.put(piece);
         }
-        if let Some(d) = &self.port {
-            w.put(b":");
-            w.put(d.as_bytes());
-        }
-        w.put(b"\r\nContent-Type: ");
-        w.put(self.content_type.as_bytes());
-        w.put(b"\r\n");
-        for &(n, v) in r.headers {
-            if !name_is(n, "content-type") && !name_is(n, "user-agent") {
-                w.put(n.as_bytes());
-                w.put(b": ");
-                w.put(v.as_bytes());
-                w.put(b"\r\n");
-            }
-        }
-        w.put(b"Content-Length: ");
-        w.put(self.content_length.as_bytes());
-        w.put(b"\r\nUser-Agent: ");
-        w.put(self.user_agent.as_bytes());
-        w.put(b"\r\nAccept-Encoding: identity\r\nConnection: close\r\n\r\n");
         w.at
     }
 }
@@ -541,7 +487,7 @@ enum State {
     Done { body_end: usize },
 }
 
-/// Where the header values the client needs lie in the head.
+/// Where the header values a [`Response`] exposes lie in the head.
 #[derive(Clone, Copy, Debug, Default)]
 struct Fields {
     date: Option<(usize, usize)>,
@@ -567,7 +513,10 @@ struct Fields {
 /// CRLFs, `Content-Length` together with `Transfer-Encoding`, a
 /// `Transfer-Encoding` other than `chunked`, a `Content-Encoding` other than
 /// `identity`, and EOF before the end.
-pub struct ResponseReader<'b> {
+///
+/// `'b` is the buffer's lifetime, `'n` that of the name given to
+/// [`request_id_header`](Self::request_id_header).
+pub struct ResponseReader<'b, 'n> {
     buf: &'b mut [u8],
     filled: usize,
     head_len: usize,
@@ -577,12 +526,13 @@ pub struct ResponseReader<'b> {
     interim: u8,
     max_body: usize,
     no_body: bool,
+    request_id_header: Option<&'n str>,
     probe: [u8; 1],
     probing: bool,
 }
 
 /// Prints the state and sizes, never the buffer (it holds credentials).
-impl core::fmt::Debug for ResponseReader<'_> {
+impl core::fmt::Debug for ResponseReader<'_, '_> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("ResponseReader")
             .field("buf_len", &self.buf.len())
@@ -595,7 +545,7 @@ impl core::fmt::Debug for ResponseReader<'_> {
     }
 }
 
-impl<'b> ResponseReader<'b> {
+impl<'b, 'n> ResponseReader<'b, 'n> {
     /// A reader that stores the response in `buf`.
     pub fn new(buf: &'b mut [u8]) -> Self {
         ResponseReader {
@@ -608,6 +558,7 @@ impl<'b> ResponseReader<'b> {
             interim: 0,
             max_body: DEFAULT_MAX_BODY,
             no_body: false,
+            request_id_header: None,
             probe: [0],
             probing: false,
         }
@@ -626,6 +577,15 @@ impl<'b> ResponseReader<'b> {
     #[must_use]
     pub fn head_request(mut self, is_head: bool) -> Self {
         self.no_body = is_head;
+        self
+    }
+
+    /// Names the header whose value becomes [`Response::request_id`]
+    /// (matched without regard to case; the first one counts). `None`, the
+    /// default, keeps no request id.
+    #[must_use]
+    pub fn request_id_header(mut self, name: Option<&'n str>) -> Self {
+        self.request_id_header = name;
         self
     }
 
@@ -792,30 +752,31 @@ impl<'b> ResponseReader<'b> {
                 (start, start + h.value.len())
             };
             let name = h.name;
-            if name_is(name, "content-length") {
+            if self.request_id_header.is_some_and(|r| name.eq_ignore_ascii_case(r)) {
+                fields.request_id.get_or_insert(range);
+            }
+            if name.eq_ignore_ascii_case("content-length") {
                 let n = parse_content_length(h.value).ok_or(Malformed::ContentLength)?;
                 if content_length.is_some_and(|c| c != n) {
                     return Err(Malformed::ContentLength.into());
                 }
                 content_length = Some(n);
-            } else if name_is(name, "transfer-encoding") {
+            } else if name.eq_ignore_ascii_case("transfer-encoding") {
                 if transfer_encoding {
                     // Several codings (even `chunked, chunked`) are refused.
                     return Err(Malformed::TransferEncoding.into());
                 }
                 transfer_encoding = true;
-                chunked = trim(h.value).eq_ignore_ascii_case(b"chunked");
-            } else if name_is(name, "content-encoding") {
-                if !trim(h.value).eq_ignore_ascii_case(b"identity") {
+                chunked = h.value.trim_ascii().eq_ignore_ascii_case(b"chunked");
+            } else if name.eq_ignore_ascii_case("content-encoding") {
+                if !h.value.trim_ascii().eq_ignore_ascii_case(b"identity") {
                     return Err(Malformed::ContentEncoding.into());
                 }
-            } else if name_is(name, "date") {
+            } else if name.eq_ignore_ascii_case("date") {
                 fields.date.get_or_insert(range);
-            } else if name_is(name, "content-type") {
+            } else if name.eq_ignore_ascii_case("content-type") {
                 fields.content_type.get_or_insert(range);
-            } else if name_is(name, "x-amzn-requestid") {
-                fields.request_id.get_or_insert(range);
-            } else if name_is(name, "retry-after") {
+            } else if name.eq_ignore_ascii_case("retry-after") {
                 fields.retry_after.get_or_insert(range);
             }
         }
@@ -868,7 +829,7 @@ impl<'b> ResponseReader<'b> {
                 if avail.first().is_some_and(|b| !b.is_ascii_hexdigit()) {
                     return Err(Malformed::ChunkSize.into());
                 }
-                let Some(lf) = avail.iter().position(|&b| b == b'\n') else {
+                let Some(lf) = memchr::memchr(b'\n', avail) else {
                     return Ok(false);
                 };
                 let size = parse_chunk_line(&avail[..lf])?;
@@ -997,53 +958,21 @@ impl<'b> ResponseReader<'b> {
 /// `from`. `Err(resume)` when not found: the next search may start at `resume`.
 /// An empty line is `\r\n` or a bare `\n` after a line's `\n`.
 fn find_head_end(b: &[u8], from: usize) -> Result<usize, usize> {
-    let mut i = from;
-    while let Some(at) = find_lf(b, i) {
+    let rest = b.get(from..).unwrap_or_default();
+    for at in memchr::memchr_iter(b'\n', rest).map(|i| from + i) {
         match (b.get(at + 1), b.get(at + 2)) {
             (Some(b'\n'), _) => return Ok(at + 2),
             (Some(b'\r'), Some(b'\n')) => return Ok(at + 3),
             (None, _) | (Some(b'\r'), None) => return Err(at),
             _ => {}
         }
-        i = at + 1;
     }
     Err(b.len().max(from))
 }
 
-/// The position of the first `\n` in `b` at or after `from`: eight bytes at
-/// a time (a head is a few lines of tens of bytes).
-fn find_lf(b: &[u8], from: usize) -> Option<usize> {
-    const LO: u64 = u64::from_ne_bytes([0x01; 8]);
-    const HI: u64 = u64::from_ne_bytes([0x80; 8]);
-    const LF: u64 = u64::from_ne_bytes([b'\n'; 8]);
-    let rest = b.get(from..)?;
-    let mut words = rest.chunks_exact(8);
-    let mut base = from;
-    for word in words.by_ref() {
-        let x = u64::from_le_bytes(word.try_into().unwrap_or_default()) ^ LF;
-        // A zero byte of `x` (a `\n` of the word) sets its high bit here;
-        // the lowest one set is exact (borrows only run upwards).
-        let found = x.wrapping_sub(LO) & !x & HI;
-        if found != 0 {
-            return Some(base + (found.trailing_zeros() / 8) as usize);
-        }
-        base += 8;
-    }
-    words.remainder().iter().position(|&c| c == b'\n').map(|p| base + p)
-}
-
-fn trim(v: &[u8]) -> &[u8] {
-    let start = v.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(v.len());
-    let end = v
-        .iter()
-        .rposition(|b| !b.is_ascii_whitespace())
-        .map_or(start, |e| e + 1);
-    &v[start..end]
-}
-
 /// Parses a `Content-Length` value: 1*DIGIT that fits a `u64`.
 pub(crate) fn parse_content_length(v: &[u8]) -> Option<u64> {
-    let v = trim(v);
+    let v = v.trim_ascii();
     if v.is_empty() {
         return None;
     }

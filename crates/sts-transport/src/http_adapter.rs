@@ -19,8 +19,8 @@ use crate::{Error, Request, Response, Transport};
 /// The adapter applies the same policy as the other transports (scheme
 /// check, header syntax, `Accept-Encoding: identity`, framing checks on the
 /// answer) and copies the answer into the caller's buffer. The request it
-/// builds carries `Content-Type`, `User-Agent`, `Accept-Encoding`,
-/// `Content-Length` and the request's headers; the client adds `Host`. The
+/// builds carries the request's headers, `User-Agent` (the request's or the
+/// default), `Accept-Encoding` and `Content-Length`; the client adds `Host`. The
 /// function maps its own errors to [`Error`] (it knows which are timeouts).
 ///
 /// The response `Vec` (which holds credentials) is zeroized after the copy.
@@ -47,6 +47,7 @@ use crate::{Error, Request, Response, Transport};
 ///     path: "/",
 ///     headers: &[],
 ///     body: b"Action=AssumeRoleWithWebIdentity",
+///     request_id_header: Some("x-amzn-requestid"),
 /// };
 /// let mut buf = [0u8; 256];
 /// let response = transport.send(&request, &mut buf)?;
@@ -106,10 +107,11 @@ where
             format!(":{}", request.port)
         };
         let uri = format!("{}://{lb}{host}{rb}{port}{}", request.scheme.as_str(), request.path);
-        let mut builder = http::Request::builder()
-            .method(request.method)
-            .uri(uri)
-            .header("content-type", head.content_type())
+        let mut builder = http::Request::builder().method(request.method).uri(uri);
+        if let Some(content_type) = head.content_type() {
+            builder = builder.header("content-type", content_type);
+        }
+        builder = builder
             .header("user-agent", head.user_agent())
             .header("accept-encoding", "identity")
             .header("content-length", request.body.len());
@@ -127,7 +129,7 @@ where
             if content_length.is_some_and(|cl| cl != body.len() as u64) {
                 return Err(Error::UnexpectedEof);
             }
-            let (ranges, head_len) = store_headers(&parts.headers, buf)?;
+            let (ranges, head_len) = store_headers(&parts.headers, request.request_id_header, buf)?;
             let body_len = body.len();
             check_length(Some(body_len as u64), head_len, buf.len(), self.max_body)?;
             buf[head_len..head_len + body_len].copy_from_slice(&body);

@@ -5,7 +5,9 @@
 //! This crate is the I/O edge of the client. It does **not** build STS
 //! requests, parse XML, sign anything, retry, or keep connections alive: the
 //! client crate does the first three and decides about retries
-//! ([`Error::is_retryable`] is a hint). The embedded engines open a fresh
+//! ([`Error::is_retryable`] is a hint). It knows HTTP, not STS: the caller
+//! sets its own `Content-Type` and names the header that carries its request
+//! id ([`Request::request_id_header`]). The embedded engines open a fresh
 //! connection per exchange and send `Connection: close`; `StdTransport`
 //! leaves connection reuse to ureq (which also adds `Accept: */*`).
 //!
@@ -13,9 +15,9 @@
 //!  client ──Request──▶ Transport::send(request, buf) ──▶ Response<'buf>
 //!                          │                                ▲
 //!        ┌─────────────────┼──────────────────────┐         │ status, Date, Content-Type,
-//!        ▼                 ▼                      ▼         │ x-amzn-requestid, Retry-After,
-//!   HttpClient<C>     AsyncHttpClient<C>     StdTransport   │ body: &mut [u8] in `buf`
-//!   (embedded-io)    (embedded-io-async)     (ureq+rustls)  │
+//!        ▼                 ▼                      ▼         │ Retry-After, the request id
+//!   HttpClient<C>     AsyncHttpClient<C>     StdTransport   │ header the request names,
+//!   (embedded-io)    (embedded-io-async)     (ureq+rustls)  │ body: &mut [u8] in `buf`
 //!        │  h1::RequestHead / h1::ResponseReader (sans-IO) ─┘
 //!        ▼
 //!   C: Connect ──▶ your TCP stack + TLS (smoltcp / embassy-net + embedded-tls,
@@ -40,6 +42,9 @@
 //!   `std::net::TcpStream` (rustls for https) so [`HttpClient`] runs on a host.
 //! - [`HttpAdapter`] (feature `http`): wraps any function from
 //!   `http::Request<Vec<u8>>` to `http::Response<Vec<u8>>` (reqwest, hyper, ...).
+//!
+//! Beside them, [`date`] parses the `Date` header (and writes one, for
+//! servers and tests); always present, `no_std`, no allocation.
 //!
 //! # Security policy (all engines)
 //!
@@ -69,6 +74,7 @@
 //!         path: "/",
 //!         headers: &[("Content-Type", "application/x-www-form-urlencoded")],
 //!         body: form_body,
+//!         request_id_header: Some("x-amzn-requestid"),
 //!     };
 //!     let mut buf = [0u8; 4096]; // head + body of the answer
 //!     let response = transport.send(&request, &mut buf)?;
@@ -92,8 +98,9 @@
 //!     host: "sts.amazonaws.com",
 //!     port: 443,
 //!     path: "/",
-//!     headers: &[],
+//!     headers: &[("Content-Type", "application/x-www-form-urlencoded")],
 //!     body: b"Action=AssumeRoleWithWebIdentity&Version=2011-06-15&...",
+//!     request_id_header: Some("x-amzn-requestid"),
 //! };
 //! let mut buf = [0u8; 8192];
 //! let response = client.send(&request, &mut buf)?;
@@ -160,6 +167,7 @@ extern crate alloc;
 
 use core::fmt;
 
+pub mod date;
 mod error;
 pub mod h1;
 
@@ -230,10 +238,10 @@ impl Scheme {
 /// `host` is a DNS name or an IP literal (IPv6 with or without brackets);
 /// `path` starts with `/` and holds the query if any. `headers` are the
 /// request's own headers: the embedded engines add `Host`, `Content-Length`,
-/// `Accept-Encoding: identity`, `Connection: close`, and `Content-Type` /
-/// `User-Agent` when not given (see [`h1::RequestHead`]); `StdTransport`
-/// sends what ureq sends for the same request (no `Connection: close`, plus
-/// `Accept: */*`).
+/// `Accept-Encoding: identity`, `Connection: close`, and `User-Agent` when
+/// not given (see [`h1::RequestHead`]); no `Content-Type` is sent unless
+/// `headers` has one. `StdTransport` sends what ureq sends for the same
+/// request (no `Connection: close`, plus `Accept: */*`).
 ///
 /// `Debug` prints header names and the body length only: the body holds the
 /// web identity token.
@@ -253,6 +261,10 @@ pub struct Request<'r> {
     pub headers: &'r [(&'r str, &'r str)],
     /// The body (for STS, the form-encoded parameters).
     pub body: &'r [u8],
+    /// The response header whose value becomes [`Response::request_id`],
+    /// matched without regard to case (`x-amzn-requestid` for AWS); `None`
+    /// keeps none. It must be a header-name token.
+    pub request_id_header: Option<&'r str>,
 }
 
 impl fmt::Debug for Request<'_> {
@@ -271,6 +283,7 @@ impl fmt::Debug for Request<'_> {
             .field("path", &self.path)
             .field("header_names", &Names(self.headers))
             .field("body_len", &self.body.len())
+            .field("request_id_header", &self.request_id_header)
             .finish()
     }
 }
@@ -295,10 +308,9 @@ impl defmt::Format for Request<'_> {
 /// The answer to a [`Request`], borrowing the caller's buffer.
 ///
 /// Header values point into the head kept at the start of the buffer; the body
-/// follows it and is mutable, so a decoder can unescape XML in place. Only the
-/// headers an STS client needs are kept; a header sent twice gives its first
-/// value; `x-amzn-requestid` is matched without regard to case, like every
-/// header name.
+/// follows it and is mutable, so a decoder can unescape XML in place. Only
+/// these few headers are kept, matched by name without regard to case; a
+/// header sent twice gives its first value.
 ///
 /// `Debug` prints the status, these header values and the body *length*: the
 /// body of a successful answer holds credentials.
@@ -310,7 +322,8 @@ pub struct Response<'b> {
     pub date: Option<&'b str>,
     /// The `Content-Type` header.
     pub content_type: Option<&'b str>,
-    /// The `x-amzn-requestid` header.
+    /// The header the request named in
+    /// [`request_id_header`](Request::request_id_header).
     pub request_id: Option<&'b str>,
     /// The `Retry-After` header.
     pub retry_after: Option<&'b str>,

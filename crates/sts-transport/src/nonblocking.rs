@@ -112,7 +112,8 @@ impl<C: AsyncConnect> AsyncTransport for AsyncHttpClient<C> {
 
         let mut reader = ResponseReader::new(buf)
             .max_body(max_body)
-            .head_request(request.method.eq_ignore_ascii_case("HEAD"));
+            .head_request(request.method.eq_ignore_ascii_case("HEAD"))
+            .request_id_header(request.request_id_header);
         let mut interrupted = 0;
         while !reader.is_done() {
             let space = reader.read_buf()?;

@@ -11,13 +11,6 @@ use ureq::http::HeaderMap;
 use crate::h1::parse_content_length;
 use crate::{Error, Malformed, Response};
 
-/// The headers a [`Response`] exposes, in this order.
-const EXPOSED: [&str; 4] = ["date", "content-type", "x-amzn-requestid", "retry-after"];
-
-fn trim(v: &[u8]) -> &[u8] {
-    v.trim_ascii()
-}
-
 /// Applies the framing policy of [`crate::h1`] to a response's headers and
 /// returns its `Content-Length`, if any.
 pub(crate) fn check_framing(headers: &HeaderMap) -> Result<Option<u64>, Error> {
@@ -34,12 +27,12 @@ pub(crate) fn check_framing(headers: &HeaderMap) -> Result<Option<u64>, Error> {
         if content_length.is_some() {
             return Err(Malformed::ContentLengthWithTransferEncoding.into());
         }
-        if te.next().is_some() || !trim(v.as_bytes()).eq_ignore_ascii_case(b"chunked") {
+        if te.next().is_some() || !v.as_bytes().trim_ascii().eq_ignore_ascii_case(b"chunked") {
             return Err(Malformed::TransferEncoding.into());
         }
     }
     for v in headers.get_all("content-encoding") {
-        if !trim(v.as_bytes()).eq_ignore_ascii_case(b"identity") {
+        if !v.as_bytes().trim_ascii().eq_ignore_ascii_case(b"identity") {
             return Err(Malformed::ContentEncoding.into());
         }
     }
@@ -49,13 +42,27 @@ pub(crate) fn check_framing(headers: &HeaderMap) -> Result<Option<u64>, Error> {
 /// Where each exposed header value was copied.
 pub(crate) type Ranges = [Option<(usize, usize)>; 4];
 
-/// Copies the exposed header values to the start of `buf`; returns where they
-/// are and how many bytes they take (the body goes after them).
-pub(crate) fn store_headers(headers: &HeaderMap, buf: &mut [u8]) -> Result<(Ranges, usize), Error> {
+/// Copies the values of the headers a [`Response`] exposes (`Date`,
+/// `Content-Type`, `request_id_header`, `Retry-After`, in this order) to the
+/// start of `buf`; returns where they are and how many bytes they take (the
+/// body goes after them).
+pub(crate) fn store_headers(
+    headers: &HeaderMap,
+    request_id_header: Option<&str>,
+    buf: &mut [u8],
+) -> Result<(Ranges, usize), Error> {
+    let exposed = [
+        Some("date"),
+        Some("content-type"),
+        request_id_header,
+        Some("retry-after"),
+    ];
     let mut ranges: Ranges = [None; 4];
     let mut at = 0;
-    for (name, range) in EXPOSED.iter().zip(ranges.iter_mut()) {
-        if let Some(v) = headers.get(*name) {
+    for (name, range) in exposed.iter().zip(ranges.iter_mut()) {
+        // `HeaderMap::get` ignores case, and finds nothing for a name that
+        // is not a valid header name.
+        if let Some(v) = name.and_then(|n| headers.get(n)) {
             let v = v.as_bytes();
             if core::str::from_utf8(v).is_err() {
                 return Err(Malformed::HeaderValue.into());

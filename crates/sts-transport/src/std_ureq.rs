@@ -210,11 +210,11 @@ impl Transport for StdTransport {
         } else {
             format!("{}://{host}:{}{}", request.scheme.as_str(), request.port, request.path)
         };
-        let mut builder = ureq::http::Request::builder()
-            .method(request.method)
-            .uri(url)
-            .header("content-type", head.content_type())
-            .header("user-agent", head.user_agent());
+        let mut builder = ureq::http::Request::builder().method(request.method).uri(url);
+        if let Some(content_type) = head.content_type() {
+            builder = builder.header("content-type", content_type);
+        }
+        builder = builder.header("user-agent", head.user_agent());
         for &(name, value) in request.headers {
             if !name.eq_ignore_ascii_case("content-type") && !name.eq_ignore_ascii_case("user-agent") {
                 builder = builder.header(name, value);
@@ -235,7 +235,7 @@ impl Transport for StdTransport {
         let (parts, mut body) = answer.into_parts();
         let status = parts.status.as_u16();
         let content_length = check_framing(&parts.headers)?;
-        let (ranges, head_len) = store_headers(&parts.headers, buf)?;
+        let (ranges, head_len) = store_headers(&parts.headers, request.request_id_header, buf)?;
         check_length(content_length, head_len, buf.len(), self.max_body)?;
 
         let is_head = request.method.eq_ignore_ascii_case("HEAD");

@@ -217,8 +217,9 @@ fn https_request(port: u16) -> Request<'static> {
         host: "localhost",
         port,
         path: "/",
-        headers: &[],
+        headers: &[("Content-Type", "application/x-www-form-urlencoded")],
         body: common::ENV_REQUEST_BODY.as_bytes(),
+        request_id_header: Some("x-amzn-requestid"),
     }
 }
 

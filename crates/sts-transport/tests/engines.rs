@@ -110,6 +110,7 @@ fn request() -> Request<'static> {
         path: "/",
         headers: &[("Content-Type", "application/x-www-form-urlencoded")],
         body: b"Action=AssumeRoleWithWebIdentity&Version=2011-06-15&WebIdentityToken=eyJ",
+        request_id_header: Some("x-amzn-requestid"),
     }
 }
 

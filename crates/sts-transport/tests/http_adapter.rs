@@ -15,8 +15,13 @@ fn sts(body: &'static str) -> Request<'static> {
         host: "sts.eu-west-1.amazonaws.com",
         port: 443,
         path: "/",
-        headers: &[("X-Trace", "t-1")],
+        headers: &[
+            ("X-Trace", "t-1"),
+            ("Content-Type", "application/x-www-form-urlencoded"),
+        ],
         body: body.as_bytes(),
+        // Any case: the answer's header is matched without regard to it.
+        request_id_header: Some("X-Amzn-RequestId"),
     }
 }
 
@@ -38,7 +43,7 @@ fn builds_the_request_and_copies_the_answer() {
             &[
                 ("Date", "Mon, 16 Aug 2021 19:52:53 GMT"),
                 ("Content-Type", "text/xml"),
-                ("X-Amzn-RequestId", common::ENV_REQUEST_ID),
+                ("x-amzn-requestid", common::ENV_REQUEST_ID),
             ],
             common::ENV_RESPONSE_200.as_bytes(),
         ))
@@ -62,6 +67,25 @@ fn builds_the_request_and_copies_the_answer() {
     assert_eq!(h("content-length"), Some(len.as_str()));
     assert_eq!(h("authorization"), None);
     assert_eq!(req.body(), common::ENV_REQUEST_BODY.as_bytes());
+}
+
+#[test]
+fn no_content_type_unless_given_and_no_request_id_unless_named() {
+    let seen = RefCell::new(None);
+    let mut adapter = HttpAdapter::new(|req: http::Request<Vec<u8>>| {
+        *seen.borrow_mut() = Some(req);
+        Ok(answer(200, &[("x-amzn-requestid", "r-1")], b"ok"))
+    });
+    let request = Request {
+        headers: &[],
+        request_id_header: None,
+        ..sts("a=1")
+    };
+    let mut buf = [0u8; 64];
+    let r = adapter.send(&request, &mut buf).unwrap();
+    assert_eq!(r.request_id, None);
+    let req = seen.into_inner().unwrap();
+    assert_eq!(req.headers().get("content-type"), None);
 }
 
 #[test]

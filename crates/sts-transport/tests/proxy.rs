@@ -52,8 +52,9 @@ fn https_goes_through_the_proxy_from_the_environment() {
             host: "sts.us-east-1.amazonaws.com",
             port: 443,
             path: "/",
-            headers: &[],
+            headers: &[("Content-Type", "application/x-www-form-urlencoded")],
             body: b"Action=AssumeRoleWithWebIdentity",
+            request_id_header: Some("x-amzn-requestid"),
         };
         let mut buf = [0u8; 4096];
         // The proxy refuses the tunnel.

@@ -134,3 +134,44 @@ async fn buffer_needed_is_exact() {
     assert!(small > common::ENV_RESPONSE_200.len());
     assert_eq!(exact.unwrap().body, common::ENV_RESPONSE_200.as_bytes());
 }
+
+/// The transport knows HTTP, not STS: a request without `Content-Type` is
+/// sent without one, and the request id is the header the request names (in
+/// any case), on both std engines.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_content_type_unless_given_and_the_named_request_id() {
+    for engine in ENGINES {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .insert_header("x-amzn-requestid", common::ENV_REQUEST_ID)
+                    .insert_header("x-request-id", "generic-id")
+                    .set_body_raw(b"ok".to_vec(), "text/plain"),
+            )
+            .mount(&server)
+            .await;
+        let port = server.address().port();
+        let got = tokio::task::spawn_blocking(move || {
+            let plain = sts_transport::Request {
+                headers: &[],
+                request_id_header: None,
+                ..sts_request(port, "a=1")
+            };
+            let named = sts_transport::Request {
+                request_id_header: Some("X-Request-ID"),
+                ..sts_request(port, "a=1")
+            };
+            (send(engine, &plain, 1024), send(engine, &named, 1024))
+        })
+        .await
+        .unwrap();
+        assert_eq!(got.0.map(|r| r.request_id), Ok(None), "{engine:?}");
+        assert_eq!(got.1.map(|r| r.request_id), Ok(Some("generic-id".into())), "{engine:?}");
+
+        let requests = server.received_requests().await.unwrap();
+        assert_eq!(requests.len(), 2, "{engine:?}");
+        assert_eq!(requests[0].headers.get("content-type"), None, "{engine:?}");
+        assert_eq!(requests[0].body, b"a=1");
+    }
+}

@@ -280,6 +280,8 @@ impl Plan {
             path,
             headers: &[("Content-Type", CONTENT_TYPE)],
             body: &body,
+            // Not part of the head shown here.
+            request_id_header: None,
         };
         let head = RequestHead::new(&request)
             .map_err(|e| Failure::new(EXIT_USAGE, format!("{} cannot be used: {e}", self.endpoint.url())))?;

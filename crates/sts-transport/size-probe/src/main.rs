@@ -49,8 +49,9 @@ fn exchange(buf: &mut [u8]) {
         host: black_box("sts.eu-west-1.amazonaws.com"),
         port: 443,
         path: "/",
-        headers: &[],
+        headers: &[("Content-Type", "application/x-www-form-urlencoded")],
         body: black_box(b"Action=AssumeRoleWithWebIdentity&Version=2011-06-15"),
+        request_id_header: Some("x-amzn-requestid"),
     };
     let mut client = HttpClient::new(Connector);
     match client.send(&request, buf) {

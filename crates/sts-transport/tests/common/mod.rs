@@ -206,6 +206,7 @@ pub fn sts_request(port: u16, body: &str) -> Request<'_> {
         path: "/",
         headers: &[("Content-Type", "application/x-www-form-urlencoded")],
         body: body.as_bytes(),
+        request_id_header: Some("x-amzn-requestid"),
     }
 }
 
