@@ -774,8 +774,7 @@ pub fn encode_roundtrip(data: &[u8]) {
     let expected = raw.expected_violations();
     match encode(&input, &mut buf) {
         Err(EncodeError::Invalid(e)) => {
-            let got: Vec<(Field, Option<u8>, Rule)> =
-                input.violations().map(|v| (v.field, v.index, v.rule)).collect();
+            let got: Vec<(Field, Option<u8>, Rule)> = input.violations().map(|v| (v.field, v.index, v.rule)).collect();
             assert!(!e.is_empty() && e.len() == got.len(), "inconsistent error size");
             assert_eq!(got.first(), Some(&(e.first().field, e.first().index, e.first().rule)));
             assert_eq!(got, expected, "violations differ from the model");

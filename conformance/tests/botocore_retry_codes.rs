@@ -55,7 +55,11 @@ fn retry_codes_are_botocores_standard_mode_codes() {
     // And the classifier uses them: every code is retried, whatever the
     // status; botocore's transient statuses are retried without a code.
     for code in set(&theirs["throttling"]) {
-        assert_eq!(classify_answer(400, Some(&code)), Some(RetryClass::Throttling), "{code}");
+        assert_eq!(
+            classify_answer(400, Some(&code)),
+            Some(RetryClass::Throttling),
+            "{code}"
+        );
     }
     for code in set(&theirs["transient"]) {
         assert!(classify_answer(400, Some(&code)).is_some(), "{code}");

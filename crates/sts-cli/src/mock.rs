@@ -469,7 +469,7 @@ pub fn generate(request: &ReceivedRequest, now: Timestamp, account_id: Option<&s
     input.duration_seconds = duration;
     if let Err(e) = input.validate() {
         let n = e.len();
-        let details: Vec<String> = e
+        let details: Vec<String> = input
             .violations()
             .map(|v| {
                 let member = match v.index {

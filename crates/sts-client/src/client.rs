@@ -143,6 +143,9 @@ pub struct AttemptEvent<'a> {
     pub server_date: Option<Timestamp>,
     /// Why the attempt failed (`None` on success).
     pub error: Option<&'a ErrorKind>,
+    /// The STS error document as received, message whole (the error keeps
+    /// only [`STS_ERROR_TEXT_LEN`](crate::STS_ERROR_TEXT_LEN) bytes of it).
+    pub service_error: Option<sts_codec::ServiceError<'a>>,
     /// The wait before the next attempt, when there will be one.
     pub retry_in: Option<Duration>,
 }

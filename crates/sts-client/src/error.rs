@@ -4,52 +4,75 @@ use core::fmt;
 
 use sts_codec::{ErrorCode, Malformed, ValidationError};
 
-use crate::credentials::{CredentialField, InlineStr};
+use crate::credentials::CredentialField;
 use crate::endpoint::EndpointError;
 use crate::retry::RetryClass;
 use crate::token::TokenError;
 
-/// Bytes kept of an error document's `Code`.
-pub const MAX_CODE_LEN: usize = 64;
-/// Bytes kept of an error document's `Message` (cut at a character boundary).
-pub const MAX_MESSAGE_LEN: usize = 256;
-/// Bytes kept of a request id.
-pub const MAX_REQUEST_ID_LEN: usize = 64;
+/// Bytes an [`StsError`] keeps of an error document's code, request id
+/// and message together.
+pub const STS_ERROR_TEXT_LEN: usize = 96;
 
-/// Copies `s` into `N` bytes, cut at a character boundary.
-fn truncated<const N: usize>(s: &str) -> InlineStr<N> {
-    let mut end = s.len().min(N);
+/// Bytes kept of the code, and of the request id (a UUID is 36).
+const PART_LEN: usize = 40;
+
+/// `s` cut to at most `max` bytes, at a character boundary.
+fn cut(s: &str, max: usize) -> &str {
+    let mut end = s.len().min(max);
     while !s.is_char_boundary(end) {
         end -= 1;
     }
-    let mut out = InlineStr::new();
-    // Fits by construction.
-    let _ = out.set(&s[..end]);
-    out
+    s.get(..end).unwrap_or_default()
 }
 
 /// An STS error document, copied out of the response buffer (which the next
-/// attempt reuses): the code, the message (first 256 bytes), the HTTP status
-/// and the request id.
+/// attempt reuses): the HTTP status, the code and the request id (each up to
+/// 40 bytes) and as much of the message as fits the rest of
+/// [`STS_ERROR_TEXT_LEN`] bytes (cut at a character boundary). Small, so
+/// that errors are cheap to return; the whole message reaches
+/// [`AttemptEvent::service_error`](crate::AttemptEvent::service_error).
 ///
 /// STS messages describe the failure ("Token too old", "No OpenIDConnect
 /// provider found ..."); they do not echo the token.
-#[derive(Clone)]
-pub struct ServiceError {
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct StsError {
     status: u16,
-    code: InlineStr<MAX_CODE_LEN>,
-    message: InlineStr<MAX_MESSAGE_LEN>,
-    request_id: InlineStr<MAX_REQUEST_ID_LEN>,
+    code_len: u8,
+    request_id_len: u8,
+    message_len: u8,
+    /// The code, the request id and the message, in that order.
+    text: [u8; STS_ERROR_TEXT_LEN],
 }
 
-impl ServiceError {
+impl StsError {
     pub(crate) fn new(status: u16, code: &str, message: &str, request_id: Option<&str>) -> Self {
-        ServiceError {
-            status,
-            code: truncated(code),
-            message: truncated(message),
-            request_id: truncated(request_id.unwrap_or("")),
+        let code = cut(code, PART_LEN);
+        let request_id = cut(request_id.unwrap_or(""), PART_LEN);
+        let message = cut(message, STS_ERROR_TEXT_LEN - code.len() - request_id.len());
+        let mut text = [0u8; STS_ERROR_TEXT_LEN];
+        let mut at = 0;
+        for part in [code, request_id, message] {
+            if let Some(dst) = text.get_mut(at..at + part.len()) {
+                dst.copy_from_slice(part.as_bytes());
+            }
+            at += part.len();
         }
+        // Each part is at most 96 bytes (checked above).
+        let len = |s: &str| u8::try_from(s.len()).unwrap_or(0);
+        StsError {
+            status,
+            code_len: len(code),
+            request_id_len: len(request_id),
+            message_len: len(message),
+            text,
+        }
+    }
+
+    /// Bytes `at..at + len` of the text.
+    fn part(&self, at: usize, len: u8) -> &str {
+        let bytes = self.text.get(at..at + usize::from(len)).unwrap_or_default();
+        // Always text: copied from `&str`s cut at character boundaries.
+        core::str::from_utf8(bytes).unwrap_or_default()
     }
 
     /// The HTTP status that carried the document.
@@ -58,10 +81,10 @@ impl ServiceError {
         self.status
     }
 
-    /// `Error/Code`, as sent (up to 64 bytes).
+    /// `Error/Code`, as sent (up to 40 bytes).
     #[must_use]
     pub fn code(&self) -> &str {
-        self.code.as_str()
+        self.part(0, self.code_len)
     }
 
     /// The code, classified.
@@ -70,22 +93,26 @@ impl ServiceError {
         ErrorCode::from_wire(self.code())
     }
 
-    /// `Error/Message` (up to 256 bytes; empty when absent).
-    #[must_use]
-    pub fn message(&self) -> &str {
-        self.message.as_str()
-    }
-
-    /// The request id, from the document or the `x-amzn-requestid` header.
+    /// The request id, from the document or the response header (up to 40
+    /// bytes).
     #[must_use]
     pub fn request_id(&self) -> Option<&str> {
-        Some(self.request_id.as_str()).filter(|s| !s.is_empty())
+        Some(self.part(usize::from(self.code_len), self.request_id_len)).filter(|s| !s.is_empty())
+    }
+
+    /// `Error/Message`, as much as fits (empty when absent).
+    #[must_use]
+    pub fn message(&self) -> &str {
+        self.part(
+            usize::from(self.code_len) + usize::from(self.request_id_len),
+            self.message_len,
+        )
     }
 }
 
-impl fmt::Debug for ServiceError {
+impl fmt::Debug for StsError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ServiceError")
+        f.debug_struct("StsError")
             .field("status", &self.status)
             .field("code", &self.code())
             .field("message", &self.message())
@@ -94,18 +121,7 @@ impl fmt::Debug for ServiceError {
     }
 }
 
-impl PartialEq for ServiceError {
-    fn eq(&self, other: &Self) -> bool {
-        self.status == other.status
-            && self.code() == other.code()
-            && self.message() == other.message()
-            && self.request_id() == other.request_id()
-    }
-}
-
-impl Eq for ServiceError {}
-
-impl fmt::Display for ServiceError {
+impl fmt::Display for StsError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "STS returned {} (HTTP {})", self.code(), self.status)?;
         if !self.message().is_empty() {
@@ -119,11 +135,11 @@ impl fmt::Display for ServiceError {
 }
 
 /// What went wrong.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ErrorKind {
     /// STS answered with an error document.
-    Service(ServiceError),
+    Service(StsError),
     /// A non-success status without an STS error document (an empty 503, an
     /// HTML page from a proxy).
     Http {
@@ -198,7 +214,7 @@ impl fmt::Display for ErrorKind {
 }
 
 /// The client's error: an [`ErrorKind`] and the number of attempts made.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Error {
     kind: ErrorKind,
     attempts: u32,
@@ -229,7 +245,7 @@ impl Error {
 
     /// The STS error document, if that is what ended the exchange.
     #[must_use]
-    pub const fn service_error(&self) -> Option<&ServiceError> {
+    pub const fn service_error(&self) -> Option<&StsError> {
         match &self.kind {
             ErrorKind::Service(e) => Some(e),
             _ => None,
@@ -271,5 +287,31 @@ impl core::error::Error for Error {
             ErrorKind::Endpoint(e) => Some(e),
             _ => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sts_error_keeps_code_and_id_and_what_fits_of_the_message() {
+        let e = StsError::new(400, "Throttling", "Rate exceeded", Some("r-1"));
+        assert_eq!(
+            (e.status(), e.code(), e.message(), e.request_id()),
+            (400, "Throttling", "Rate exceeded", Some("r-1"))
+        );
+        // A long message is cut at a character boundary, code and id whole.
+        let long = "é".repeat(100);
+        let e = StsError::new(403, "AccessDenied", &long, Some("5045ca91-d123-4749-9d66-00a3c906be6c"));
+        assert_eq!(e.code(), "AccessDenied");
+        assert_eq!(e.request_id(), Some("5045ca91-d123-4749-9d66-00a3c906be6c"));
+        assert!(long.starts_with(e.message()));
+        assert_eq!(e.message().len(), 96 - 12 - 36);
+        // Code and id are cut at 40 bytes each; no id is `None`.
+        let e = StsError::new(500, &"C".repeat(60), "m", None);
+        assert_eq!((e.code().len(), e.request_id(), e.message()), (40, None, "m"));
+        // Small enough to return freely.
+        assert!(core::mem::size_of::<Error>() < 128, "{}", core::mem::size_of::<Error>());
     }
 }

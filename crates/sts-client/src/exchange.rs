@@ -14,7 +14,7 @@ use sts_transport::{Request, Response, Scheme};
 use crate::client::{AttemptEvent, Buffers, Observer, Params};
 use crate::credentials::{ACCESS_KEY_ID_CAPACITY, CredentialField, Credentials, SECRET_ACCESS_KEY_CAPACITY, Timing};
 use crate::endpoint::Endpoint;
-use crate::error::{Error, ErrorKind, ServiceError};
+use crate::error::{Error, ErrorKind, StsError};
 use crate::retry::{RetryClass, RetryPolicy, classify_answer, classify_transport};
 use crate::time::{Clock, Instant, Rng, Timestamp, timestamp_diff_millis};
 use crate::token::{self, TokenSource};
@@ -204,9 +204,6 @@ pub(crate) fn retry_class(kind: &ErrorKind) -> Option<RetryClass> {
 }
 
 /// What the loop does next.
-// `Fail` carries the error (see the crate's `result_large_err` note); the
-// credentials, the large part, go to the caller's slot instead.
-#[allow(clippy::large_enum_variant)]
 pub(crate) enum Step {
     /// The credentials were written to the caller's slot.
     Done,
@@ -324,6 +321,7 @@ impl<'e> Attempts<'e> {
         let mut request_id_header = None;
         let mut retry_after = None;
         let mut server_date = None;
+        let mut document = None;
         let result: Result<(), ErrorKind> = match outcome {
             Err(e) => Err(ErrorKind::Transport(e)),
             Ok(response) => {
@@ -345,12 +343,15 @@ impl<'e> Attempts<'e> {
                 }
                 match decode_response(response.status, response.body) {
                     Ok(out) => credentials(&out.credentials, &received, self.requested_seconds, slot),
-                    Err(DecodeError::Service(e)) => Err(ErrorKind::Service(ServiceError::new(
-                        e.status,
-                        e.code,
-                        e.message,
-                        e.request_id.or(request_id_header),
-                    ))),
+                    Err(DecodeError::Service(e)) => {
+                        document = Some(e);
+                        Err(ErrorKind::Service(StsError::new(
+                            e.status,
+                            e.code,
+                            e.message,
+                            e.request_id.or(request_id_header),
+                        )))
+                    }
                     Err(DecodeError::Http { status }) => Err(ErrorKind::Http { status }),
                     Err(DecodeError::Malformed(m)) => Err(ErrorKind::Malformed(m)),
                     // `DecodeError` is non_exhaustive: treat anything new as
@@ -371,6 +372,7 @@ impl<'e> Attempts<'e> {
                     request_id: request_id_header,
                     server_date,
                     error: None,
+                    service_error: None,
                     retry_in: None,
                 });
                 Step::Done
@@ -395,6 +397,7 @@ impl<'e> Attempts<'e> {
                     request_id,
                     server_date,
                     error: Some(&kind),
+                    service_error: document,
                     retry_in: delay,
                 });
                 match delay {

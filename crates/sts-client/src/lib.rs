@@ -63,10 +63,11 @@
 //!
 //! # Errors
 //!
-//! [`Error`] is an [`ErrorKind`] plus the number of attempts. STS error
-//! documents are copied into a [`ServiceError`] (code, first 256 bytes of
-//! the message, status, request id) because the response buffer is reused
-//! by the next attempt. No error, `Debug` or `Display` output ever holds a
+//! [`Error`] is an [`ErrorKind`] plus the number of attempts: small and
+//! `Copy`. STS error documents are copied into an [`StsError`] (status,
+//! code, request id and as much of the message as fits in
+//! [`STS_ERROR_TEXT_LEN`] bytes) because the response buffer is reused by
+//! the next attempt; observers see the whole document. No error, `Debug` or `Display` output ever holds a
 //! token or a secret.
 //!
 //! # Features
@@ -82,10 +83,6 @@
 #![no_std]
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
-// `Error` is a few hundred bytes (an STS error document copied inline, the
-// codec's validation report): without a heap there is nothing to box it
-// into, and a failed fetch is rare enough that moving it costs nothing.
-#![allow(clippy::result_large_err)]
 
 #[cfg(feature = "std")]
 extern crate std;
@@ -117,7 +114,7 @@ pub use client::{AsyncClient, AttemptEvent, Buffers, Client, FnObserver, NoObser
 pub use credentials::{
     ACCESS_KEY_ID_CAPACITY, CredentialField, Credentials, DEFAULT_TOKEN_CAPACITY, SECRET_ACCESS_KEY_CAPACITY,
 };
-pub use error::{Error, ErrorKind, MAX_CODE_LEN, MAX_MESSAGE_LEN, MAX_REQUEST_ID_LEN, ServiceError};
+pub use error::{Error, ErrorKind, STS_ERROR_TEXT_LEN, StsError};
 pub use exchange::SESSION_NAME_PREFIX;
 pub use refresh::{AsyncCredentialProvider, CredentialCache, CredentialProvider, RefreshNeed, RefreshPolicy};
 pub use retry::{RetryClass, RetryPolicy};

@@ -299,7 +299,10 @@ impl AssumeRoleWithWebIdentityInput<'_> {
         let (index, rule) = match i {
             0 => (None, string(Some(self.role_arn), 20, 2048, Pattern::Arn)),
             1 => (None, string(Some(self.role_session_name), 2, 64, Pattern::SessionName)),
-            2 => (None, string(Some(self.web_identity_token.expose()), 4, 20_000, Pattern::Any)),
+            2 => (
+                None,
+                string(Some(self.web_identity_token.expose()), 4, 20_000, Pattern::Any),
+            ),
             3 => (None, string(self.provider_id, 4, 2048, Pattern::Any)),
             4 => (
                 None,

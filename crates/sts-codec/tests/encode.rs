@@ -16,7 +16,10 @@ fn violations(input: &AssumeRoleWithWebIdentityInput<'_>) -> Vec<(Field, Option<
     match input.validate() {
         Ok(()) => assert!(all.is_empty()),
         Err(e) => {
-            assert_eq!(Some((e.first().field, e.first().index, e.first().rule)), all.first().copied());
+            assert_eq!(
+                Some((e.first().field, e.first().index, e.first().rule)),
+                all.first().copied()
+            );
             assert_eq!(e.len(), all.len());
             for &(field, _, _) in &all {
                 assert!(e.contains(field));

@@ -362,8 +362,12 @@ impl Plan {
             )),
         };
         let mut last_request_id: Option<String> = None;
+        // The error keeps only the start of a long STS message: the whole
+        // one comes with the attempt.
+        let mut last_message: Option<String> = None;
         let observer = FnObserver(|e: &AttemptEvent<'_>| {
             last_request_id = e.request_id.map(str::to_owned);
+            last_message = e.service_error.map(|s| s.message.to_owned());
             if verbose {
                 eprintln!("sts-web-identity: {}", attempt_line(e, &url));
             }
@@ -397,7 +401,7 @@ impl Plan {
                 }
                 Ok(creds)
             }
-            Err(e) => Err(failure(&e, &url, last_request_id.as_deref())),
+            Err(e) => Err(failure(&e, &url, last_request_id.as_deref(), last_message.as_deref())),
         }
     }
 }
@@ -420,8 +424,9 @@ pub(crate) fn attempt_line(e: &AttemptEvent<'_>, url: &str) -> String {
         None => line.push_str(", credentials received"),
         Some(ErrorKind::Service(s)) => {
             let _ = write!(line, ", {}", s.code());
-            if !s.message().is_empty() {
-                let _ = write!(line, ": {}", s.message());
+            let text = e.service_error.map_or(s.message(), |d| d.message);
+            if !text.is_empty() {
+                let _ = write!(line, ": {text}");
             }
         }
         Some(ErrorKind::Http { .. }) => line.push_str(", no STS error document"),
@@ -492,15 +497,24 @@ pub(crate) fn exit_code(kind: &ErrorKind) -> u8 {
 
 /// The message of a failed fetch: the STS code, message and request id when
 /// there is one, and the attempts made.
-pub(crate) fn failure(e: &Error, url: &str, last_request_id: Option<&str>) -> Failure {
+pub(crate) fn failure(e: &Error, url: &str, last_request_id: Option<&str>, full_message: Option<&str>) -> Failure {
     let mut message = e.kind().to_string();
     match e.kind() {
+        ErrorKind::Service(s) => {
+            message = format!("STS returned {} (HTTP {})", s.code(), s.status());
+            let text = full_message.unwrap_or(s.message());
+            if !text.is_empty() {
+                let _ = write!(message, ": {text}");
+            }
+            if let Some(id) = s.request_id() {
+                let _ = write!(message, " [request id {id}]");
+            }
+        }
         ErrorKind::Http { .. } => {
             if let Some(id) = last_request_id {
                 let _ = write!(message, " [request id {id}]");
             }
         }
-        ErrorKind::Service(_) => {}
         _ if e.attempts() > 0 => {
             let _ = write!(message, " ({url})");
         }
