@@ -559,7 +559,10 @@ struct Partition {
     /// Every `regionRegex` in `partitions.json` has the form
     /// `^(p1|p2|…)\-\w+\-\d+$`; these are the alternatives `p1`, `p2`, ….
     region_regex_prefixes: &'static [&'static str],
-    /// The explicitly listed regions.
+    /// The listed regions that the `regionRegex` does not match (the
+    /// `*-global` pseudo-regions). Every other listed region resolves
+    /// through the regex (`partition_table_matches_partitions_json` checks
+    /// each one against `partitions.json`).
     regions: &'static [&'static str],
 }
 
@@ -594,43 +597,7 @@ const AWS: Partition = Partition {
     supports_fips: true,
     supports_dual_stack: true,
     region_regex_prefixes: &["us", "eu", "ap", "sa", "ca", "me", "af", "il", "mx"],
-    regions: &[
-        "af-south-1",
-        "ap-east-1",
-        "ap-east-2",
-        "ap-northeast-1",
-        "ap-northeast-2",
-        "ap-northeast-3",
-        "ap-south-1",
-        "ap-south-2",
-        "ap-southeast-1",
-        "ap-southeast-2",
-        "ap-southeast-3",
-        "ap-southeast-4",
-        "ap-southeast-5",
-        "ap-southeast-6",
-        "ap-southeast-7",
-        "aws-global",
-        "ca-central-1",
-        "ca-west-1",
-        "eu-central-1",
-        "eu-central-2",
-        "eu-north-1",
-        "eu-south-1",
-        "eu-south-2",
-        "eu-west-1",
-        "eu-west-2",
-        "eu-west-3",
-        "il-central-1",
-        "me-central-1",
-        "me-south-1",
-        "mx-central-1",
-        "sa-east-1",
-        "us-east-1",
-        "us-east-2",
-        "us-west-1",
-        "us-west-2",
-    ],
+    regions: &["aws-global"],
 };
 
 /// The partition table of botocore `partitions.json` (version 1.1), in file
@@ -644,7 +611,7 @@ static PARTITIONS: [Partition; 8] = [
         supports_fips: true,
         supports_dual_stack: true,
         region_regex_prefixes: &["cn"],
-        regions: &["aws-cn-global", "cn-north-1", "cn-northwest-1"],
+        regions: &["aws-cn-global"],
     },
     Partition {
         name: "aws-eusc",
@@ -653,7 +620,7 @@ static PARTITIONS: [Partition; 8] = [
         supports_fips: true,
         supports_dual_stack: true,
         region_regex_prefixes: &["eusc-de"],
-        regions: &["eusc-de-east-1"],
+        regions: &[],
     },
     Partition {
         name: "aws-iso",
@@ -662,7 +629,7 @@ static PARTITIONS: [Partition; 8] = [
         supports_fips: true,
         supports_dual_stack: true,
         region_regex_prefixes: &["us-iso"],
-        regions: &["aws-iso-global", "us-iso-east-1", "us-iso-west-1"],
+        regions: &["aws-iso-global"],
     },
     Partition {
         name: "aws-iso-b",
@@ -671,7 +638,7 @@ static PARTITIONS: [Partition; 8] = [
         supports_fips: true,
         supports_dual_stack: true,
         region_regex_prefixes: &["us-isob"],
-        regions: &["aws-iso-b-global", "us-isob-east-1", "us-isob-west-1"],
+        regions: &["aws-iso-b-global"],
     },
     Partition {
         name: "aws-iso-e",
@@ -680,7 +647,7 @@ static PARTITIONS: [Partition; 8] = [
         supports_fips: true,
         supports_dual_stack: true,
         region_regex_prefixes: &["eu-isoe"],
-        regions: &["aws-iso-e-global", "eu-isoe-west-1"],
+        regions: &["aws-iso-e-global"],
     },
     Partition {
         name: "aws-iso-f",
@@ -689,7 +656,7 @@ static PARTITIONS: [Partition; 8] = [
         supports_fips: true,
         supports_dual_stack: true,
         region_regex_prefixes: &["us-isof"],
-        regions: &["aws-iso-f-global", "us-isof-east-1", "us-isof-south-1"],
+        regions: &["aws-iso-f-global"],
     },
     Partition {
         name: "aws-us-gov",
@@ -698,7 +665,7 @@ static PARTITIONS: [Partition; 8] = [
         supports_fips: true,
         supports_dual_stack: true,
         region_regex_prefixes: &["us-gov"],
-        regions: &["aws-us-gov-global", "us-gov-east-1", "us-gov-west-1"],
+        regions: &["aws-us-gov-global"],
     },
 ];
 

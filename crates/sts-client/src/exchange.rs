@@ -2,7 +2,6 @@
 //! classifying each answer, deciding about the next attempt. Plain functions
 //! over plain values, so the blocking and the async client cannot drift.
 
-use core::fmt::Write as _;
 use core::time::Duration;
 
 use zeroize::Zeroize;
@@ -39,19 +38,14 @@ pub(crate) struct SessionName {
 
 impl SessionName {
     pub(crate) fn generate<R: Rng + ?Sized>(rng: &mut R) -> Self {
-        struct W<'a>(&'a mut [u8], usize);
-        impl core::fmt::Write for W<'_> {
-            fn write_str(&mut self, s: &str) -> core::fmt::Result {
-                let dst = self.0.get_mut(self.1..self.1 + s.len()).ok_or(core::fmt::Error)?;
-                dst.copy_from_slice(s.as_bytes());
-                self.1 += s.len();
-                Ok(())
-            }
-        }
+        const HEX: &[u8; 16] = b"0123456789abcdef";
         let mut buf = [0u8; 33];
-        let mut w = W(&mut buf, 0);
-        // 17 + 16 bytes: fits exactly.
-        let _ = write!(w, "{SESSION_NAME_PREFIX}{:016x}", rng.next_u64());
+        let (prefix, digits) = buf.split_at_mut(SESSION_NAME_PREFIX.len());
+        prefix.copy_from_slice(SESSION_NAME_PREFIX.as_bytes());
+        let draw = rng.next_u64();
+        for (i, d) in digits.iter_mut().enumerate() {
+            *d = HEX[(draw >> (60 - 4 * i)) as usize & 15];
+        }
         SessionName { buf }
     }
 

@@ -394,9 +394,10 @@ fn expect_eof(reader: &mut Reader<'_>) -> Result<(), Malformed> {
     }
 }
 
-/// `s` without leading and trailing XML whitespace.
+/// `s` without leading and trailing XML whitespace (ASCII whitespace but
+/// form feed, which the reader never lets through).
 fn trim_ws(s: &str) -> &str {
-    s.trim_matches(|c| matches!(c, ' ' | '\t' | '\n' | '\r'))
+    s.trim_ascii()
 }
 
 /// Reads the success document after its root's start: each member of

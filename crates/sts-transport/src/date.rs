@@ -159,7 +159,9 @@ fn parse_imf_fixdate(b: &[u8]) -> Result<i64, DateError> {
 
 /// `Sunday, 06-Nov-94 08:49:37 GMT`
 fn parse_rfc850(s: &str) -> Result<i64, DateError> {
-    let (name, rest) = s.split_once(", ").ok_or(DateError::Syntax)?;
+    let comma = s.bytes().position(|b| b == b',').ok_or(DateError::Syntax)?;
+    let (name, rest) = s.split_at_checked(comma).ok_or(DateError::Syntax)?;
+    let rest = rest.strip_prefix(", ").ok_or(DateError::Syntax)?;
     if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphabetic()) {
         return Err(DateError::Syntax);
     }
