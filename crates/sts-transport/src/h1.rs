@@ -3,8 +3,7 @@
 //!
 //! [`RequestHead`] checks a [`Request`] and lists the bytes of its head;
 //! [`ResponseReader`] receives a response into the caller's buffer. The
-//! engines ([`HttpClient`](crate::HttpClient),
-//! [`AsyncHttpClient`](crate::AsyncHttpClient)) only move bytes between these
+//! engines (`HttpClient`, `AsyncHttpClient`) only move bytes between these
 //! and a stream; a stream of another I/O trait can be driven the same way:
 //!
 //! ```

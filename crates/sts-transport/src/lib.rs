@@ -28,19 +28,19 @@
 //!
 //! - [`h1`]: the HTTP/1.1 codec, no I/O at all. Always present, `no_std`, no
 //!   allocation.
-//! - [`HttpClient`] (feature `embedded-io-v0.7`) and [`AsyncHttpClient`]
+//! - `HttpClient` (feature `embedded-io-v0.7`) and `AsyncHttpClient`
 //!   (feature `embedded-io-async-v0.7`): HTTP/1.1 over any connected stream
-//!   that your [`Connect`] / [`AsyncConnect`] opens (your TCP stack, your
-//!   TLS: smoltcp or embassy-net, embedded-tls), one fresh connection per
+//!   that your `Connect` / `AsyncConnect` opens (your TCP stack, your TLS:
+//!   smoltcp or embassy-net, embedded-tls), one fresh connection per
 //!   exchange. No allocation, no unbounded loop, never reads past the
 //!   buffer, ends without EOF when the framing says the body is complete.
 //!   The engine has no clock: timeouts belong to the stream (or, async, to a
 //!   timeout around `send`). The async futures are not `Send`-bounded, as
 //!   embassy needs. About 11.5 KB of flash on thumbv7em (`size-probe/`).
-//! - [`StdTransport`] (feature `std`): `ureq` 3 with rustls and webpki-roots.
-//! - [`TcpConnector`] (feature `std`): a [`Connect`] over
-//!   `std::net::TcpStream` (rustls for https) so [`HttpClient`] runs on a host.
-//! - [`HttpAdapter`] (feature `http`): wraps any function from
+//! - `StdTransport` (feature `std`): `ureq` 3 with rustls and webpki-roots.
+//! - `TcpConnector` (feature `std`): a `Connect` over `std::net::TcpStream`
+//!   (rustls for https) so `HttpClient` runs on a host.
+//! - `HttpAdapter` (feature `http`): wraps any function from
 //!   `http::Request<Vec<u8>>` to `http::Response<Vec<u8>>` (reqwest, hyper, ...).
 //!
 //! Beside them, [`date`] parses the `Date` header (and writes one, for
@@ -139,15 +139,17 @@
 //!
 //! | feature | what it adds |
 //! |---|---|
-//! | `embedded-io-v0.7` | [`HttpClient`] and [`Connect`] over `embedded-io` 0.7 (blocking) |
-//! | `embedded-io-async-v0.7` | [`AsyncHttpClient`] and [`AsyncConnect`] over `embedded-io-async` 0.7 (no boxing; works on embassy) |
-//! | `std` | [`StdTransport`] (ureq 3, rustls, webpki-roots), [`TcpConnector`]; implies `embedded-io-v0.7` |
-//! | `platform-verifier` | [`StdTransportBuilder::platform_verifier`]: the OS certificate verifier instead of webpki-roots |
-//! | `http` | [`HttpAdapter`] for clients using the `http` crate's types (needs std) |
+//! | `embedded-io-v0.7` | `HttpClient` and `Connect` over `embedded-io` 0.7 (blocking) |
+//! | `embedded-io-async-v0.7` | `AsyncHttpClient` and `AsyncConnect` over `embedded-io-async` 0.7 (no boxing; works on embassy) |
+//! | `std` | `StdTransport` (ureq 3, rustls, webpki-roots), `TcpConnector`; implies `embedded-io-v0.7` |
+//! | `platform-verifier` | `StdTransportBuilder::platform_verifier`: the OS certificate verifier instead of webpki-roots |
+//! | `http` | `HttpAdapter` for clients using the `http` crate's types (needs std) |
 //! | `defmt` | `defmt::Format` for the public types (never prints bodies or header values) |
 //! | `log` | `log::debug!` after each exchange: host, status, body length |
 //!
-//! Features are additive: `--all-features` builds.
+//! Features are additive: `--all-features` builds. The documentation on
+//! docs.rs is built with every feature, and each item a feature adds carries a
+//! badge naming that feature.
 //!
 //! # no_std
 //!

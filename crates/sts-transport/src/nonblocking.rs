@@ -9,7 +9,7 @@ use crate::{AsyncTransport, Error, Request, Response, Scheme};
 /// Opens a connected async stream for one exchange: your TCP stack
 /// (embassy-net, ...), and your TLS (embedded-tls, ...) for `https`.
 ///
-/// The async twin of [`Connect`](crate::Connect), with the same contract:
+/// The async twin of `Connect`, with the same contract:
 /// one call per [`send`](AsyncTransport::send), timeouts set on the stream
 /// (or a timeout future around `send`), TLS verified for `host`.
 #[allow(async_fn_in_trait)]
@@ -60,7 +60,7 @@ const MAX_INTERRUPTED: u8 = 8;
 /// An HTTP/1.1 client over the async streams an [`AsyncConnect`] opens. No
 /// allocation, no boxed future; the response goes into the buffer given to
 /// [`send`](AsyncTransport::send). Same behaviour as
-/// [`HttpClient`](crate::HttpClient): both drive [`crate::h1`].
+/// `HttpClient`: both drive [`crate::h1`].
 #[derive(Debug, Clone)]
 pub struct AsyncHttpClient<C> {
     connector: C,
