@@ -22,7 +22,7 @@ pub mod replay;
 pub mod vectors;
 
 #[cfg(feature = "replay")]
-pub use sts_cli::mock::{Answer, Exchange, ExpectedRequest};
+pub use sts_mock::{Answer, Exchange, ExpectedRequest};
 
 /// Every recorded exchange in `data/exchanges/`, by file stem, sorted.
 #[cfg(feature = "replay")]

@@ -1,7 +1,7 @@
 //! Replays every exchange in `data/exchanges/` through `sts-client`, two ways:
 //!
 //! 1. the embedded-tcp engine (`HttpClient<TcpConnector>`) against the replay
-//!    server (`sts_cli::mock::MockServer` in replay mode) on 127.0.0.1;
+//!    server (`sts_mock::MockServer` in replay mode) on 127.0.0.1;
 //! 2. the std transport (`StdTransport`, ureq) against `wiremock`.
 //!
 //! Each checks the requests the server received (method, path, headers that
@@ -15,7 +15,7 @@
 use std::time::Duration;
 
 use conformance::replay::{SeenRequest, check, run};
-use sts_cli::mock::{MockConfig, MockServer};
+use sts_mock::{MockConfig, MockServer};
 use sts_transport::{HttpClient, StdTransport, TcpConnector};
 
 #[test]
@@ -110,7 +110,7 @@ fn std_transport_against_wiremock() {
 }
 
 fn form_urlencoded(body: &[u8]) -> Vec<(String, String)> {
-    sts_cli::mock::ReceivedRequest {
+    sts_mock::ReceivedRequest {
         method: String::new(),
         path: String::new(),
         headers: vec![],

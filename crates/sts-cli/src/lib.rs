@@ -1,4 +1,4 @@
-//! The `sts-web-identity` command line tool, and the local mock STS it can run.
+//! The `sts-web-identity` command line tool.
 //!
 //! `sts-web-identity` trades a web identity token (an OIDC JWT from
 //! Kubernetes, GitHub Actions, a device's identity provider...) for temporary
@@ -12,7 +12,7 @@
 //! |---|---|
 //! | `credential-process` | prints the JSON of AWS `credential_process` (`Version` 1, `AccessKeyId`, `SecretAccessKey`, `SessionToken`, `Expiration` in RFC 3339), so `credential_process = sts-web-identity credential-process ...` in `~/.aws/config` works for the AWS CLI and every SDK |
 //! | `env` | prints `export AWS_ACCESS_KEY_ID=...` lines (and `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`, `AWS_CREDENTIAL_EXPIRATION`), single-quoted, for `eval "$(sts-web-identity env ...)"` |
-//! | `mock-server [--port N] [--exchange FILE]` | a local STS on 127.0.0.1 ([`mock`]): validates each request as STS would and generates credentials, or replays a recorded exchange |
+//! | `mock-server [--port N] [--exchange FILE]` | a local STS on 127.0.0.1 ([`sts_mock`]): validates each request as STS would and generates credentials, or replays a recorded exchange |
 //! | `demo` | starts the mock in-process on a free port, fetches credentials from it through the real client and transport, reports each step on stderr and prints the `credential_process` JSON |
 //!
 //! `credential-process` and `env` take `--role-arn`, `--token-file` (`-` for
@@ -44,16 +44,9 @@
 //!
 //! # The mock
 //!
-//! The library part is the [`mock`] server, which the conformance suite and
-//! the CLI's tests also use to replay recorded exchanges on 127.0.0.1.
+//! `mock-server` and `demo` run the mock STS of the `sts-mock` crate
+//! ([`sts_mock`]), which the conformance suite and the tests also use to
+//! replay recorded exchanges on 127.0.0.1.
 //!
-//! ```no_run
-//! use sts_cli::mock::{MockConfig, MockServer};
-//! let server = MockServer::start("127.0.0.1:0".parse().unwrap(), MockConfig::default()).unwrap();
-//! println!("mock STS on http://{}/", server.addr());
-//! ```
-
-// A std-only crate: the core/alloc import lints are for the no_std crates.
-#![allow(clippy::std_instead_of_core, clippy::std_instead_of_alloc)]
-
-pub mod mock;
+//! This library target holds only this documentation; the tool is the
+//! `sts-web-identity` binary.

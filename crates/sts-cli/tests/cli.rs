@@ -14,8 +14,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
 use serde_json::{Value, json};
-use sts_cli::mock::{Answer, Exchange, MockConfig, MockServer, ReceivedRequest};
 use sts_codec::{AssumeRoleWithWebIdentityInput, Timestamp, encoded_len};
+use sts_mock::{Answer, Exchange, MockConfig, MockServer, ReceivedRequest};
 
 const BIN: &str = env!("CARGO_BIN_EXE_sts-web-identity");
 const ROLE: &str = "arn:aws:iam::123456789012:role/cli-test";
@@ -156,7 +156,7 @@ fn fixed_success() -> Answer {
         headers: Vec::new(),
         body: body.into_bytes(),
     };
-    let answer = sts_cli::mock::generate(&request, Timestamp::from_unix(now(), 0).unwrap(), None);
+    let answer = sts_mock::generate(&request, Timestamp::from_unix(now(), 0).unwrap(), None);
     assert_eq!(answer.status, 200, "{}", answer.body);
     answer
 }

@@ -5,9 +5,9 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
-use sts_cli::mock::{MockConfig, MockServer};
 use sts_client::endpoint::{EndpointParams, resolve};
 use sts_client::{OwnedParams, RetryPolicy};
+use sts_mock::{MockConfig, MockServer};
 use zeroize::Zeroizing;
 
 use super::args::TransportKind;

@@ -4,7 +4,7 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::path::Path;
 use std::time::Duration;
 
-use sts_cli::mock::{Exchange, MockConfig, MockServer, ReceivedRequest};
+use sts_mock::{Exchange, MockConfig, MockServer, ReceivedRequest};
 
 use super::{EXIT_OTHER, EXIT_USAGE, Failure};
 

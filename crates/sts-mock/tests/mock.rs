@@ -8,8 +8,10 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 
 use base64::Engine as _;
-use sts_cli::mock::{Answer, MockConfig, MockServer};
-use sts_codec::{AssumeRoleWithWebIdentityInput, DecodeError, ErrorCode, decode_response, encode, encoded_len};
+use sts_codec::{
+    AssumeRoleWithWebIdentityInput, DecodeError, ErrorCode, Timestamp, decode_response, encode, encoded_len,
+};
+use sts_mock::{Answer, MockConfig, MockServer, ReceivedRequest, generate};
 
 fn jwt(claims: &str) -> String {
     let b64 = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
@@ -141,4 +143,29 @@ fn replay_follows_the_script_then_repeats_the_last_answer() {
     let statuses: Vec<u16> = (0..3).map(|_| post(&server, b"x=1").0).collect();
     assert_eq!(statuses, [503, 400, 400]);
     assert_eq!(server.requests().len(), 3);
+}
+
+#[test]
+fn debug_output_shows_no_token_and_no_credentials() {
+    let token = jwt(r#"{"sub":"device-42"}"#);
+    let input = AssumeRoleWithWebIdentityInput::new("arn:aws:iam::210987654321:role/fleet/device", "dev-42", &token);
+    let request = ReceivedRequest {
+        method: "POST".into(),
+        path: "/".into(),
+        headers: Vec::new(),
+        body: body_for(&input),
+    };
+    let answer = generate(&request, Timestamp::from_unix(1_700_000_000, 0).unwrap(), None);
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    let secret = answer.body.split("<SecretAccessKey>").nth(1).unwrap()[..40].to_owned();
+    let printed = [
+        format!("{request:?}"),
+        format!("{answer:?}"),
+        format!("{:?}", MockConfig::replay(vec![answer.clone()])),
+    ];
+    for text in &printed {
+        assert!(!text.contains(&token[token.len() - 10..]), "{text}");
+        assert!(!text.contains(&secret), "{text}");
+        assert!(!text.contains("SessionToken"), "{text}");
+    }
 }

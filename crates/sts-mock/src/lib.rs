@@ -2,15 +2,82 @@
 //! 127.0.0.1, either by generating credentials after validating the request
 //! as STS would, or by replaying the answers of a recorded exchange.
 //!
-//! What "as STS would" covers: the request must be a `POST` of a form body
-//! with `Action=AssumeRoleWithWebIdentity` and `Version=2011-06-15`; every
-//! member is checked against the STS model (a `ValidationError` in STS's own
-//! wording otherwise); the token must be a JWT whose payload is JSON, and an
-//! `exp` claim in the past gives `ExpiredTokenException`. Tokens are never
-//! verified cryptographically and nothing leaves the machine.
+//! ```
+//! use std::io::{Read, Write};
+//! use std::net::TcpStream;
+//! use sts_mock::{MockConfig, MockServer};
+//!
+//! // A free port on 127.0.0.1; dropping `server` stops it.
+//! let server = MockServer::start("127.0.0.1:0".parse()?, MockConfig::default())?;
+//! println!("mock STS at {}", server.url()); // http://127.0.0.1:PORT/
+//!
+//! // What any STS client sends: a form POST. The token must be shaped like a
+//! // JWT; its signature is never checked.
+//! let body = "Action=AssumeRoleWithWebIdentity&Version=2011-06-15\
+//!             &RoleArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Fdevice\
+//!             &RoleSessionName=device-1\
+//!             &WebIdentityToken=eyJhbGciOiJub25lIn0.eyJzdWIiOiJkZXZpY2UtMSJ9.c2ln";
+//! let mut stream = TcpStream::connect(server.addr())?;
+//! write!(
+//!     stream,
+//!     "POST / HTTP/1.1\r\nHost: {}\r\nContent-Type: application/x-www-form-urlencoded\r\n\
+//!      Content-Length: {}\r\n\r\n{body}",
+//!     server.addr(),
+//!     body.len()
+//! )?;
+//! let mut answer = String::new();
+//! stream.read_to_string(&mut answer)?;
+//!
+//! // Made-up credentials, in STS's XML, for the role and the token's subject.
+//! assert!(answer.starts_with("HTTP/1.1 200 OK\r\n"));
+//! assert!(answer.contains("<AccessKeyId>ASIA"));
+//! assert!(answer.contains("<Arn>arn:aws:sts::123456789012:assumed-role/device/device-1</Arn>"));
+//! assert!(answer.contains("<SubjectFromWebIdentityToken>device-1</SubjectFromWebIdentityToken>"));
+//! assert_eq!(server.requests().len(), 1);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # What it answers
+//!
+//! With [`MockConfig::default()`] it validates each request as STS would
+//! ([`generate`]): the request must be a `POST` of a form body with
+//! `Action=AssumeRoleWithWebIdentity` and `Version=2011-06-15`; every member
+//! is checked against the STS model (a `ValidationError` in STS's own wording
+//! otherwise); the token must be a JWT whose payload is JSON, and an `exp`
+//! claim in the past gives `ExpiredTokenException`. Every error is HTTP 400
+//! with an STS error document. A valid request gets HTTP 200 with fresh random
+//! credentials that expire `DurationSeconds` (default 3600) from now, the
+//! assumed role user built from the role ARN and the session name, and the
+//! token's `aud`, `iss` and `sub` claims as `Audience`, `Provider` and
+//! `SubjectFromWebIdentityToken`.
+//!
+//! With [`MockConfig::replay`] it sends the given [`Answer`]s, one per
+//! request, in order, the last one repeating; the answers usually come from
+//! an [`Exchange`] file (`conformance/data/exchanges/`).
+//!
+//! Every answer gets `Content-Length`, `Connection: close` and, unless it
+//! has one, a `Date` header. [`MockServer::requests`] lists what was received.
+//!
+//! # What it is not
+//!
+//! A test tool: plain HTTP on the address it is given, one connection at a
+//! time, one request per connection, requests up to [`MAX_REQUEST`] bytes.
+//! Tokens are never verified cryptographically, the credentials it makes up
+//! grant nothing, and nothing leaves the machine.
+//!
+//! `Debug` never shows a request or answer body, nor an exchange's input,
+//! expected parameter values or expected outcome: they hold tokens and
+//! credentials.
+//!
+//! It serves the `sts-web-identity mock-server` and `demo` commands (crate
+//! `sts-cli`) and the `conformance` suite's replays.
+
+// A std-only crate: the core/alloc import lints are for the no_std crates.
+#![allow(clippy::std_instead_of_core, clippy::std_instead_of_alloc)]
 
 use std::collections::BTreeMap;
 use std::collections::hash_map::RandomState;
+use std::fmt;
 use std::hash::{BuildHasher, Hasher};
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
@@ -27,12 +94,14 @@ use sts_transport::date::format_imf_fixdate;
 /// Largest request the mock reads (head and body together).
 pub const MAX_REQUEST: usize = 64 * 1024;
 
-/// One HTTP answer of a recorded exchange.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// One HTTP answer: what the mock sends for one request.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Answer {
     /// The status code.
     pub status: u16,
-    /// Response headers (name, value), sent as given plus `Content-Length`.
+    /// Response headers (name, value), sent as given except
+    /// `Content-Length` and `Transfer-Encoding`; the mock adds its own
+    /// `Content-Length`, `Connection: close` and, unless given, `Date`.
     #[serde(default)]
     pub headers: BTreeMap<String, String>,
     /// The body, as text.
@@ -41,7 +110,7 @@ pub struct Answer {
 }
 
 /// The request STS must receive in a recorded exchange.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExpectedRequest {
     /// The form parameters, decoded, in any order.
     #[serde(default)]
@@ -52,7 +121,7 @@ pub struct ExpectedRequest {
 }
 
 /// One recorded exchange: the unit of `conformance/data/exchanges/`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct Exchange {
     /// What the exchange proves.
     pub docs: String,
@@ -71,7 +140,7 @@ pub struct Exchange {
 }
 
 impl Exchange {
-    /// Reads an exchange file.
+    /// Reads an exchange file (JSON).
     pub fn load(path: &std::path::Path) -> io::Result<Self> {
         let text = std::fs::read_to_string(path)?;
         serde_json::from_str(&text)
@@ -79,7 +148,50 @@ impl Exchange {
     }
 }
 
-/// What the mock does with requests.
+/// Stands for a body in `Debug` output.
+struct Hidden(usize);
+
+impl fmt::Debug for Hidden {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "<{} bytes, not shown>", self.0)
+    }
+}
+
+impl fmt::Debug for Answer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Answer")
+            .field("status", &self.status)
+            .field("headers", &self.headers)
+            .field("body", &Hidden(self.body.len()))
+            .finish()
+    }
+}
+
+impl fmt::Debug for ExpectedRequest {
+    /// The parameter names only: the values include the token.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ExpectedRequest")
+            .field("params", &self.params.keys().collect::<Vec<_>>())
+            .field("headers", &self.headers)
+            .finish()
+    }
+}
+
+impl fmt::Debug for Exchange {
+    /// Leaves out the input and the expected outcome: they hold the token
+    /// and the credentials.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Exchange")
+            .field("docs", &self.docs)
+            .field("source", &self.source)
+            .field("request", &self.request)
+            .field("answers", &self.answers)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What the mock does with requests. The default validates each request
+/// and generates credentials.
 #[derive(Debug, Clone, Default)]
 pub struct MockConfig {
     /// Answers to replay, one per request, in order; when they run out the
@@ -90,7 +202,8 @@ pub struct MockConfig {
 }
 
 impl MockConfig {
-    /// A mock that replays `answers`.
+    /// A mock that replays `answers`, the last one repeating (none at all:
+    /// HTTP 500 with an empty body).
     pub fn replay(answers: Vec<Answer>) -> Self {
         MockConfig {
             replay: Some(answers),
@@ -100,7 +213,7 @@ impl MockConfig {
 }
 
 /// A request the mock received.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct ReceivedRequest {
     /// The method.
     pub method: String,
@@ -127,6 +240,17 @@ impl ReceivedRequest {
     }
 }
 
+impl fmt::Debug for ReceivedRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ReceivedRequest")
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("headers", &self.headers)
+            .field("body", &Hidden(self.body.len()))
+            .finish()
+    }
+}
+
 struct Shared {
     config: MockConfig,
     served: AtomicUsize,
@@ -142,8 +266,8 @@ pub struct MockServer {
 }
 
 impl MockServer {
-    /// Binds `addr` (use port 0 for a free port) and serves in a background
-    /// thread, one connection at a time.
+    /// Binds `addr` (`127.0.0.1:0` for a free port) and serves in a
+    /// background thread, one connection at a time, until dropped.
     pub fn start(addr: SocketAddr, config: MockConfig) -> io::Result<Self> {
         let listener = TcpListener::bind(addr)?;
         let addr = listener.local_addr()?;
@@ -177,21 +301,22 @@ impl MockServer {
         self.addr
     }
 
-    /// `http://127.0.0.1:PORT/`.
+    /// The endpoint URL to give a client: `http://127.0.0.1:PORT/`.
     pub fn url(&self) -> String {
         format!("http://{}/", self.addr)
     }
 
-    /// The requests received so far.
+    /// The requests received so far, oldest first.
     pub fn requests(&self) -> Vec<ReceivedRequest> {
         self.shared.requests.lock().map(|r| r.clone()).unwrap_or_default()
     }
+}
 
-    /// Serves until the process ends (for the `mock-server` command).
-    pub fn wait(mut self) {
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
+impl fmt::Debug for MockServer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MockServer")
+            .field("addr", &self.addr)
+            .finish_non_exhaustive()
     }
 }
 
@@ -362,7 +487,8 @@ fn xml_escape(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }
 
-/// An STS error answer, in STS's own format.
+/// An STS error answer, in STS's own format: an `ErrorResponse` document of
+/// type `Sender` with `code` and `message`, and a fresh request id.
 pub fn error_answer(status: u16, code: &str, message: &str) -> Answer {
     let request_id = request_id();
     let body = format!(
@@ -431,7 +557,12 @@ fn jwt_claims(token: &str) -> Option<serde_json::Map<String, serde_json::Value>>
     }
 }
 
-/// Answers a request as STS would (without verifying the token's signature).
+/// Answers a request as STS would, without verifying the token's signature
+/// (see the crate docs for the checks and the answer).
+///
+/// `now` decides whether the token's `exp` has passed and when the
+/// credentials expire; `account_id` goes into the assumed role ARN when the
+/// role ARN has no account (default `123456789012`).
 pub fn generate(request: &ReceivedRequest, now: Timestamp, account_id: Option<&str>) -> Answer {
     if request.method != "POST" {
         return error_answer(400, "InvalidAction", "Only POST requests are supported by this mock");
