@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 use sts_client::endpoint::{EndpointParams, resolve};
-use sts_client::{Buffers, Client, Delay, MemoryToken, Params, RetryPolicy, SplitMix64, StdClock};
+use sts_client::{Buffers, Client, Credentials, Delay, MemoryToken, OwnedInput, RetryPolicy, SplitMix64, StdClock};
 use sts_transport::Transport;
 
 use crate::Exchange;
@@ -61,10 +61,11 @@ pub fn run<T: Transport>(exchange: &Exchange, transport: T, endpoint_url: &str) 
         .and_then(Value::as_array)
         .map(|a| a.iter().filter_map(Value::as_str).collect())
         .unwrap_or_default();
-    let mut params = Params::new(s("RoleArn").expect("RoleArn")).with_policy_arns(&arns);
-    params.role_session_name = s("RoleSessionName");
-    params.policy = s("Policy");
-    params.provider_id = s("ProviderId");
+    let mut params = OwnedInput::new(s("RoleArn").expect("RoleArn"));
+    params.policy_arns = arns.iter().map(|a| a.to_string()).collect();
+    params.role_session_name = s("RoleSessionName").map(str::to_owned);
+    params.policy = s("Policy").map(str::to_owned);
+    params.provider_id = s("ProviderId").map(str::to_owned);
     params.duration_seconds = input.get("DurationSeconds").and_then(Value::as_u64).map(|d| d as u32);
     let endpoint = resolve(&EndpointParams {
         endpoint: Some(endpoint_url),
@@ -73,19 +74,25 @@ pub fn run<T: Transport>(exchange: &Exchange, transport: T, endpoint_url: &str) 
     })
     .expect("endpoint");
     let delay = RecordedDelay::default();
-    let mut client = Client::new(transport, endpoint, StdClock::new(), delay.clone(), SplitMix64::new(7))
-        .with_retry_policy(RetryPolicy::STANDARD);
+    let mut client = Client::new(
+        transport,
+        endpoint,
+        (StdClock::new(), delay.clone(), SplitMix64::new(7)),
+    )
+    .with_retry_policy(RetryPolicy::STANDARD);
     let mut token = MemoryToken::from_str(s("WebIdentityToken").expect("WebIdentityToken"));
     let mut req = vec![0u8; 64 * 1024];
     let mut resp = vec![0u8; 64 * 1024];
-    let result = client.fetch::<4096, _>(&params, &mut token, &mut Buffers::new(&mut req, &mut resp));
+    let mut c: Credentials<[u8; 4096]> = Credentials::empty();
+    let result =
+        params.with_input(|input| client.fetch_into(input, &mut token, &mut Buffers::new(&mut req, &mut resp), &mut c));
     let (result, attempts) = match result {
-        Ok(c) => {
+        Ok(()) => {
             let e = c.expiration();
             let creds = serde_json::json!({
                 "AccessKeyId": c.access_key_id(),
-                "SecretAccessKey": c.secret_access_key(),
-                "SessionToken": c.session_token(),
+                "SecretAccessKey": c.secret_access_key().expose(),
+                "SessionToken": c.session_token().expose(),
                 "Expiration": {"seconds": e.seconds, "nanos": e.nanos},
             });
             (Ok(creds), 0)

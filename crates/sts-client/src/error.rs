@@ -177,8 +177,8 @@ pub enum ErrorKind {
     /// were received (per the answer's own `Date`).
     ExpiredOnArrival,
     /// Nothing is cached and nothing was fetched
-    /// ([`CredentialCache::current`](crate::CredentialCache::current) before
-    /// any successful refresh).
+    /// (a provider asked before any successful refresh, its error
+    /// forgotten).
     NoCredentials,
 }
 

@@ -1,6 +1,36 @@
-//! The logic both clients share: preparing the body, building each request,
-//! classifying each answer, deciding about the next attempt. Plain functions
-//! over plain values, so the blocking and the async client cannot drift.
+//! The exchange, sans I/O: an input, a token and a request buffer in, an
+//! HTTP request out; each answer (or transport failure), the time and a
+//! random draw in, a decision out: credentials written, retry after a
+//! delay, or a final error.
+//!
+//! [`Exchange`] sends nothing, reads no clock and sleeps never, so it runs
+//! the same under the blocking [`Client`](crate::Client), the async
+//! [`AsyncClient`](crate::AsyncClient), the CLI's `--dry-run` and a test on
+//! a fake clock.
+//!
+//! ```
+//! use sts_client::endpoint::{EndpointParams, resolve};
+//! use sts_client::exchange::{Exchange, Next};
+//! use sts_client::{Credentials, Instant, RetryPolicy};
+//! use sts_codec::AssumeRoleWithWebIdentityInput;
+//! use sts_transport::Response;
+//!
+//! let endpoint = resolve(&EndpointParams { region: Some("eu-west-1"), ..Default::default() })?;
+//! let input = AssumeRoleWithWebIdentityInput::for_role("arn:aws:iam::123456789012:role/device")
+//!     .with_web_identity_token("eyJhbGciOiJSUzI1NiJ9.e30.c2ln");
+//! let mut body = [0u8; 1024];
+//! let mut exchange = Exchange::new(&endpoint, RetryPolicy::STANDARD, &input, || 7, &mut body)?;
+//! let request = exchange.request(&body);
+//! assert_eq!((request.method, request.host, request.path), ("POST", "sts.eu-west-1.amazonaws.com", "/"));
+//!
+//! // ... send it with any HTTP client; here, STS is throttling us.
+//! let mut answer = *b"<ErrorResponse><Error><Code>Throttling</Code></Error></ErrorResponse>";
+//! let mut creds = Credentials::new();
+//! let (next, event) = exchange.handle(Ok(Response::new(400, &mut answer)), Instant::ZERO, None, || u64::MAX, &mut creds);
+//! assert_eq!(event.attempt, 1);
+//! assert!(matches!(next, Next::Retry(d) if d.as_millis() == 1000)); // full jitter, first retry
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use core::time::Duration;
 
@@ -10,19 +40,18 @@ use sts_codec::{AssumeRoleWithWebIdentityInput, CONTENT_TYPE, DecodeError, Encod
 use sts_transport::date::parse_http_date;
 use sts_transport::{Request, Response, Scheme};
 
-use crate::client::{AttemptEvent, Buffers, Observer, Params};
 use crate::credentials::{ACCESS_KEY_ID_CAPACITY, CredentialField, Credentials, SECRET_ACCESS_KEY_CAPACITY, Timing};
 use crate::endpoint::Endpoint;
 use crate::error::{Error, ErrorKind, StsError};
 use crate::retry::{RetryClass, RetryPolicy, classify_answer, classify_transport};
-use crate::time::{Clock, Instant, Rng, Timestamp, timestamp_diff_millis};
+use crate::time::{Instant, Timestamp, timestamp_diff_millis};
 use crate::token::{self, TokenSource};
 
 /// The prefix of generated session names.
 pub const SESSION_NAME_PREFIX: &str = "sts-web-identity-";
 
 /// `DurationSeconds` STS applies when the request has none.
-pub(crate) const DEFAULT_DURATION_SECONDS: u32 = 3600;
+const DEFAULT_DURATION_SECONDS: u32 = 3600;
 
 /// The request's only header of its own; the transport adds `Host`,
 /// `Content-Length` and the rest. No `Authorization`: the call is unsigned.
@@ -31,94 +60,333 @@ const HEADERS: &[(&str, &str)] = &[("Content-Type", CONTENT_TYPE)];
 /// The response header that carries the request id of an AWS answer.
 const REQUEST_ID_HEADER: &str = "x-amzn-requestid";
 
-/// A generated session name: the prefix and 16 hex digits from one draw.
-pub(crate) struct SessionName {
+/// What happened in one attempt, for logs and `-v` output. Holds no secret.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct AttemptEvent<'a> {
+    /// The attempt, from 1.
+    pub attempt: u32,
+    /// The most attempts this fetch may make.
+    pub max_attempts: u32,
+    /// The endpoint URL.
+    pub endpoint: &'a str,
+    /// The HTTP status, if an answer came.
+    pub status: Option<u16>,
+    /// The request id (from the error document or the response header).
+    pub request_id: Option<&'a str>,
+    /// The server's `Date`, if the answer had one.
+    pub server_date: Option<Timestamp>,
+    /// Why the attempt failed (`None` on success).
+    pub error: Option<ErrorKind>,
+    /// The STS error document as received, message whole (the error keeps
+    /// only [`STS_ERROR_TEXT_LEN`](crate::STS_ERROR_TEXT_LEN) bytes of it).
+    pub service_error: Option<sts_codec::ServiceError<'a>>,
+    /// The wait before the next attempt, when there will be one.
+    pub retry_in: Option<Duration>,
+}
+
+/// What to do after an attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[must_use]
+pub enum Next {
+    /// The credentials were written to the caller's storage.
+    Done,
+    /// Send the request again after this delay.
+    Retry(Duration),
+    /// Give up with this error (the storage is as it was).
+    Fail(Error),
+}
+
+/// One `AssumeRoleWithWebIdentity` exchange across its attempts: the body
+/// encoded once, then one [`handle`](Self::handle) per answer. See the
+/// [module docs](self).
+#[derive(Debug, Clone)]
+pub struct Exchange<'e> {
+    endpoint: &'e Endpoint,
+    policy: RetryPolicy,
+    attempt: u32,
+    /// The credential lifetime asked for (or STS's default), the upper bound
+    /// of what is believed (see `timing`).
+    requested_seconds: u32,
+    body_len: usize,
+    clock_skew_ms: Option<i64>,
+}
+
+impl<'e> Exchange<'e> {
+    /// Validates `input` and encodes it into `body` (the request buffer),
+    /// with a session name drawn from `draw` (called only when the input's
+    /// `RoleSessionName` is empty: `sts-web-identity-` and 16 hex digits).
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Validation`] when the input breaks the STS model,
+    /// [`ErrorKind::RequestTooLarge`] when `body` is too small; `body` is
+    /// wiped then (it may hold part of the token).
+    pub fn new(
+        endpoint: &'e Endpoint,
+        policy: RetryPolicy,
+        input: &AssumeRoleWithWebIdentityInput<'_>,
+        draw: impl FnOnce() -> u64,
+        body: &mut [u8],
+    ) -> Result<Self, Error> {
+        let generated;
+        let mut named = None;
+        if input.role_session_name.is_empty() {
+            generated = SessionName::generate(draw());
+            let mut with_name = input.clone();
+            with_name.role_session_name = generated.as_str();
+            named = Some(with_name);
+        }
+        let encoded = encode(named.as_ref().unwrap_or(input), body);
+        drop(named);
+        let capacity = body.len();
+        let body_len = match encoded {
+            Ok(len) => len,
+            Err(e) => {
+                body.zeroize();
+                return Err(Error::from(match e {
+                    EncodeError::Invalid(v) => ErrorKind::Validation(v),
+                    EncodeError::BufferTooSmall { needed } => ErrorKind::RequestTooLarge { needed, capacity },
+                    // `EncodeError` is non_exhaustive; any future variant
+                    // means nothing usable was written.
+                    _ => ErrorKind::RequestTooLarge { needed: 0, capacity },
+                }));
+            }
+        };
+        Ok(Exchange {
+            endpoint,
+            policy,
+            attempt: 0,
+            requested_seconds: input.duration_seconds.unwrap_or(DEFAULT_DURATION_SECONDS),
+            body_len,
+            clock_skew_ms: None,
+        })
+    }
+
+    /// The request of every attempt: POST to the endpoint's path (or `/`),
+    /// with the body [`new`](Self::new) wrote into `body`.
+    pub fn request<'r>(&'r self, body: &'r [u8]) -> Request<'r> {
+        let (_, host, path) = self.endpoint.parts();
+        Request {
+            method: "POST",
+            scheme: if self.endpoint.scheme() == "http" {
+                Scheme::Http
+            } else {
+                Scheme::Https
+            },
+            host,
+            port: self.endpoint.port(),
+            path: if path.is_empty() { "/" } else { path },
+            headers: HEADERS,
+            body: body.get(..self.body_len).unwrap_or_default(),
+            request_id_header: Some(REQUEST_ID_HEADER),
+        }
+    }
+
+    /// The body's length in bytes (the start of the request buffer).
+    pub const fn body_len(&self) -> usize {
+        self.body_len
+    }
+
+    /// Attempts handled so far.
+    pub const fn attempts(&self) -> u32 {
+        self.attempt
+    }
+
+    /// The clock skew (server `Date` minus `wall`) the last answer showed,
+    /// in milliseconds.
+    pub const fn clock_skew_millis(&self) -> Option<i64> {
+        self.clock_skew_ms
+    }
+
+    /// Takes the outcome of the next attempt, received at `now` (and
+    /// `wall`, the wall clock, if the caller has one), and says what to do
+    /// next. Credentials go to `out`, which is written only on
+    /// [`Next::Done`]. `draw` is called only for a backoff that needs a
+    /// random wait.
+    ///
+    /// Everything borrowed from the response ends up in the returned event
+    /// or nowhere: once it is dropped, the caller can wipe the buffer.
+    pub fn handle<'r>(
+        &mut self,
+        outcome: Result<Response<'r>, sts_transport::Error>,
+        now: Instant,
+        wall: Option<Timestamp>,
+        draw: impl FnOnce() -> u64,
+        out: &mut Credentials,
+    ) -> (Next, AttemptEvent<'r>)
+    where
+        'e: 'r,
+    {
+        self.attempt += 1;
+        let mut event = AttemptEvent {
+            attempt: self.attempt,
+            max_attempts: self.policy.max_attempts,
+            endpoint: self.endpoint.parts().0,
+            status: None,
+            request_id: None,
+            server_date: None,
+            error: None,
+            service_error: None,
+            retry_in: None,
+        };
+        let mut retry_after = None;
+        let result = match outcome {
+            Err(e) => Err(ErrorKind::Transport(e)),
+            Ok(response) => {
+                // HTTP whitespace around a field value is ASCII (SP, HTAB).
+                let server_date = response
+                    .date
+                    .and_then(|d| parse_http_date(d.trim_ascii()).ok())
+                    .map(|seconds| Timestamp { seconds, nanos: 0 });
+                event.status = Some(response.status);
+                event.request_id = response.request_id;
+                event.server_date = server_date;
+                retry_after = response.retry_after;
+                let received = Received {
+                    at: now,
+                    wall,
+                    server_date,
+                };
+                if let (Some(server), Some(wall)) = (server_date, wall) {
+                    self.clock_skew_ms = Some(timestamp_diff_millis(server, wall));
+                }
+                match decode_response(response.status, response.body) {
+                    Ok(answer) => credentials(&answer.credentials, &received, self.requested_seconds, out),
+                    Err(DecodeError::Service(e)) => {
+                        event.service_error = Some(e);
+                        event.request_id = e.request_id.or(response.request_id);
+                        Err(ErrorKind::Service(StsError::new(
+                            e.status,
+                            e.code,
+                            e.message,
+                            event.request_id,
+                        )))
+                    }
+                    Err(DecodeError::Http { status }) => Err(ErrorKind::Http { status }),
+                    Err(DecodeError::Malformed(m)) => Err(ErrorKind::Malformed(m)),
+                    // `DecodeError` is non_exhaustive: treat anything new as
+                    // an answer without a usable document.
+                    Err(_) => Err(ErrorKind::Http {
+                        status: response.status,
+                    }),
+                }
+            }
+        };
+        let Err(kind) = result else {
+            return (Next::Done, event);
+        };
+        let retry =
+            retry_class(&kind).is_some_and(|c| self.policy.retries(c)) && self.attempt < self.policy.max_attempts;
+        let delay = retry.then(|| {
+            self.policy
+                .retry_after(retry_after)
+                .unwrap_or_else(|| self.policy.backoff(self.attempt, draw()))
+        });
+        event.error = Some(kind);
+        event.retry_in = delay;
+        let next = match delay {
+            Some(d) => Next::Retry(d),
+            None => Next::Fail(Error::new(kind, self.attempt)),
+        };
+        (next, event)
+    }
+}
+
+/// A generated session name: the prefix and 16 hex digits of one draw.
+struct SessionName {
     buf: [u8; 33],
 }
 
 impl SessionName {
-    pub(crate) fn generate<R: Rng + ?Sized>(rng: &mut R) -> Self {
+    fn generate(draw: u64) -> Self {
         const HEX: &[u8; 16] = b"0123456789abcdef";
         let mut buf = [0u8; 33];
         let (prefix, digits) = buf.split_at_mut(SESSION_NAME_PREFIX.len());
         prefix.copy_from_slice(SESSION_NAME_PREFIX.as_bytes());
-        let draw = rng.next_u64();
         for (i, d) in digits.iter_mut().enumerate() {
             *d = HEX[(draw >> (60 - 4 * i)) as usize & 15];
         }
         SessionName { buf }
     }
 
-    pub(crate) fn as_str(&self) -> &str {
+    fn as_str(&self) -> &str {
         core::str::from_utf8(&self.buf).unwrap_or(SESSION_NAME_PREFIX)
     }
 }
 
-/// Reads the token, picks the session name and encodes the body into
-/// `bufs.request`. The token passes through `bufs.response` (unless the
-/// source lends it in place, `TokenSource::token_str`): the bytes the
-/// token source filled are wiped before this returns (the whole buffer on
-/// error). Returns the body length.
-pub(crate) fn prepare<S: TokenSource + ?Sized, R: Rng + ?Sized>(
-    params: &Params<'_>,
-    source: &mut S,
-    rng: &mut R,
-    bufs: &mut Buffers<'_>,
-) -> Result<usize, ErrorKind> {
-    let generated;
-    let session_name = match params.role_session_name {
-        Some(name) => name,
-        None => {
-            generated = SessionName::generate(rng);
-            generated.as_str()
+/// The two buffers a fetch works in, lent by the caller.
+///
+/// - `request` holds the form body: about 200 bytes plus the role ARN plus
+///   up to 3 × the token (percent-encoding; JWTs need almost none, so ~1 ×
+///   in practice). [`sts_codec::encoded_len`] gives the exact size.
+/// - `response` holds the whole answer: head (~300 bytes) and body (~1.5 KiB
+///   plus the session token); **4 KiB** holds a typical answer. A token
+///   source that writes the token ([`TokenSource::read_token`]) writes it
+///   here first, so then it must hold the token too; a token lent in place
+///   ([`TokenSource::token_str`]) needs no room.
+///
+/// Both are wiped after use: the body holds the token, the answer holds the
+/// credentials. Only what was written is wiped (the body; the token's bytes;
+/// the response buffer up to its last nonzero byte, wherever the transport
+/// put it), so the cost follows the exchange, not the buffer sizes.
+#[derive(Debug)]
+pub struct Buffers<'b> {
+    /// Where the request body is encoded.
+    pub request: &'b mut [u8],
+    /// Where the answer is received (and a copied token read first).
+    pub response: &'b mut [u8],
+}
+
+impl<'b> Buffers<'b> {
+    /// Lends two buffers.
+    pub fn new(request: &'b mut [u8], response: &'b mut [u8]) -> Self {
+        Buffers { request, response }
+    }
+
+    /// Reborrows for a shorter time.
+    pub fn reborrow(&mut self) -> Buffers<'_> {
+        Buffers {
+            request: self.request,
+            response: self.response,
         }
-    };
+    }
+}
+
+/// The first step of every client: reads the token from `source` (into
+/// `bufs.response`, unless the source lends it in place), then
+/// [`Exchange::new`] with `input` and that token. The bytes the token source
+/// filled are wiped before this returns (the whole response buffer on
+/// error).
+pub(crate) fn start<'e>(
+    endpoint: &'e Endpoint,
+    policy: RetryPolicy,
+    input: &AssumeRoleWithWebIdentityInput<'_>,
+    source: &mut dyn TokenSource,
+    draw: impl FnOnce() -> u64,
+    bufs: &mut Buffers<'_>,
+) -> Result<Exchange<'e>, Error> {
     let (token, filled) = match token::load(source, bufs.response) {
         Ok(loaded) => loaded,
         Err(e) => {
-            // No attempt follows: wipe it all here.
             bufs.response.zeroize();
-            return Err(ErrorKind::Token(e));
+            return Err(ErrorKind::Token(e).into());
         }
     };
-    let mut input =
-        AssumeRoleWithWebIdentityInput::new(params.role_arn, session_name, token).with_policy_arns(params.policy_arns);
-    if let Some(d) = params.duration_seconds {
-        input = input.with_duration_seconds(d);
-    }
-    if let Some(p) = params.policy {
-        input = input.with_policy(p);
-    }
-    if let Some(p) = params.provider_id {
-        input = input.with_provider_id(p);
-    }
-    let encoded = encode(&input, bufs.request);
+    let input = input.clone().with_web_identity_token(token);
+    let started = Exchange::new(endpoint, policy, &input, draw, bufs.request);
     drop(input);
-    // Each outcome returned from its own arm: no error-sized value is moved
-    // on the way out of a successful encode.
-    match encoded {
-        Ok(len) => {
-            // The token source filled `..filled` (its contract); the rest of
-            // the buffer is as the caller lent it. Anything a source wrote
-            // beyond what it reported is caught by the wipe after the
-            // attempt (`wipe_used`), which runs before `fetch` returns.
-            // Nothing filled (a token lent in place): no call at all.
-            if filled > 0 {
-                wipe_prefix(bufs.response, filled);
-            }
-            Ok(len)
+    match started {
+        Ok(exchange) => {
+            // The token source filled `..filled` (its contract); anything it
+            // wrote beyond that is caught by the wipe after the attempt
+            // (`wipe_used`), before the fetch returns.
+            wipe_prefix(bufs.response, filled);
+            Ok(exchange)
         }
         Err(e) => {
-            // No attempt follows: wipe it all here.
             bufs.response.zeroize();
-            let capacity = bufs.request.len();
-            Err(match e {
-                EncodeError::Invalid(v) => ErrorKind::Validation(v),
-                EncodeError::BufferTooSmall { needed } => ErrorKind::RequestTooLarge { needed, capacity },
-                // `EncodeError` is non_exhaustive; any future variant means
-                // nothing usable was written.
-                _ => ErrorKind::RequestTooLarge { needed: 0, capacity },
-            })
+            Err(e)
         }
     }
 }
@@ -133,57 +401,12 @@ pub(crate) fn wipe_prefix(buf: &mut [u8], n: usize) {
 
 /// Wipes `buf` up to its last byte that is not zero, which leaves it exactly
 /// as wiping all of it would (wiping writes zeros) while writing only what a
-/// transport filled: the zero tail is only read, a block at a time from the
-/// end. Whatever a transport left anywhere (head, body, bytes read past the
-/// body, the raw copy of a chunked body decoded in place, skipped `1xx`
-/// heads, a partial answer before an error) is covered.
+/// transport filled. Whatever a transport left anywhere (head, body, bytes
+/// read past the body, the raw copy of a chunked body decoded in place,
+/// skipped `1xx` heads, a partial answer before an error) is covered.
 pub(crate) fn wipe_used(buf: &mut [u8]) {
-    let end = used_len(buf);
+    let end = buf.iter().rposition(|&b| b != 0).map_or(0, |p| p + 1);
     wipe_prefix(buf, end);
-}
-
-/// The length of `buf` without its zero tail, rounded up to [`SCAN_BLOCK`].
-fn used_len(buf: &[u8]) -> usize {
-    let mut blocks = buf.rchunks_exact(SCAN_BLOCK);
-    let mut end = buf.len();
-    for block in blocks.by_ref() {
-        // Whole blocks, OR-ed without an early exit: this vectorizes.
-        let nonzero = <&[u8; SCAN_BLOCK]>::try_from(block).map_or(true, |b| b.iter().fold(0, |acc, &x| acc | x) != 0);
-        if nonzero {
-            return end;
-        }
-        end -= SCAN_BLOCK;
-    }
-    // `end` is now the length of the remainder, at the front.
-    if blocks.remainder().iter().any(|&b| b != 0) {
-        end
-    } else {
-        0
-    }
-}
-
-/// The bytes [`used_len`] checks at once.
-const SCAN_BLOCK: usize = 256;
-
-/// The request of every attempt: POST to the endpoint's path (or `/`); and
-/// the endpoint's URL, for the observer.
-pub(crate) fn request<'r>(endpoint: &'r Endpoint, body: &'r [u8]) -> (Request<'r>, &'r str) {
-    let (url, host, path) = endpoint.parts();
-    let request = Request {
-        method: "POST",
-        scheme: if endpoint.scheme() == "http" {
-            Scheme::Http
-        } else {
-            Scheme::Https
-        },
-        host,
-        port: endpoint.port(),
-        path: if path.is_empty() { "/" } else { path },
-        headers: HEADERS,
-        body,
-        request_id_header: Some(REQUEST_ID_HEADER),
-    };
-    (request, url)
 }
 
 /// The retry class of a failure, whatever the policy.
@@ -195,25 +418,6 @@ pub(crate) fn retry_class(kind: &ErrorKind) -> Option<RetryClass> {
         ErrorKind::Malformed(_) => Some(RetryClass::MalformedAnswer),
         _ => None,
     }
-}
-
-/// What the loop does next.
-pub(crate) enum Step {
-    /// The credentials were written to the caller's slot.
-    Done,
-    Retry(Duration),
-    Fail(Error),
-}
-
-/// The state of one fetch across its attempts.
-pub(crate) struct Attempts<'e> {
-    pub(crate) attempt: u32,
-    pub(crate) policy: RetryPolicy,
-    /// The endpoint's URL.
-    pub(crate) endpoint: &'e str,
-    /// The credential lifetime asked for (or STS's default), the upper bound
-    /// of what is believed (see [`timing`]).
-    pub(crate) requested_seconds: u32,
 }
 
 /// Where the server's clock is measured from an answer.
@@ -250,22 +454,23 @@ fn timing(expiration: Timestamp, r: &Received, requested_seconds: u32) -> Timing
     }
 }
 
-/// Writes the decoded credentials into `slot`, which is left untouched on
+/// Writes the decoded credentials into `out`, which is left untouched on
 /// error.
-fn credentials<const CAP: usize>(
-    out: &sts_codec::Credentials<'_>,
+fn credentials(
+    answer: &sts_codec::Credentials<'_>,
     r: &Received,
     requested_seconds: u32,
-    slot: &mut Credentials<CAP>,
+    out: &mut Credentials,
 ) -> Result<(), ErrorKind> {
-    let t = timing(out.expiration, r, requested_seconds);
+    let t = timing(answer.expiration, r, requested_seconds);
     if t.valid_until <= t.received_at {
         return Err(ErrorKind::ExpiredOnArrival);
     }
-    slot.replace(
-        out.access_key_id,
-        out.secret_access_key.expose(),
-        out.session_token.expose(),
+    let capacity = out.session_token_capacity();
+    out.replace(
+        answer.access_key_id,
+        answer.secret_access_key.expose(),
+        answer.session_token.expose(),
         t,
     )
     .map_err(|(field, needed)| ErrorKind::CredentialsTooLarge {
@@ -274,158 +479,45 @@ fn credentials<const CAP: usize>(
         capacity: match field {
             CredentialField::AccessKeyId => ACCESS_KEY_ID_CAPACITY,
             CredentialField::SecretAccessKey => SECRET_ACCESS_KEY_CAPACITY,
-            _ => CAP,
+            _ => capacity,
         },
     })
-}
-
-impl<'e> Attempts<'e> {
-    /// Before the first attempt at `endpoint`, for a lifetime of `duration`
-    /// seconds (STS's default when `None`).
-    pub(crate) fn new(policy: RetryPolicy, endpoint: &'e str, duration: Option<u32>) -> Self {
-        Attempts {
-            attempt: 0,
-            policy,
-            endpoint,
-            requested_seconds: duration.unwrap_or(DEFAULT_DURATION_SECONDS),
-        }
-    }
-
-    /// Classifies the outcome of the current attempt, reports it to the
-    /// observer and says what to do next. Everything borrowed from the
-    /// response is copied out or dropped here, so the caller can wipe the
-    /// buffer right after. Credentials go to `slot`, which is written only
-    /// on [`Step::Done`].
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn on_outcome<const CAP: usize, C, R, O>(
-        &mut self,
-        outcome: Result<Response<'_>, sts_transport::Error>,
-        clock: &C,
-        rng: &mut R,
-        observer: &mut O,
-        last_skew: &mut Option<i64>,
-        slot: &mut Credentials<CAP>,
-    ) -> Step
-    where
-        C: Clock + ?Sized,
-        R: Rng + ?Sized,
-        O: Observer + ?Sized,
-    {
-        let mut status = None;
-        let mut request_id_header = None;
-        let mut retry_after = None;
-        let mut server_date = None;
-        let mut document = None;
-        let result: Result<(), ErrorKind> = match outcome {
-            Err(e) => Err(ErrorKind::Transport(e)),
-            Ok(response) => {
-                let received = Received {
-                    at: clock.now(),
-                    wall: clock.wall_time(),
-                    // HTTP whitespace around a field value is ASCII (SP, HTAB).
-                    server_date: response
-                        .date
-                        .and_then(|d| parse_http_date(d.trim_ascii()).ok())
-                        .map(|seconds| Timestamp { seconds, nanos: 0 }),
-                };
-                status = Some(response.status);
-                request_id_header = response.request_id;
-                retry_after = response.retry_after;
-                server_date = received.server_date;
-                if let (Some(server), Some(wall)) = (received.server_date, received.wall) {
-                    *last_skew = Some(timestamp_diff_millis(server, wall));
-                }
-                match decode_response(response.status, response.body) {
-                    Ok(out) => credentials(&out.credentials, &received, self.requested_seconds, slot),
-                    Err(DecodeError::Service(e)) => {
-                        document = Some(e);
-                        Err(ErrorKind::Service(StsError::new(
-                            e.status,
-                            e.code,
-                            e.message,
-                            e.request_id.or(request_id_header),
-                        )))
-                    }
-                    Err(DecodeError::Http { status }) => Err(ErrorKind::Http { status }),
-                    Err(DecodeError::Malformed(m)) => Err(ErrorKind::Malformed(m)),
-                    // `DecodeError` is non_exhaustive: treat anything new as
-                    // an answer without a usable document.
-                    Err(_) => Err(ErrorKind::Http {
-                        status: response.status,
-                    }),
-                }
-            }
-        };
-        match result {
-            Ok(()) => {
-                observer.on_attempt(&AttemptEvent {
-                    attempt: self.attempt,
-                    max_attempts: self.policy.max_attempts,
-                    endpoint: self.endpoint,
-                    status,
-                    request_id: request_id_header,
-                    server_date,
-                    error: None,
-                    service_error: None,
-                    retry_in: None,
-                });
-                Step::Done
-            }
-            Err(kind) => {
-                let retry = retry_class(&kind).is_some_and(|c| self.policy.retries(c))
-                    && self.attempt < self.policy.max_attempts;
-                let delay = retry.then(|| {
-                    self.policy
-                        .retry_after(retry_after)
-                        .unwrap_or_else(|| self.policy.backoff(self.attempt, rng))
-                });
-                let request_id = match &kind {
-                    ErrorKind::Service(e) => e.request_id(),
-                    _ => request_id_header,
-                };
-                observer.on_attempt(&AttemptEvent {
-                    attempt: self.attempt,
-                    max_attempts: self.policy.max_attempts,
-                    endpoint: self.endpoint,
-                    status,
-                    request_id,
-                    server_date,
-                    error: Some(&kind),
-                    service_error: document,
-                    retry_in: delay,
-                });
-                match delay {
-                    Some(d) => Step::Retry(d),
-                    None => Step::Fail(Error::new(kind, self.attempt)),
-                }
-            }
-        }
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::token::{FnToken, MemoryToken, TokenError};
+
+    const ARN: &str = "arn:aws:iam::123456789012:role/device";
+
+    fn endpoint() -> Endpoint {
+        crate::endpoint::resolve(&crate::endpoint::EndpointParams {
+            region: Some("eu-west-1"),
+            ..Default::default()
+        })
+        .unwrap()
+    }
 
     /// The token passes through the response buffer: whatever the outcome,
-    /// nothing of it is left there when `prepare` returns, and on error
+    /// nothing of it is left there when `start` returns, and on error
     /// nothing is left in the request buffer either. A token lent in place
     /// (`MemoryToken::from_str`) is not written there at all.
     #[test]
-    fn prepare_wipes_the_token_scratch_on_every_outcome() {
-        use crate::token::{FnToken, MemoryToken, TokenError};
-
-        const ARN: &str = "arn:aws:iam::123456789012:role/device";
+    fn start_wipes_the_token_scratch_on_every_outcome() {
         const SENTINEL: u8 = 0xA5;
-        struct Fixed;
-        impl Rng for Fixed {
-            fn next_u64(&mut self) -> u64 {
-                7
-            }
-        }
-        let check_filled = |name: &str, params: &Params<'_>, source: &mut dyn TokenSource, ok: bool, filled: usize| {
+        let endpoint = endpoint();
+        let check_filled = |name: &str, arn: &str, source: &mut dyn TokenSource, ok: bool, filled: usize| {
             let (mut req, mut resp) = ([SENTINEL; 512], [SENTINEL; 256]);
-            let result = prepare(params, source, &mut Fixed, &mut Buffers::new(&mut req, &mut resp));
+            let input = AssumeRoleWithWebIdentityInput::for_role(arn);
+            let result = start(
+                &endpoint,
+                RetryPolicy::STANDARD,
+                &input,
+                source,
+                || 7,
+                &mut Buffers::new(&mut req, &mut resp),
+            );
             assert_eq!(result.is_ok(), ok, "{name}: {result:?}");
             if ok {
                 // Only the bytes the source filled were written, and wiped.
@@ -436,30 +528,23 @@ mod tests {
                 assert!(req.iter().all(|&b| b == SENTINEL || b == 0), "{name}");
             }
         };
-        let check = |name: &str, params: &Params<'_>, source: &mut dyn TokenSource, ok: bool| {
-            check_filled(name, params, source, ok, 12);
+        let check = |name: &str, arn: &str, source: &mut dyn TokenSource, ok: bool| {
+            check_filled(name, arn, source, ok, 12);
         };
-        let params = Params::new(ARN);
-        check("ok", &params, &mut MemoryToken::new(b"tok.en.val\r\n"), true);
+        check("ok", ARN, &mut MemoryToken::new(b"tok.en.val\r\n"), true);
         check_filled(
             "ok in place",
-            &params,
+            ARN,
             &mut MemoryToken::from_str("tok.en.val\r\n"),
             true,
             0,
         );
-        check(
-            "too large in place",
-            &params,
-            &mut MemoryToken::from_str(&"t".repeat(257)),
-            false,
-        );
-        check("not utf-8", &params, &mut MemoryToken::new(b"tok\xffen.value"), false);
-        check("empty", &params, &mut MemoryToken::from_str(" \r\n "), false);
-        check("too large", &params, &mut MemoryToken::new(&[b't'; 257]), false);
+        check("not utf-8", ARN, &mut MemoryToken::new(b"tok\xffen.value"), false);
+        check("empty", ARN, &mut MemoryToken::from_str(" \r\n "), false);
+        check("too large", ARN, &mut MemoryToken::new(&[b't'; 257]), false);
         check(
             "source says more than the buffer after filling it",
-            &params,
+            ARN,
             &mut FnToken::new(|buf: &mut [u8]| {
                 buf.fill(b't');
                 Ok(buf.len() + 1)
@@ -468,7 +553,7 @@ mod tests {
         );
         check(
             "source fails after writing",
-            &params,
+            ARN,
             &mut FnToken::new(|buf: &mut [u8]| {
                 buf[..5].copy_from_slice(b"token");
                 Err(TokenError::Unavailable)
@@ -477,26 +562,47 @@ mod tests {
         );
         check(
             "invalid input",
-            &Params::new("not-an-arn"),
+            "not-an-arn",
             &mut MemoryToken::from_str("tok.en.value"),
             false,
         );
         let mut small = [SENTINEL; 64];
         let mut resp = [SENTINEL; 256];
-        let result = prepare(
-            &params,
+        let result = start(
+            &endpoint,
+            RetryPolicy::STANDARD,
+            &AssumeRoleWithWebIdentityInput::for_role(ARN),
             &mut MemoryToken::from_str("tok.en.value"),
-            &mut Fixed,
+            || 7,
             &mut Buffers::new(&mut small, &mut resp),
         );
-        assert!(matches!(result, Err(ErrorKind::RequestTooLarge { .. })), "{result:?}");
+        assert!(
+            matches!(result.map_err(|e| *e.kind()), Err(ErrorKind::RequestTooLarge { .. })),
+            "too small a request buffer"
+        );
         assert!(small.iter().all(|&b| b == 0) && resp.iter().all(|&b| b == 0));
+    }
+
+    /// A token lent in place needs no room in the response buffer.
+    #[test]
+    fn a_lent_token_needs_no_room_in_the_response_buffer() {
+        let token = "t".repeat(300);
+        let (mut req, mut resp) = ([0u8; 1024], [0u8; 16]);
+        let endpoint = endpoint();
+        let result = start(
+            &endpoint,
+            RetryPolicy::STANDARD,
+            &AssumeRoleWithWebIdentityInput::for_role(ARN),
+            &mut MemoryToken::from_str(&token),
+            || 7,
+            &mut Buffers::new(&mut req, &mut resp),
+        );
+        assert!(result.is_ok(), "{result:?}");
     }
 
     #[test]
     fn wipe_used_leaves_what_a_whole_wipe_leaves() {
-        // Every length around the block size, a nonzero byte at every place.
-        for len in [0, 1, 2, 63, 64, 65, 127, 128, 129, 200] {
+        for len in [0, 1, 2, 63, 64, 65, 200] {
             for at in 0..len {
                 let mut buf = [0u8; 200];
                 let buf = &mut buf[..len];
@@ -504,21 +610,12 @@ mod tests {
                 wipe_used(buf);
                 assert!(buf.iter().all(|&b| b == 0), "len {len}, at {at}");
             }
-            let mut buf = [0xFFu8; 200];
-            wipe_used(&mut buf[..len]);
-            assert!(buf[..len].iter().all(|&b| b == 0) && buf[len..].iter().all(|&b| b == 0xFF));
         }
     }
 
     #[test]
     fn generated_session_names_follow_the_model() {
-        struct Fixed(u64);
-        impl Rng for Fixed {
-            fn next_u64(&mut self) -> u64 {
-                self.0
-            }
-        }
-        let name = SessionName::generate(&mut Fixed(0x0123_4567_89ab_cdef));
+        let name = SessionName::generate(0x0123_4567_89ab_cdef);
         assert_eq!(name.as_str(), "sts-web-identity-0123456789abcdef");
         assert!((2..=64).contains(&name.as_str().len()));
     }

@@ -31,12 +31,15 @@
 
 use core::time::Duration;
 
-use crate::client::{AsyncClient, Buffers, Client, NoObserver, Observer, Params};
-use crate::credentials::{Credentials, DEFAULT_TOKEN_CAPACITY};
-use crate::error::{Error, ErrorKind};
-use crate::time::{AsyncDelay, Clock, Delay, Instant, Rng, duration_millis, uniform_inclusive};
-use crate::token::TokenSource;
+use sts_codec::AssumeRoleWithWebIdentityInput;
 use sts_transport::{AsyncTransport, Transport};
+
+use crate::client::{AsyncClient, Client};
+use crate::credentials::Credentials;
+use crate::error::{Error, ErrorKind};
+use crate::exchange::Buffers;
+use crate::time::{AsyncPlatform, Instant, Platform, duration_millis, uniform_inclusive};
+use crate::token::{MemoryToken, TokenSource};
 
 /// When to refresh. See the [module docs](self).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,7 +103,7 @@ impl Default for RefreshPolicy {
     }
 }
 
-/// Whether the cache needs a refresh at some instant.
+/// Whether credentials need a refresh at some instant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RefreshNeed {
     /// The cached credentials are good.
@@ -111,14 +114,11 @@ pub enum RefreshNeed {
     Mandatory,
 }
 
-/// Cached credentials with their refresh schedule: the deterministic core
-/// of the providers (time is a parameter).
-#[derive(Debug)]
-pub struct CredentialCache<const TOKEN_CAP: usize = DEFAULT_TOKEN_CAPACITY> {
-    /// The cached credentials when `cached`, else empty. Refreshes write
-    /// into it in place ([`Client::fetch_into`]), so that credentials are
-    /// never moved by value on the way from the response to the cache.
-    current: Credentials<TOKEN_CAP>,
+/// When cached credentials are refreshed: the deterministic core of the
+/// providers (time and chance are parameters). It holds the schedule, not
+/// the credentials, which live in storage of the caller's.
+#[derive(Debug, Clone)]
+pub struct RefreshSchedule {
     cached: bool,
     advisory_at: Instant,
     mandatory_at: Instant,
@@ -126,12 +126,11 @@ pub struct CredentialCache<const TOKEN_CAP: usize = DEFAULT_TOKEN_CAPACITY> {
     last_error: Option<Error>,
 }
 
-impl<const TOKEN_CAP: usize> CredentialCache<TOKEN_CAP> {
-    /// An empty cache.
+impl RefreshSchedule {
+    /// Nothing cached yet.
     #[must_use]
     pub const fn new(policy: RefreshPolicy) -> Self {
-        CredentialCache {
-            current: Credentials::empty(),
+        RefreshSchedule {
             cached: false,
             advisory_at: Instant::ZERO,
             mandatory_at: Instant::ZERO,
@@ -145,21 +144,23 @@ impl<const TOKEN_CAP: usize> CredentialCache<TOKEN_CAP> {
         &self.policy
     }
 
-    /// What is needed at `now`.
+    /// Whether credentials were stored (and not cleared since).
     #[must_use]
-    pub fn need(&self, now: Instant) -> RefreshNeed {
-        match self.credentials() {
-            None => RefreshNeed::Mandatory,
-            Some(c) if c.is_expired(now) || now >= self.mandatory_at => RefreshNeed::Mandatory,
-            Some(_) if now >= self.advisory_at => RefreshNeed::Advisory,
-            Some(_) => RefreshNeed::None,
-        }
+    pub const fn is_cached(&self) -> bool {
+        self.cached
     }
 
-    /// The cached credentials, fresh or not.
+    /// What `creds` (the credentials this schedule was kept for) need at
+    /// `now`.
     #[must_use]
-    pub const fn credentials(&self) -> Option<&Credentials<TOKEN_CAP>> {
-        if self.cached { Some(&self.current) } else { None }
+    pub fn need(&self, now: Instant, creds: &Credentials) -> RefreshNeed {
+        if !self.cached || creds.is_expired(now) || now >= self.mandatory_at {
+            RefreshNeed::Mandatory
+        } else if now >= self.advisory_at {
+            RefreshNeed::Advisory
+        } else {
+            RefreshNeed::None
+        }
     }
 
     /// When the next refresh will be tried (advisory), if anything is cached.
@@ -180,22 +181,16 @@ impl<const TOKEN_CAP: usize> CredentialCache<TOKEN_CAP> {
         self.last_error.as_ref()
     }
 
-    /// Caches `creds` (wiping the old ones) and schedules their refresh,
-    /// drawing the jitter from `rng`.
-    pub fn store<R: Rng + ?Sized>(&mut self, creds: Credentials<TOKEN_CAP>, rng: &mut R) {
-        self.current = creds;
-        self.stored(rng);
-    }
-
-    /// Marks [`current`](Self::current) as cached and schedules its refresh.
-    fn stored<R: Rng + ?Sized>(&mut self, rng: &mut R) {
-        let (a, m) = self.policy.windows(self.current.lifetime());
-        let until = self.current.valid_until();
+    /// Schedules the refresh of freshly stored `creds`; `draw` (a uniform
+    /// 64-bit value) places the first try in the jitter span.
+    pub fn stored(&mut self, creds: &Credentials, draw: u64) {
+        let (a, m) = self.policy.windows(creds.lifetime());
+        let until = creds.valid_until();
         self.mandatory_at = until.saturating_sub(m);
         self.advisory_at = if self.policy.jitter {
             let spread = duration_millis(a.saturating_sub(m));
             self.mandatory_at
-                .saturating_sub(Duration::from_millis(uniform_inclusive(rng, spread)))
+                .saturating_sub(Duration::from_millis(uniform_inclusive(draw, spread)))
         } else {
             until.saturating_sub(a)
         };
@@ -203,212 +198,223 @@ impl<const TOKEN_CAP: usize> CredentialCache<TOKEN_CAP> {
         self.last_error = None;
     }
 
-    /// Drops (and wipes) the cached credentials.
+    /// Forgets the cached credentials (wipe them with
+    /// [`Credentials::clear`]).
     pub fn clear(&mut self) {
-        self.current.clear();
         self.cached = false;
     }
 
-    /// Applies the outcome of a refresh tried at `now` because of `need`.
+    /// Applies the outcome of a refresh of `creds` tried at `now` because of
+    /// `need`; `draw` is called only after a success.
     ///
     /// # Errors
     ///
     /// The refresh error, unless it was advisory and the cached credentials
     /// are still good (then they keep being served and the next try is
     /// rescheduled).
-    pub fn settle<R: Rng + ?Sized>(
-        &mut self,
-        now: Instant,
-        need: RefreshNeed,
-        outcome: Result<Credentials<TOKEN_CAP>, Error>,
-        rng: &mut R,
-    ) -> Result<(), Error> {
-        match outcome {
-            Ok(creds) => {
-                self.store(creds, rng);
-                Ok(())
-            }
-            Err(e) => self.failed(now, need, e),
-        }
-    }
-
-    /// Where a refresh writes fresh credentials in place
-    /// ([`Client::fetch_into`], which leaves them as they were on error);
-    /// [`settle_in_place`](Self::settle_in_place) follows.
-    pub(crate) fn slot(&mut self) -> &mut Credentials<TOKEN_CAP> {
-        &mut self.current
-    }
-
-    /// [`settle`](Self::settle) for a refresh that wrote into
-    /// [`slot`](Self::slot).
-    pub(crate) fn settle_in_place<R: Rng + ?Sized>(
+    pub fn settle(
         &mut self,
         now: Instant,
         need: RefreshNeed,
         outcome: Result<(), Error>,
-        rng: &mut R,
+        creds: &Credentials,
+        draw: impl FnOnce() -> u64,
     ) -> Result<(), Error> {
         match outcome {
             Ok(()) => {
-                self.stored(rng);
+                self.stored(creds, draw());
                 Ok(())
             }
-            Err(e) => self.failed(now, need, e),
+            Err(e) if need == RefreshNeed::Advisory && self.need(now, creds) == RefreshNeed::Advisory => {
+                self.advisory_at = now.saturating_add(self.policy.retry_interval).min(self.mandatory_at);
+                self.last_error = Some(e);
+                Ok(())
+            }
+            Err(e) => Err(e),
         }
-    }
-
-    fn failed(&mut self, now: Instant, need: RefreshNeed, e: Error) -> Result<(), Error> {
-        if need == RefreshNeed::Advisory && self.need(now) == RefreshNeed::Advisory {
-            self.advisory_at = now.saturating_add(self.policy.retry_interval).min(self.mandatory_at);
-            self.last_error = Some(e);
-            Ok(())
-        } else {
-            Err(e)
-        }
-    }
-
-    /// The cached credentials after [`settle`](Self::settle) succeeded.
-    ///
-    /// # Errors
-    ///
-    /// [`ErrorKind::NoCredentials`] if nothing is cached.
-    pub fn current(&self) -> Result<&Credentials<TOKEN_CAP>, Error> {
-        self.credentials().ok_or(Error::new(ErrorKind::NoCredentials, 0))
     }
 }
 
-/// A blocking credential provider over borrowed parameters and buffers: no
-/// heap, for devices. On a host, [`StdCredentialProvider`](crate::StdCredentialProvider)
-/// owns everything instead.
-///
-/// [`credentials`](Self::credentials) serves the cache and refreshes as the
-/// [`RefreshPolicy`] says; the clock it asks is the client's.
-pub struct CredentialProvider<'a, T, S, C, D, R, O = NoObserver, const TOKEN_CAP: usize = DEFAULT_TOKEN_CAPACITY> {
-    client: Client<T, C, D, R, O>,
-    params: Params<'a>,
-    token: S,
-    buffers: Buffers<'a>,
-    cache: CredentialCache<TOKEN_CAP>,
+/// Where a provider gets the web identity token: text lent for the
+/// provider's lifetime (used in place), or a [`TokenSource`] asked at each
+/// refresh (a file, a secure element).
+pub enum Token<'a> {
+    /// Text used in place.
+    Text(MemoryToken<'a>),
+    /// A source asked at each refresh.
+    Source(&'a mut dyn TokenSource),
 }
 
-impl<'a, T, S, C, D, R, O, const TOKEN_CAP: usize> CredentialProvider<'a, T, S, C, D, R, O, TOKEN_CAP>
-where
-    T: Transport,
-    S: TokenSource,
-    C: Clock,
-    D: Delay,
-    R: Rng,
-    O: Observer,
-{
-    /// A provider with an empty cache.
-    pub fn new(
-        client: Client<T, C, D, R, O>,
-        params: Params<'a>,
-        token: S,
-        buffers: Buffers<'a>,
-        policy: RefreshPolicy,
-    ) -> Self {
-        CredentialProvider {
-            client,
-            params,
-            token,
-            buffers,
-            cache: CredentialCache::new(policy),
-        }
-    }
-
-    /// Valid credentials: the cached ones, or fresh ones when the policy
-    /// says so.
-    ///
-    /// # Errors
-    ///
-    /// A failed refresh in the mandatory window (or with nothing cached).
-    pub fn credentials(&mut self) -> Result<&Credentials<TOKEN_CAP>, Error> {
-        let now = self.client.clock().now();
-        let need = self.cache.need(now);
-        if need != RefreshNeed::None {
-            let outcome = self
-                .client
-                .fetch_into(&self.params, &mut self.token, &mut self.buffers, self.cache.slot());
-            self.cache.settle_in_place(now, need, outcome, self.client.rng_mut())?;
-        }
-        self.cache.current()
-    }
-
-    /// The cache (schedule, last advisory error).
-    pub fn cache(&self) -> &CredentialCache<TOKEN_CAP> {
-        &self.cache
-    }
-
-    /// The client.
-    pub fn client(&mut self) -> &mut Client<T, C, D, R, O> {
-        &mut self.client
+impl<'a> From<&'a str> for Token<'a> {
+    fn from(token: &'a str) -> Self {
+        Token::Text(MemoryToken::from_str(token))
     }
 }
 
-/// The async twin of [`CredentialProvider`].
-pub struct AsyncCredentialProvider<'a, T, S, C, D, R, O = NoObserver, const TOKEN_CAP: usize = DEFAULT_TOKEN_CAPACITY> {
-    client: AsyncClient<T, C, D, R, O>,
-    params: Params<'a>,
-    token: S,
-    buffers: Buffers<'a>,
-    cache: CredentialCache<TOKEN_CAP>,
-}
-
-impl<'a, T, S, C, D, R, O, const TOKEN_CAP: usize> AsyncCredentialProvider<'a, T, S, C, D, R, O, TOKEN_CAP>
-where
-    T: AsyncTransport,
-    S: TokenSource,
-    C: Clock,
-    D: AsyncDelay,
-    R: Rng,
-    O: Observer,
-{
-    /// A provider with an empty cache.
-    pub fn new(
-        client: AsyncClient<T, C, D, R, O>,
-        params: Params<'a>,
-        token: S,
-        buffers: Buffers<'a>,
-        policy: RefreshPolicy,
-    ) -> Self {
-        AsyncCredentialProvider {
-            client,
-            params,
-            token,
-            buffers,
-            cache: CredentialCache::new(policy),
-        }
-    }
-
-    /// Valid credentials; see [`CredentialProvider::credentials`].
-    ///
-    /// # Errors
-    ///
-    /// A failed refresh in the mandatory window (or with nothing cached).
-    pub async fn credentials(&mut self) -> Result<&Credentials<TOKEN_CAP>, Error> {
-        let now = self.client.clock().now();
-        let need = self.cache.need(now);
-        if need != RefreshNeed::None {
-            let outcome = self
-                .client
-                .fetch_into(&self.params, &mut self.token, &mut self.buffers, self.cache.slot())
-                .await;
-            self.cache.settle_in_place(now, need, outcome, self.client.rng_mut())?;
-        }
-        self.cache.current()
-    }
-
-    /// The cache (schedule, last advisory error).
-    pub fn cache(&self) -> &CredentialCache<TOKEN_CAP> {
-        &self.cache
-    }
-
-    /// The client.
-    pub fn client(&mut self) -> &mut AsyncClient<T, C, D, R, O> {
-        &mut self.client
+impl<'a, S: TokenSource> From<&'a mut S> for Token<'a> {
+    fn from(source: &'a mut S) -> Self {
+        Token::Source(source)
     }
 }
+
+impl Token<'_> {
+    fn source(&mut self) -> &mut dyn TokenSource {
+        match self {
+            Token::Text(t) => t,
+            Token::Source(s) => *s,
+        }
+    }
+}
+
+impl core::fmt::Debug for Token<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Token::Text(t) => t.fmt(f),
+            Token::Source(_) => f.write_str("Token::Source"),
+        }
+    }
+}
+
+macro_rules! provider {
+    ($(#[$doc:meta])* $name:ident, $client:ident, $transport:ident, $platform:ident, $($async:ident $await:tt)?) => {
+        $(#[$doc])*
+        pub struct $name<'a, T, P> {
+            client: $client<T, P>,
+            input: AssumeRoleWithWebIdentityInput<'a>,
+            token: Token<'a>,
+            buffers: Buffers<'a>,
+            storage: &'a mut Credentials,
+            schedule: RefreshSchedule,
+        }
+
+        impl<'a, T: $transport, P: $platform> $name<'a, T, P> {
+            /// A provider of credentials for `input` (its token comes from
+            /// `token`; a session name is generated when it has none),
+            /// fetched with `client` in `buffers` and kept in `storage`,
+            /// refreshed as [`RefreshPolicy::DEFAULT`] says.
+            pub fn new(
+                client: $client<T, P>,
+                input: AssumeRoleWithWebIdentityInput<'a>,
+                token: impl Into<Token<'a>>,
+                buffers: Buffers<'a>,
+                storage: &'a mut Credentials,
+            ) -> Self {
+                $name {
+                    client,
+                    input,
+                    token: token.into(),
+                    buffers,
+                    storage,
+                    schedule: RefreshSchedule::new(RefreshPolicy::DEFAULT),
+                }
+            }
+
+            /// Replaces the refresh policy.
+            #[must_use]
+            pub fn with_refresh_policy(mut self, policy: RefreshPolicy) -> Self {
+                self.schedule = RefreshSchedule::new(policy);
+                self
+            }
+
+            /// Valid credentials: the cached ones, or fresh ones when the
+            /// policy says so.
+            ///
+            /// # Errors
+            ///
+            /// A failed refresh in the mandatory window (or with nothing
+            /// cached).
+            pub $($async)? fn credentials(&mut self) -> Result<&Credentials, Error> {
+                let now = self.client.platform().now();
+                let need = self.schedule.need(now, self.storage);
+                if need != RefreshNeed::None {
+                    let outcome = self
+                        .client
+                        .fetch_into(&self.input, self.token.source(), &mut self.buffers, self.storage)
+                        $(.$await)?;
+                    let platform = self.client.platform_mut();
+                    self.schedule
+                        .settle(now, need, outcome, self.storage, || platform.next_u64())?;
+                }
+                if self.schedule.is_cached() {
+                    Ok(&*self.storage)
+                } else {
+                    Err(ErrorKind::NoCredentials.into())
+                }
+            }
+
+            /// The refresh schedule (and the last advisory error).
+            pub fn schedule(&self) -> &RefreshSchedule {
+                &self.schedule
+            }
+
+            /// The client.
+            pub fn client(&mut self) -> &mut $client<T, P> {
+                &mut self.client
+            }
+        }
+
+        impl<T, P> core::fmt::Debug for $name<'_, T, P> {
+            fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                f.debug_struct(stringify!($name))
+                    .field("client", &self.client)
+                    .field("role_arn", &self.input.role_arn)
+                    .field("token", &self.token)
+                    .field("schedule", &self.schedule)
+                    .finish_non_exhaustive()
+            }
+        }
+    };
+}
+
+provider!(
+    /// A blocking credential provider over borrowed input, token, buffers
+    /// and storage: no heap, for devices. On a host,
+    /// `StdCredentialProvider` (feature `std`) owns everything instead.
+    ///
+    /// [`credentials`](Self::credentials) serves the cached credentials and
+    /// refreshes them as the [`RefreshPolicy`] says, on the client's
+    /// platform clock.
+    ///
+    /// ```
+    /// # use sts_client::{Clock, Instant, NoDelay, SplitMix64};
+    /// # use sts_transport::{Error, Request, Response, Transport};
+    /// # struct Ticks;
+    /// # impl Clock for Ticks { fn now(&self) -> Instant { Instant::from_millis(1_000) } }
+    /// # struct Canned;
+    /// # impl Transport for Canned {
+    /// #     fn send<'b>(&mut self, _: &Request<'_>, buf: &'b mut [u8]) -> Result<Response<'b>, Error> {
+    /// #         let body = b"<AssumeRoleWithWebIdentityResponse><AssumeRoleWithWebIdentityResult><Credentials>    /// #             <AccessKeyId>ASIAEXAMPLE</AccessKeyId><SecretAccessKey>secret</SecretAccessKey>    /// #             <SessionToken>token</SessionToken><Expiration>2021-08-16T20:52:53Z</Expiration>    /// #             </Credentials></AssumeRoleWithWebIdentityResult></AssumeRoleWithWebIdentityResponse>";
+    /// #         buf[..body.len()].copy_from_slice(body);
+    /// #         let mut response = Response::new(200, &mut buf[..body.len()]);
+    /// #         response.date = Some("Mon, 16 Aug 2021 19:52:53 GMT");
+    /// #         Ok(response)
+    /// #     }
+    /// # }
+    /// # let (transport, platform) = (Canned, (Ticks, NoDelay, SplitMix64::new(7)));
+    /// use sts_client::endpoint::{EndpointParams, resolve};
+    /// use sts_client::{Buffers, Client, CredentialProvider, Credentials};
+    /// use sts_codec::AssumeRoleWithWebIdentityInput;
+    ///
+    /// let endpoint = resolve(&EndpointParams { region: Some("eu-west-1"), ..Default::default() })?;
+    /// let (mut req, mut resp, mut storage) = ([0u8; 2048], [0u8; 4096], Credentials::new());
+    /// let mut provider = CredentialProvider::new(
+    ///     Client::new(transport, endpoint, platform),
+    ///     AssumeRoleWithWebIdentityInput::for_role("arn:aws:iam::123456789012:role/device"),
+    ///     "eyJhbGciOiJSUzI1NiJ9.e30.c2ln",
+    ///     Buffers::new(&mut req, &mut resp),
+    ///     &mut storage,
+    /// );
+    /// let creds = provider.credentials()?; // fetched now, refreshed ahead of expiry
+    /// assert_eq!(creds.access_key_id(), "ASIAEXAMPLE");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    CredentialProvider, Client, Transport, Platform,
+);
+
+provider!(
+    /// The async twin of [`CredentialProvider`], over an [`AsyncClient`].
+    AsyncCredentialProvider, AsyncClient, AsyncTransport, AsyncPlatform, async await
+);
 
 #[cfg(test)]
 mod tests {

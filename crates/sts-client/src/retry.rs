@@ -52,7 +52,7 @@ pub const THROTTLING_CODES: &[&str] = &[
 /// both lists, and counts as throttling here).
 pub const TRANSIENT_CODES: &[&str] = &["RequestTimeout", "RequestTimeoutException", "PriorRequestNotComplete"];
 
-use crate::time::{Rng, duration_millis, uniform_inclusive};
+use crate::time::{duration_millis, uniform_inclusive};
 
 /// How many attempts, how long to wait, and the opt-in classes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -131,12 +131,13 @@ impl RetryPolicy {
         Duration::from_millis(exp.min(cap))
     }
 
-    /// The full-jitter wait before retry `retry` (1-based): one draw of
-    /// [`uniform_inclusive`] over `0..=`[`backoff_ceiling`](Self::backoff_ceiling)
-    /// milliseconds.
-    pub fn backoff<R: Rng + ?Sized>(&self, retry: u32, rng: &mut R) -> Duration {
+    /// The full-jitter wait before retry `retry` (1-based): the uniform
+    /// 64-bit `draw` mapped onto `0..=`[`backoff_ceiling`](Self::backoff_ceiling)
+    /// milliseconds ([`uniform_inclusive`]).
+    #[must_use]
+    pub fn backoff(&self, retry: u32, draw: u64) -> Duration {
         let ceiling = duration_millis(self.backoff_ceiling(retry));
-        Duration::from_millis(uniform_inclusive(rng, ceiling))
+        Duration::from_millis(uniform_inclusive(draw, ceiling))
     }
 
     /// The wait a `Retry-After` value asks for, when honoured: whole seconds
@@ -233,13 +234,6 @@ pub const fn classify_transport(error: &sts_transport::Error) -> Option<RetryCla
 mod tests {
     use super::*;
 
-    struct Fixed(u64);
-    impl Rng for Fixed {
-        fn next_u64(&mut self) -> u64 {
-            self.0
-        }
-    }
-
     #[test]
     fn ceilings_double_up_to_the_cap() {
         let p = RetryPolicy::STANDARD;
@@ -248,8 +242,8 @@ mod tests {
             [ms(1), ms(2), ms(3), ms(4), ms(5), ms(6), ms(100)],
             [1000, 2000, 4000, 8000, 16000, 20000, 20000]
         );
-        assert_eq!(p.backoff(3, &mut Fixed(u64::MAX)), Duration::from_millis(4000));
-        assert_eq!(p.backoff(3, &mut Fixed(0)), Duration::ZERO);
+        assert_eq!(p.backoff(3, u64::MAX), Duration::from_millis(4000));
+        assert_eq!(p.backoff(3, 0), Duration::ZERO);
     }
 
     #[test]

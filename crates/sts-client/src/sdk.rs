@@ -13,13 +13,10 @@ use aws_credential_types::provider::error::CredentialsError;
 use aws_credential_types::provider::{self, ProvideCredentials, future};
 use sts_transport::Transport;
 
-use crate::client::{NoObserver, Observer};
 use crate::config::ConfigError;
 use crate::refresh::RefreshNeed;
-use crate::std_impls::{OsRng, StdClock, ThreadSleep, TokenFile};
 use crate::std_provider::StdCredentialProvider;
-use crate::time::{Clock, Delay, Rng};
-use crate::token::TokenSource;
+use crate::time::Platform;
 
 /// The name aws-sdk-rust logs as the credentials' provider.
 pub const PROVIDER_NAME: &str = "sts-web-identity";
@@ -44,13 +41,13 @@ pub const PROVIDER_NAME: &str = "sts-web-identity";
 /// The SDK is told the credentials expire at the start of the next refresh
 /// try ([`CredentialCache::advisory_at`](crate::CredentialCache::advisory_at),
 /// as wall-clock time), so it comes back in time for the advisory window.
-pub struct SdkCredentialsProvider<T, S = TokenFile, O = NoObserver, C = StdClock, D = ThreadSleep, R = OsRng> {
-    inner: Shared<StdCredentialProvider<T, S, O, C, D, R>>,
+pub struct SdkCredentialsProvider<T> {
+    inner: Shared<StdCredentialProvider<T>>,
 }
 
 type Shared<P> = Arc<Mutex<P>>;
 
-impl<T, S, O, C, D, R> Clone for SdkCredentialsProvider<T, S, O, C, D, R> {
+impl<T> Clone for SdkCredentialsProvider<T> {
     fn clone(&self) -> Self {
         SdkCredentialsProvider {
             inner: Arc::clone(&self.inner),
@@ -70,9 +67,9 @@ impl<T: Transport> SdkCredentialsProvider<T> {
     }
 }
 
-impl<T, S, O, C, D, R> SdkCredentialsProvider<T, S, O, C, D, R> {
+impl<T> SdkCredentialsProvider<T> {
     /// Shares `provider`.
-    pub fn new(provider: StdCredentialProvider<T, S, O, C, D, R>) -> Self {
+    pub fn new(provider: StdCredentialProvider<T>) -> Self {
         SdkCredentialsProvider {
             inner: Arc::new(Mutex::new(provider)),
         }
@@ -84,20 +81,14 @@ fn lock<P>(m: &Mutex<P>) -> MutexGuard<'_, P> {
 }
 
 /// Converts the provider's current credentials for the SDK.
-fn current<T, S, O, C, D, R>(
-    p: &StdCredentialProvider<T, S, O, C, D, R>,
-    now: crate::Instant,
-) -> Option<provider::Result>
-where
-    C: Clock,
-{
-    let creds = p.cache().credentials()?;
-    let until = p.cache().advisory_at().unwrap_or(creds.valid_until());
+fn current<T: Transport>(p: &StdCredentialProvider<T>, now: crate::Instant) -> Option<provider::Result> {
+    let creds = p.cached()?;
+    let until = p.schedule().advisory_at().unwrap_or(creds.valid_until());
     let expiry = SystemTime::now() + until.saturating_duration_since(now);
     Some(Ok(aws_credential_types::Credentials::new(
         creds.access_key_id(),
-        creds.secret_access_key(),
-        Some(creds.session_token().to_string()),
+        creds.secret_access_key().expose(),
+        Some(creds.session_token().expose().to_string()),
         Some(expiry),
         PROVIDER_NAME,
     )))
@@ -125,14 +116,9 @@ impl Future for Pending {
     }
 }
 
-impl<T, S, O, C, D, R> ProvideCredentials for SdkCredentialsProvider<T, S, O, C, D, R>
+impl<T> ProvideCredentials for SdkCredentialsProvider<T>
 where
     T: Transport + Send + 'static,
-    S: TokenSource + fmt::Debug + Send + 'static,
-    O: Observer + Send + 'static,
-    C: Clock + Send + 'static,
-    D: Delay + Send + 'static,
-    R: Rng + Send + 'static,
 {
     fn provide_credentials<'a>(&'a self) -> future::ProvideCredentials<'a>
     where
@@ -141,7 +127,7 @@ where
         {
             let mut p = lock(&self.inner);
             if p.refresh_need() == RefreshNeed::None {
-                let now = p.client().clock().now();
+                let now = p.client().platform().now();
                 if let Some(ready) = current(&p, now) {
                     return future::ProvideCredentials::ready(ready);
                 }
@@ -157,7 +143,7 @@ where
                     let mut p = lock(&inner);
                     match p.credentials() {
                         Ok(_) => {
-                            let now = p.client().clock().now();
+                            let now = p.client().platform().now();
                             current(&p, now).unwrap_or_else(|| Err(CredentialsError::not_loaded_no_source()))
                         }
                         Err(e) => Err(CredentialsError::provider_error(e)),
@@ -176,7 +162,7 @@ where
     }
 }
 
-impl<T, S: fmt::Debug, O, C, D, R> fmt::Debug for SdkCredentialsProvider<T, S, O, C, D, R> {
+impl<T> fmt::Debug for SdkCredentialsProvider<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.inner.try_lock() {
             Ok(p) => f.debug_tuple("SdkCredentialsProvider").field(&*p).finish(),

@@ -8,7 +8,10 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use crate::time::{Clock, Delay, Instant, Rng, SplitMix64, Timestamp};
+use alloc::boxed::Box;
+
+use crate::exchange::AttemptEvent;
+use crate::time::{Clock, Delay, Instant, Platform, Rng, SplitMix64, Timestamp};
 use crate::token::{TokenError, TokenSource};
 
 /// [`Clock`] from `std::time::Instant` (monotonic, milliseconds since the
@@ -102,6 +105,77 @@ impl Rng for OsRng {
 impl fmt::Debug for OsRng {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("OsRng")
+    }
+}
+
+/// The host [`Platform`]: [`StdClock`], `std::thread::sleep`, [`OsRng`],
+/// and an optional observer of attempts.
+pub struct StdPlatform {
+    clock: StdClock,
+    rng: OsRng,
+    observer: Option<Observer>,
+}
+
+/// What [`StdPlatform::with_observer`] keeps.
+type Observer = Box<dyn FnMut(&AttemptEvent<'_>) + Send>;
+
+impl StdPlatform {
+    /// A platform whose monotonic epoch is now, with a fresh [`OsRng`].
+    #[must_use]
+    pub fn new() -> Self {
+        StdPlatform {
+            clock: StdClock::new(),
+            rng: OsRng::new(),
+            observer: None,
+        }
+    }
+
+    /// Calls `observer` after each attempt (logs, metrics).
+    #[must_use]
+    pub fn with_observer(mut self, observer: impl FnMut(&AttemptEvent<'_>) + Send + 'static) -> Self {
+        self.observer = Some(Box::new(observer));
+        self
+    }
+
+    /// The clock.
+    #[must_use]
+    pub fn clock(&self) -> &StdClock {
+        &self.clock
+    }
+}
+
+impl Default for StdPlatform {
+    fn default() -> Self {
+        StdPlatform::new()
+    }
+}
+
+impl Platform for StdPlatform {
+    fn now(&self) -> Instant {
+        self.clock.now()
+    }
+    fn wall_time(&self) -> Option<Timestamp> {
+        self.clock.wall_time()
+    }
+    fn next_u64(&mut self) -> u64 {
+        self.rng.next_u64()
+    }
+    fn delay(&mut self, duration: Duration) {
+        std::thread::sleep(duration);
+    }
+    fn on_attempt(&mut self, event: &AttemptEvent<'_>) {
+        if let Some(observer) = &mut self.observer {
+            observer(event);
+        }
+    }
+}
+
+impl fmt::Debug for StdPlatform {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StdPlatform")
+            .field("clock", &self.clock)
+            .field("observer", &self.observer.is_some())
+            .finish()
     }
 }
 

@@ -1,22 +1,25 @@
 //! A credential provider that owns its configuration and buffers (feature
 //! `std`).
 
+use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::vec;
 use alloc::vec::Vec;
 use core::fmt;
 
+use sts_codec::AssumeRoleWithWebIdentityInput;
 use sts_transport::Transport;
 use zeroize::Zeroizing;
 
-use crate::client::{Buffers, Client, NoObserver, Observer, Params};
+use crate::client::Client;
 use crate::config::{Config, ConfigError, Settings, load_from_env};
-use crate::credentials::{Credentials, DEFAULT_TOKEN_CAPACITY};
-use crate::error::Error;
-use crate::refresh::{CredentialCache, RefreshNeed, RefreshPolicy};
+use crate::credentials::Credentials;
+use crate::error::{Error, ErrorKind};
+use crate::exchange::Buffers;
+use crate::refresh::{RefreshNeed, RefreshPolicy, RefreshSchedule};
 use crate::retry::RetryPolicy;
-use crate::std_impls::{OsRng, StdClock, ThreadSleep, TokenFile};
-use crate::time::{Clock, Delay, Rng};
+use crate::std_impls::{StdPlatform, TokenFile};
+use crate::time::Platform;
 use crate::token::TokenSource;
 
 /// Request buffer size of [`StdCredentialProvider`]: room for the largest
@@ -26,11 +29,16 @@ pub const STD_REQUEST_BUFFER: usize = 96 * 1024;
 /// Response buffer size of [`StdCredentialProvider`]: a 64 KiB body plus the
 /// head (it also holds the token while the body is encoded).
 pub const STD_RESPONSE_BUFFER: usize = 72 * 1024;
+/// Session token capacity of [`StdCredentialProvider`].
+pub const STD_TOKEN_CAPACITY: usize = 8 * 1024;
 
-/// [`Params`] with owned strings.
+/// The request with owned strings: what a host keeps of an
+/// [`AssumeRoleWithWebIdentityInput`] between fetches (the token comes from
+/// a [`TokenSource`] each time; a session name is generated per fetch when
+/// there is none).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
-pub struct OwnedParams {
+pub struct OwnedInput {
     /// `RoleArn`.
     pub role_arn: String,
     /// `RoleSessionName`; generated per fetch when `None`.
@@ -45,45 +53,39 @@ pub struct OwnedParams {
     pub provider_id: Option<String>,
 }
 
-impl OwnedParams {
-    /// Parameters for `role_arn`.
+impl OwnedInput {
+    /// An input for `role_arn`.
     pub fn new(role_arn: impl Into<String>) -> Self {
-        OwnedParams {
+        OwnedInput {
             role_arn: role_arn.into(),
-            ..OwnedParams::default()
+            ..OwnedInput::default()
         }
     }
 
-    /// Calls `f` with the borrowed form.
-    pub fn with_params<T>(&self, f: impl FnOnce(&Params<'_>) -> T) -> T {
+    /// Calls `f` with the borrowed form (token empty).
+    pub fn with_input<T>(&self, f: impl FnOnce(&AssumeRoleWithWebIdentityInput<'_>) -> T) -> T {
         let arns: Vec<&str> = self.policy_arns.iter().map(String::as_str).collect();
-        let mut p = Params::new(&self.role_arn).with_policy_arns(&arns);
-        p.role_session_name = self.role_session_name.as_deref();
-        p.duration_seconds = self.duration_seconds;
-        p.policy = self.policy.as_deref();
-        p.provider_id = self.provider_id.as_deref();
-        f(&p)
+        let mut input = AssumeRoleWithWebIdentityInput::for_role(&self.role_arn).with_policy_arns(&arns);
+        input.role_session_name = self.role_session_name.as_deref().unwrap_or("");
+        input.duration_seconds = self.duration_seconds;
+        input.policy = self.policy.as_deref();
+        input.provider_id = self.provider_id.as_deref();
+        f(&input)
     }
 }
 
-/// A blocking provider that owns its parameters, token source and buffers:
-/// the host counterpart of [`CredentialProvider`](crate::CredentialProvider),
-/// running the same [`CredentialCache`] logic.
-pub struct StdCredentialProvider<
-    T,
-    S = TokenFile,
-    O = NoObserver,
-    C = StdClock,
-    D = ThreadSleep,
-    R = OsRng,
-    const TOKEN_CAP: usize = DEFAULT_TOKEN_CAPACITY,
-> {
-    client: Client<T, C, D, R, O>,
-    params: OwnedParams,
-    token: S,
+/// A blocking provider that owns its input, token source, buffers and
+/// storage: the host counterpart of
+/// [`CredentialProvider`](crate::CredentialProvider), running the same
+/// [`RefreshSchedule`] logic over a [`StdPlatform`].
+pub struct StdCredentialProvider<T, P = StdPlatform> {
+    client: Client<T, P>,
+    input: OwnedInput,
+    token: Box<dyn TokenSource + Send>,
     request: Zeroizing<Vec<u8>>,
     response: Zeroizing<Vec<u8>>,
-    cache: CredentialCache<TOKEN_CAP>,
+    storage: Box<Credentials>,
+    schedule: RefreshSchedule,
 }
 
 impl<T: Transport> StdCredentialProvider<T> {
@@ -113,38 +115,33 @@ impl<T: Transport> StdCredentialProvider<T> {
         if let Some(n) = config.max_attempts {
             retry = retry.with_max_attempts(n);
         }
-        let client = Client::new(transport, config.endpoint, StdClock::new(), ThreadSleep, OsRng::new())
-            .with_retry_policy(retry);
-        let mut params = OwnedParams::new(config.role_arn);
-        params.role_session_name = config.role_session_name;
-        StdCredentialProvider::new(
-            client,
-            params,
-            TokenFile::new(config.web_identity_token_file),
-            RefreshPolicy::DEFAULT,
-        )
+        let client = Client::new(transport, config.endpoint, StdPlatform::new()).with_retry_policy(retry);
+        let mut input = OwnedInput::new(config.role_arn);
+        input.role_session_name = config.role_session_name;
+        StdCredentialProvider::new(client, input, TokenFile::new(config.web_identity_token_file))
     }
 }
 
-impl<T, S, O, C, D, R, const TOKEN_CAP: usize> StdCredentialProvider<T, S, O, C, D, R, TOKEN_CAP>
-where
-    T: Transport,
-    S: TokenSource,
-    O: Observer,
-    C: Clock,
-    D: Delay,
-    R: Rng,
-{
-    /// A provider over any client and token source.
-    pub fn new(client: Client<T, C, D, R, O>, params: OwnedParams, token: S, policy: RefreshPolicy) -> Self {
+impl<T: Transport, P: Platform> StdCredentialProvider<T, P> {
+    /// A provider over any client and token source, with the default
+    /// refresh policy.
+    pub fn new(client: Client<T, P>, input: OwnedInput, token: impl TokenSource + Send + 'static) -> Self {
         StdCredentialProvider {
             client,
-            params,
-            token,
+            input,
+            token: Box::new(token),
             request: Zeroizing::new(vec![0; STD_REQUEST_BUFFER]),
             response: Zeroizing::new(vec![0; STD_RESPONSE_BUFFER]),
-            cache: CredentialCache::new(policy),
+            storage: Box::new(Credentials::<[u8; STD_TOKEN_CAPACITY]>::empty()),
+            schedule: RefreshSchedule::new(RefreshPolicy::DEFAULT),
         }
+    }
+
+    /// Replaces the refresh policy.
+    #[must_use]
+    pub fn with_refresh_policy(mut self, policy: RefreshPolicy) -> Self {
+        self.schedule = RefreshSchedule::new(policy);
+        self
     }
 
     /// Valid credentials: the cached ones, or fresh ones when the
@@ -153,61 +150,64 @@ where
     /// # Errors
     ///
     /// A failed refresh in the mandatory window (or with nothing cached).
-    pub fn credentials(&mut self) -> Result<&Credentials<TOKEN_CAP>, Error> {
-        let now = self.client.clock().now();
-        let need = self.cache.need(now);
+    pub fn credentials(&mut self) -> Result<&Credentials, Error> {
+        let now = self.client.platform().now();
+        let need = self.schedule.need(now, &self.storage);
         if need != RefreshNeed::None {
             let StdCredentialProvider {
                 client,
-                params,
+                input,
                 token,
                 request,
                 response,
-                cache,
+                storage,
+                schedule,
             } = self;
             let mut buffers = Buffers::new(request.as_mut_slice(), response.as_mut_slice());
-            let outcome = params.with_params(|p| client.fetch_into(p, token, &mut buffers, cache.slot()));
-            self.cache.settle_in_place(now, need, outcome, self.client.rng_mut())?;
+            let outcome = input.with_input(|i| client.fetch_into(i, token.as_mut(), &mut buffers, storage));
+            let platform = client.platform_mut();
+            schedule.settle(now, need, outcome, storage, || platform.next_u64())?;
         }
-        self.cache.current()
+        if self.schedule.is_cached() {
+            Ok(&self.storage)
+        } else {
+            Err(ErrorKind::NoCredentials.into())
+        }
     }
-}
 
-impl<T, S, O, C, D, R, const TOKEN_CAP: usize> StdCredentialProvider<T, S, O, C, D, R, TOKEN_CAP> {
     /// What a call to [`credentials`](Self::credentials) at this moment
     /// would have to do.
-    pub fn refresh_need(&self) -> RefreshNeed
-    where
-        C: Clock,
-    {
-        self.cache.need(self.client.clock().now())
+    pub fn refresh_need(&self) -> RefreshNeed {
+        self.schedule.need(self.client.platform().now(), &self.storage)
     }
 
-    /// The cache (schedule, last advisory error).
-    pub fn cache(&self) -> &CredentialCache<TOKEN_CAP> {
-        &self.cache
+    /// The cached credentials, fresh or not, if any.
+    pub fn cached(&self) -> Option<&Credentials> {
+        self.schedule.is_cached().then_some(&*self.storage)
+    }
+
+    /// The refresh schedule (and the last advisory error).
+    pub fn schedule(&self) -> &RefreshSchedule {
+        &self.schedule
     }
 
     /// The client.
-    pub fn client(&mut self) -> &mut Client<T, C, D, R, O> {
+    pub fn client(&mut self) -> &mut Client<T, P> {
         &mut self.client
     }
 
-    /// The request parameters.
-    pub fn params(&self) -> &OwnedParams {
-        &self.params
+    /// The request input.
+    pub fn input(&self) -> &OwnedInput {
+        &self.input
     }
 }
 
-impl<T, S: fmt::Debug, O, C, D, R, const TOKEN_CAP: usize> fmt::Debug
-    for StdCredentialProvider<T, S, O, C, D, R, TOKEN_CAP>
-{
+impl<T, P> fmt::Debug for StdCredentialProvider<T, P> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("StdCredentialProvider")
             .field("client", &self.client)
-            .field("params", &self.params)
-            .field("token", &self.token)
-            .field("cache", &self.cache)
+            .field("input", &self.input)
+            .field("schedule", &self.schedule)
             .finish_non_exhaustive()
     }
 }

@@ -1,17 +1,150 @@
-//! Time as a parameter: a monotonic [`Instant`], the [`Clock`] trait, and
-//! the waiting ([`Delay`], [`AsyncDelay`]) and randomness ([`Rng`]) traits
-//! the client is generic over.
+//! Time and chance as parameters: a monotonic [`Instant`], and the
+//! [`Platform`] (blocking) or [`AsyncPlatform`] a client is generic over:
+//! a clock, a way to wait between attempts, random numbers and a look at
+//! each attempt, in one value.
 //!
 //! Nothing in this crate reads a clock, sleeps or draws a random number by
-//! itself: it asks the values you hand it. Tests hand it fakes; a device
-//! hands it its tick counter; a host uses the `std` implementations
-//! ([`StdClock`](crate::StdClock), [`ThreadSleep`](crate::ThreadSleep),
-//! [`OsRng`](crate::OsRng)).
+//! itself: it asks the platform you hand it. Implement [`Platform`] on one
+//! type of yours, or hand a tuple of parts: `(clock, delay, rng)` with a
+//! [`Clock`], a [`Delay`] (or [`AsyncDelay`]) and an [`Rng`], and
+//! optionally a fourth member, a closure that sees each [`AttemptEvent`].
+//! Tests hand fakes; a device hands its tick counter; a host uses
+//! `StdPlatform` (feature `std`).
+//!
+//! ```
+//! use sts_client::{Clock, Instant, NoDelay, Platform, SplitMix64};
+//! struct Ticks;
+//! impl Clock for Ticks {
+//!     fn now(&self) -> Instant { Instant::from_millis(42) }
+//! }
+//! let mut platform = (Ticks, NoDelay, SplitMix64::new(7));
+//! assert_eq!(Platform::now(&platform), Instant::from_millis(42));
+//! let _jitter = Platform::next_u64(&mut platform);
+//! ```
 
 use core::fmt;
 use core::time::Duration;
 
 pub use sts_codec::Timestamp;
+
+use crate::exchange::AttemptEvent;
+
+/// What a blocking client needs besides its transport: a clock, a blocking
+/// wait, random numbers, and (optionally) a look at each attempt.
+///
+/// Implemented for `(C, D, R)` and `(C, D, R, O)` tuples of a [`Clock`], a
+/// [`Delay`], an [`Rng`] and an `FnMut(&AttemptEvent)`, and for `&mut P`.
+pub trait Platform {
+    /// The current monotonic instant; never goes backwards.
+    fn now(&self) -> Instant;
+
+    /// The current wall-clock (UTC) time, if this device knows it (the
+    /// default says it does not).
+    fn wall_time(&self) -> Option<Timestamp> {
+        None
+    }
+
+    /// A uniformly distributed 64-bit value (jitter, session names). It need
+    /// not be cryptographic.
+    fn next_u64(&mut self) -> u64;
+
+    /// Returns after `duration` has passed.
+    fn delay(&mut self, duration: Duration);
+
+    /// Called once after each attempt (logs, metrics, `-v` output). The
+    /// default does nothing.
+    fn on_attempt(&mut self, event: &AttemptEvent<'_>) {
+        let _ = event;
+    }
+}
+
+/// [`Platform`] for an async client: the same, with an async wait (no
+/// boxing, no `Send` bound: runs on embassy).
+///
+/// Implemented for `(C, D, R)` and `(C, D, R, O)` tuples of a [`Clock`], an
+/// [`AsyncDelay`], an [`Rng`] and an `FnMut(&AttemptEvent)`, and for
+/// `&mut P`.
+#[allow(async_fn_in_trait)]
+pub trait AsyncPlatform {
+    /// The current monotonic instant; never goes backwards.
+    fn now(&self) -> Instant;
+
+    /// The current wall-clock (UTC) time, if this device knows it.
+    fn wall_time(&self) -> Option<Timestamp> {
+        None
+    }
+
+    /// A uniformly distributed 64-bit value.
+    fn next_u64(&mut self) -> u64;
+
+    /// Completes after `duration` has passed.
+    async fn delay(&mut self, duration: Duration);
+
+    /// Called once after each attempt. The default does nothing.
+    fn on_attempt(&mut self, event: &AttemptEvent<'_>) {
+        let _ = event;
+    }
+}
+
+macro_rules! platform_tuples {
+    ($platform:ident, $delay:ident, $($await:tt)*) => {
+        impl<C: Clock, D: $delay, R: Rng> $platform for (C, D, R) {
+            fn now(&self) -> Instant {
+                self.0.now()
+            }
+            fn wall_time(&self) -> Option<Timestamp> {
+                self.0.wall_time()
+            }
+            fn next_u64(&mut self) -> u64 {
+                self.2.next_u64()
+            }
+            $($await)* fn delay(&mut self, duration: Duration) {
+                platform_tuples!(@wait self.1.delay(duration), $($await)*)
+            }
+        }
+
+        impl<C: Clock, D: $delay, R: Rng, O: FnMut(&AttemptEvent<'_>)> $platform for (C, D, R, O) {
+            fn now(&self) -> Instant {
+                self.0.now()
+            }
+            fn wall_time(&self) -> Option<Timestamp> {
+                self.0.wall_time()
+            }
+            fn next_u64(&mut self) -> u64 {
+                self.2.next_u64()
+            }
+            $($await)* fn delay(&mut self, duration: Duration) {
+                platform_tuples!(@wait self.1.delay(duration), $($await)*)
+            }
+            fn on_attempt(&mut self, event: &AttemptEvent<'_>) {
+                (self.3)(event);
+            }
+        }
+
+        impl<P: $platform + ?Sized> $platform for &mut P {
+            fn now(&self) -> Instant {
+                (**self).now()
+            }
+            fn wall_time(&self) -> Option<Timestamp> {
+                (**self).wall_time()
+            }
+            fn next_u64(&mut self) -> u64 {
+                (**self).next_u64()
+            }
+            $($await)* fn delay(&mut self, duration: Duration) {
+                platform_tuples!(@wait (**self).delay(duration), $($await)*)
+            }
+            fn on_attempt(&mut self, event: &AttemptEvent<'_>) {
+                (**self).on_attempt(event);
+            }
+        }
+    };
+    (@wait $call:expr, ) => { $call };
+    (@wait $call:expr, async) => { $call.await };
+}
+
+platform_tuples!(Platform, Delay,);
+platform_tuples!(AsyncPlatform, AsyncDelay, async);
 
 /// A point on the caller's monotonic clock, in milliseconds since an
 /// arbitrary epoch (typically boot).
@@ -149,12 +282,13 @@ impl<R: Rng + ?Sized> Rng for &mut R {
     }
 }
 
-/// A value uniformly drawn from `0..=max`: one [`Rng::next_u64`] mapped by a
-/// widening multiply (Lemire), so a draw of `0` gives `0`, `u64::MAX` gives
-/// `max`, and `1 << 63` gives `(max + 1) / 2`.
-pub fn uniform_inclusive<R: Rng + ?Sized>(rng: &mut R, max: u64) -> u64 {
+/// A value uniformly drawn from `0..=max`: one uniform 64-bit `draw`
+/// mapped by a widening multiply (Lemire), so a draw of `0` gives `0`,
+/// `u64::MAX` gives `max`, and `1 << 63` gives `(max + 1) / 2`.
+#[must_use]
+pub fn uniform_inclusive(draw: u64, max: u64) -> u64 {
     let span = u128::from(max) + 1;
-    ((u128::from(rng.next_u64()) * span) >> 64) as u64
+    ((u128::from(draw) * span) >> 64) as u64
 }
 
 /// SplitMix64: a tiny deterministic generator for devices without an OS
@@ -207,20 +341,13 @@ impl AsyncDelay for NoDelay {
 mod tests {
     use super::*;
 
-    struct Fixed(u64);
-    impl Rng for Fixed {
-        fn next_u64(&mut self) -> u64 {
-            self.0
-        }
-    }
-
     #[test]
     fn uniform_maps_the_extremes_exactly() {
-        assert_eq!(uniform_inclusive(&mut Fixed(0), 1000), 0);
-        assert_eq!(uniform_inclusive(&mut Fixed(u64::MAX), 1000), 1000);
-        assert_eq!(uniform_inclusive(&mut Fixed(1 << 63), 1000), 500);
-        assert_eq!(uniform_inclusive(&mut Fixed(u64::MAX), 0), 0);
-        assert_eq!(uniform_inclusive(&mut Fixed(u64::MAX), u64::MAX), u64::MAX);
+        assert_eq!(uniform_inclusive(0, 1000), 0);
+        assert_eq!(uniform_inclusive(u64::MAX, 1000), 1000);
+        assert_eq!(uniform_inclusive(1 << 63, 1000), 500);
+        assert_eq!(uniform_inclusive(u64::MAX, 0), 0);
+        assert_eq!(uniform_inclusive(u64::MAX, u64::MAX), u64::MAX);
     }
 
     #[test]

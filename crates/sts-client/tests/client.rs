@@ -7,7 +7,6 @@
 //! that form-decodes to exactly the expected parameters.
 
 #![cfg(feature = "std")]
-#![allow(clippy::result_large_err)]
 
 extern crate alloc;
 
@@ -21,9 +20,10 @@ use serde_json::Value;
 use sts_client::endpoint::{Endpoint, EndpointParams, resolve};
 use sts_client::{
     AsyncClient, AsyncDelay, AttemptEvent, Buffers, Client, Clock, CredentialField, CredentialProvider, Credentials,
-    Delay, Error, ErrorKind, FnObserver, FnToken, Instant, MemoryToken, OwnedParams, Params, RefreshNeed,
-    RefreshPolicy, RetryClass, RetryPolicy, Rng, StdCredentialProvider, Timestamp, TokenError, TokenFile,
+    Delay, Error, ErrorKind, FnToken, Instant, MemoryToken, OwnedInput, Platform, RetryClass, RetryPolicy, Rng,
+    StdCredentialProvider, Timestamp, TokenError, TokenFile,
 };
+use sts_codec::AssumeRoleWithWebIdentityInput as Params;
 use sts_transport::{AsyncTransport, Request, Response, Transport};
 
 // ---------------------------------------------------------------- fixtures
@@ -380,49 +380,69 @@ impl Rig {
         }
     }
 
-    fn client(&self, region: &str) -> Client<Script, Time, Waits, Draws> {
-        Client::new(
-            self.script.clone(),
-            endpoint(region),
-            self.time.clone(),
-            self.waits.clone(),
-            self.draws.clone(),
-        )
+    fn platform(&self) -> (Time, Waits, Draws) {
+        (self.time.clone(), self.waits.clone(), self.draws.clone())
     }
 
-    fn async_client(&self, region: &str) -> AsyncClient<Script, Time, Waits, Draws> {
-        AsyncClient::new(
-            self.script.clone(),
-            endpoint(region),
-            self.time.clone(),
-            self.waits.clone(),
-            self.draws.clone(),
-        )
+    fn client(&self, region: &str) -> Client<Script, (Time, Waits, Draws)> {
+        Client::new(self.script.clone(), endpoint(region), self.platform())
+    }
+
+    fn async_client(&self, region: &str) -> AsyncClient<Script, (Time, Waits, Draws)> {
+        AsyncClient::new(self.script.clone(), endpoint(region), self.platform())
     }
 }
 
-fn fetch<C>(client: &mut Client<Script, Time, Waits, Draws, C>, params: &Params<'_>) -> Result<Credentials, Error>
-where
-    C: sts_client::Observer,
-{
+/// A request for `role`, its token and session name filled per fetch.
+fn input(role: &str) -> Params<'_> {
+    Params::for_role(role)
+}
+
+/// Credentials written into storage for a 2048-byte session token.
+fn filled(
+    access_key_id: &str,
+    secret_access_key: &str,
+    session_token: &str,
+    valid_until: Instant,
+) -> Credentials<[u8; 2048]> {
+    let mut c = Credentials::new();
+    c.fill(
+        access_key_id,
+        secret_access_key,
+        session_token,
+        ts(0),
+        Instant::ZERO,
+        valid_until,
+    )
+    .unwrap();
+    c
+}
+
+fn fetch<P: Platform>(client: &mut Client<Script, P>, params: &Params<'_>) -> Result<Credentials<[u8; 2048]>, Error> {
     let (mut req, mut resp) = (vec![0u8; 4096], vec![0u8; 8192]);
-    client.fetch(
+    let mut creds = Credentials::new();
+    client.fetch_into(
         params,
         &mut MemoryToken::from_str(TOKEN),
         &mut Buffers::new(&mut req, &mut resp),
-    )
+        &mut creds,
+    )?;
+    Ok(creds)
 }
 
 fn fetch_async(
-    client: &mut AsyncClient<Script, Time, Waits, Draws>,
+    client: &mut AsyncClient<Script, (Time, Waits, Draws)>,
     params: &Params<'_>,
-) -> Result<Credentials, Error> {
+) -> Result<Credentials<[u8; 2048]>, Error> {
     let (mut req, mut resp) = (vec![0u8; 4096], vec![0u8; 8192]);
-    futures_executor::block_on(client.fetch(
+    let mut creds = Credentials::new();
+    futures_executor::block_on(client.fetch_into(
         params,
         &mut MemoryToken::from_str(TOKEN),
         &mut Buffers::new(&mut req, &mut resp),
-    ))
+        &mut creds,
+    ))?;
+    Ok(creds)
 }
 
 /// Every request: POST, https, the endpoint's host, `/`, Content-Type only,
@@ -478,23 +498,27 @@ fn recorded_503_then_success() {
     // Draws: the session name, then the backoff (u64::MAX: the full 1 s ceiling).
     let rig = Rig::new(replies, &[0x0123_4567_89ab_cdef, u64::MAX]);
     let mut events = Vec::new();
-    let mut client = rig
-        .client("us-east-1")
-        .with_observer(FnObserver(|e: &AttemptEvent<'_>| {
-            events.push((
-                e.attempt,
-                e.status,
-                e.request_id.map(str::to_string),
-                e.retry_in,
-                e.endpoint.to_string(),
-            ));
-        }));
-    let creds = fetch(&mut client, &Params::new(ROLE)).unwrap();
+    let observer = |e: &AttemptEvent<'_>| {
+        events.push((
+            e.attempt,
+            e.status,
+            e.request_id.map(str::to_string),
+            e.retry_in,
+            e.endpoint.to_string(),
+        ));
+    };
+    let (time, waits, draws) = rig.platform();
+    let mut client = Client::new(
+        rig.script.clone(),
+        endpoint("us-east-1"),
+        (time, waits, draws, observer),
+    );
+    let creds = fetch(&mut client, &input(ROLE)).unwrap();
 
     let want = expected("smithy-rs-retry_on_error.test-case.json");
     assert_eq!(creds.access_key_id(), want["access_key_id"]);
-    assert_eq!(creds.secret_access_key(), want["secret_access_key"]);
-    assert_eq!(creds.session_token(), want["session_token"]);
+    assert_eq!(creds.secret_access_key().expose(), want["secret_access_key"]);
+    assert_eq!(creds.session_token().expose(), want["session_token"]);
     assert_eq!(creds.expiration().seconds, want["expiry"].as_i64().unwrap());
     // Date 18:58:02, Expiration 19:58:02: one hour from receipt, which came
     // after the 1 s wait.
@@ -532,7 +556,7 @@ fn idp_communication_error_then_success() {
     let rig = Rig::new([idp, ok], &[1 << 63]);
     let creds = fetch(
         &mut rig.client("eu-west-1"),
-        &Params::new(ROLE).with_session_name("test-session"),
+        &input(ROLE).with_role_session_name("test-session"),
     )
     .unwrap();
     let want = expected("smithy-rs-web_identity_token_env.test-case.json");
@@ -552,7 +576,7 @@ fn throttling_until_attempts_run_out_exact_delays() {
     let mut client = rig
         .client("eu-west-1")
         .with_retry_policy(RetryPolicy::STANDARD.with_max_attempts(4));
-    let err = fetch(&mut client, &Params::new(ROLE)).unwrap_err();
+    let err = fetch(&mut client, &input(ROLE)).unwrap_err();
     assert_eq!(err.attempts(), 4);
     assert_eq!(rig.waits.millis(), vec![1_000, 1_000, 0]);
     assert_eq!(err.retry_class(), Some(RetryClass::Throttling));
@@ -568,7 +592,7 @@ fn throttling_until_attempts_run_out_exact_delays() {
     // The default: 3 attempts, 2 waits, capped ceilings (1 s, 2 s).
     let throttled = Reply::xml(400, &read("issue-selling-partner-api-278-Throttling.xml"));
     let rig = Rig::new(vec![throttled; 3], &[1, u64::MAX, u64::MAX]);
-    let err = fetch(&mut rig.client("eu-west-1"), &Params::new(ROLE)).unwrap_err();
+    let err = fetch(&mut rig.client("eu-west-1"), &input(ROLE)).unwrap_err();
     assert_eq!((err.attempts(), rig.waits.millis()), (3, vec![1_000, 2_000]));
     assert_eq!(
         err.to_string(),
@@ -587,11 +611,7 @@ fn backoff_is_capped() {
     let policy = RetryPolicy::STANDARD
         .with_max_attempts(6)
         .with_backoff(Duration::from_secs(1), Duration::from_secs(5));
-    let err = fetch(
-        &mut rig.client("eu-west-1").with_retry_policy(policy),
-        &Params::new(ROLE),
-    )
-    .unwrap_err();
+    let err = fetch(&mut rig.client("eu-west-1").with_retry_policy(policy), &input(ROLE)).unwrap_err();
     assert_eq!(*err.kind(), ErrorKind::Http { status: 503 });
     assert_eq!(rig.waits.millis(), vec![1_000, 2_000, 4_000, 5_000, 5_000]);
 }
@@ -607,7 +627,7 @@ fn retry_after_is_honoured_and_capped() {
         ],
         &[1],
     );
-    fetch(&mut rig.client("eu-west-1"), &Params::new(ROLE)).unwrap();
+    fetch(&mut rig.client("eu-west-1"), &input(ROLE)).unwrap();
     assert_eq!(rig.waits.millis(), vec![3_000, 20_000]);
     assert_eq!(rig.draws.left(), 0, "no draw when Retry-After decides");
 }
@@ -618,7 +638,7 @@ fn retry_after_is_honoured_and_capped() {
 fn invalid_identity_token_not_retried_unless_opted_in() {
     let invalid = traffic("smithy-rs-web_identity_token_invalid_jwt.http-traffic.json").remove(0);
     let rig = Rig::new([invalid.clone()], &[]);
-    let err = fetch(&mut rig.client("us-east-1"), &Params::new(ROLE)).unwrap_err();
+    let err = fetch(&mut rig.client("us-east-1"), &input(ROLE)).unwrap_err();
     assert_eq!(err.attempts(), 1);
     assert!(rig.waits.millis().is_empty());
     let e = service(&err);
@@ -638,11 +658,7 @@ fn invalid_identity_token_not_retried_unless_opted_in() {
     let ok = traffic("smithy-rs-web_identity_token_env.http-traffic.json").remove(0);
     let rig = Rig::new([invalid, ok], &[1, 0]);
     let policy = RetryPolicy::STANDARD.with_retry_invalid_identity_token(true);
-    let creds = fetch(
-        &mut rig.client("us-east-1").with_retry_policy(policy),
-        &Params::new(ROLE),
-    )
-    .unwrap();
+    let creds = fetch(&mut rig.client("us-east-1").with_retry_policy(policy), &input(ROLE)).unwrap();
     assert_eq!(creds.access_key_id(), "AKIDTEST");
     assert_eq!(rig.script.sent().len(), 2);
 }
@@ -652,7 +668,7 @@ fn invalid_identity_token_not_retried_unless_opted_in() {
 fn expired_token_exception_not_retried() {
     let expired = Reply::xml(400, &read("issue-mozilla-aws-cli-146-ExpiredTokenException.xml"));
     let rig = Rig::new([expired.clone(), expired], &[]);
-    let err = fetch(&mut rig.client("us-east-1"), &Params::new(ROLE)).unwrap_err();
+    let err = fetch(&mut rig.client("us-east-1"), &input(ROLE)).unwrap_err();
     assert_eq!(err.attempts(), 1);
     assert_eq!(rig.script.left(), 1, "the second reply was never asked for");
     let e = service(&err);
@@ -764,7 +780,7 @@ fn retry_classes_table() {
     let ok = traffic("smithy-rs-web_identity_token_env.http-traffic.json").remove(0);
     for (name, first, class) in cases {
         let rig = Rig::new([first, ok.clone()], &[]);
-        let result = fetch(&mut rig.client("eu-west-1"), &Params::new(ROLE));
+        let result = fetch(&mut rig.client("eu-west-1"), &input(ROLE));
         let attempts = rig.script.sent().len();
         match class {
             Some(_) => {
@@ -790,7 +806,7 @@ fn attempts_are_configurable() {
     let rig = Rig::new([Reply::Fail(sts_transport::Error::Connect), Reply::xml(503, "")], &[]);
     let err = fetch(
         &mut rig.client("eu-west-1").with_retry_policy(RetryPolicy::NONE),
-        &Params::new(ROLE),
+        &input(ROLE),
     )
     .unwrap_err();
     assert_eq!(*err.kind(), ErrorKind::Transport(sts_transport::Error::Connect));
@@ -807,7 +823,7 @@ fn validation_and_buffer_errors_send_nothing() {
     let rig = Rig::new([], &[]);
     let err = fetch(
         &mut rig.client("eu-west-1"),
-        &Params::new("not-an-arn").with_duration_seconds(60),
+        &input("not-an-arn").with_duration_seconds(60),
     )
     .unwrap_err();
     assert!(matches!(err.kind(), ErrorKind::Validation(_)), "{err:?}");
@@ -816,10 +832,11 @@ fn validation_and_buffer_errors_send_nothing() {
     let mut client = rig.client("eu-west-1");
     let (mut req, mut resp) = (vec![0u8; 64], vec![0u8; 4096]);
     let err = client
-        .fetch::<2048, _>(
-            &Params::new(ROLE),
+        .fetch_into(
+            &input(ROLE),
             &mut MemoryToken::from_str(TOKEN),
             &mut Buffers::new(&mut req, &mut resp),
+            &mut Credentials::<[u8; 2048]>::empty(),
         )
         .unwrap_err();
     assert!(
@@ -841,10 +858,11 @@ fn credentials_too_large_names_the_size() {
     let (mut req, mut resp) = (vec![0u8; 4096], vec![0u8; 8192]);
     let err = rig
         .client("eu-west-1")
-        .fetch::<8, _>(
-            &Params::new(ROLE),
+        .fetch_into(
+            &input(ROLE),
             &mut MemoryToken::from_str(TOKEN),
             &mut Buffers::new(&mut req, &mut resp),
+            &mut Credentials::<[u8; 8]>::empty(),
         )
         .unwrap_err();
     assert_eq!(
@@ -870,21 +888,24 @@ fn fetch_into_replaces_on_success_and_keeps_on_error() {
     let rig = Rig::new([ok.clone(), ok], &[]);
     let mut client = rig.client("eu-west-1");
     let (mut req, mut resp) = (vec![0u8; 4096], vec![0u8; 8192]);
-    let old: Credentials = Credentials::new(
+    let old = filled(
         "ASIAOLDKEYOLDKEY",
         "old-secret",
         "old-session-token-that-is-longer-than-the-new-one",
-        ts(0),
-        Instant::ZERO,
         Instant::from_millis(5),
-    )
-    .unwrap();
-    let mut slot = old.clone();
+    );
+    let mut slot = filled(
+        "ASIAOLDKEYOLDKEY",
+        "old-secret",
+        "old-session-token-that-is-longer-than-the-new-one",
+        Instant::from_millis(5),
+    );
     // Fails (the session token does not fit in 8 bytes): untouched.
-    let mut small: Credentials<8> = Credentials::new("A", "B", "C", ts(0), Instant::ZERO, Instant::ZERO).unwrap();
+    let mut small: Credentials<[u8; 8]> = Credentials::empty();
+    small.fill("A", "B", "C", ts(0), Instant::ZERO, Instant::ZERO).unwrap();
     let err = client
         .fetch_into(
-            &Params::new(ROLE),
+            &input(ROLE),
             &mut MemoryToken::from_str(TOKEN),
             &mut Buffers::new(&mut req, &mut resp),
             &mut small,
@@ -892,23 +913,27 @@ fn fetch_into_replaces_on_success_and_keeps_on_error() {
         .unwrap_err();
     assert!(matches!(err.kind(), ErrorKind::CredentialsTooLarge { .. }), "{err:?}");
     assert_eq!(
-        (small.access_key_id(), small.secret_access_key(), small.session_token()),
+        (
+            small.access_key_id(),
+            small.secret_access_key().expose(),
+            small.session_token().expose()
+        ),
         ("A", "B", "C")
     );
     // Fails before sending (invalid input): untouched.
     client
         .fetch_into(
-            &Params::new("not-an-arn"),
+            &input("not-an-arn"),
             &mut MemoryToken::from_str(TOKEN),
             &mut Buffers::new(&mut req, &mut resp),
             &mut slot,
         )
         .unwrap_err();
-    assert_eq!(slot.session_token(), old.session_token());
+    assert_eq!(slot.session_token().expose(), old.session_token().expose());
     // Succeeds: replaced, the same as `fetch` gives.
     client
         .fetch_into(
-            &Params::new(ROLE),
+            &input(ROLE),
             &mut MemoryToken::from_str(TOKEN),
             &mut Buffers::new(&mut req, &mut resp),
             &mut slot,
@@ -916,12 +941,12 @@ fn fetch_into_replaces_on_success_and_keeps_on_error() {
         .unwrap();
     let want = expected("smithy-rs-web_identity_token_env.test-case.json");
     assert_eq!(slot.access_key_id(), want["access_key_id"]);
-    assert_eq!(slot.secret_access_key(), want["secret_access_key"]);
-    assert_eq!(slot.session_token(), want["session_token"]);
+    assert_eq!(slot.secret_access_key().expose(), want["secret_access_key"]);
+    assert_eq!(slot.session_token().expose(), want["session_token"]);
     assert_eq!(slot.expiration().seconds, want["expiry"].as_i64().unwrap());
     assert!(slot.valid_until() > slot.received_at());
-    let empty = Credentials::<16>::empty();
-    assert_eq!((empty.access_key_id(), empty.session_token()), ("", ""));
+    let empty = Credentials::<[u8; 16]>::empty();
+    assert_eq!((empty.access_key_id(), empty.session_token().expose()), ("", ""));
     assert!(empty.is_expired(Instant::ZERO));
 }
 
@@ -938,14 +963,14 @@ fn no_secret_in_messages() {
         &[],
     );
     let mut client = rig.client("eu-west-1");
-    let creds = fetch(&mut client, &Params::new(ROLE)).unwrap();
+    let creds = fetch(&mut client, &input(ROLE)).unwrap();
     let mut outputs = vec![format!("{creds:?}"), format!("{client:?}")];
     for _ in 0..2 {
-        let err = fetch(&mut client, &Params::new(ROLE)).unwrap_err();
+        let err = fetch(&mut client, &input(ROLE)).unwrap_err();
         outputs.push(format!("{err}"));
         outputs.push(format!("{err:?}"));
     }
-    let bad = Params::new(ROLE).with_duration_seconds(1);
+    let bad = input(ROLE).with_duration_seconds(1);
     let err = fetch(&mut client, &bad).unwrap_err();
     outputs.extend([format!("{err}"), format!("{err:?}")]);
     for out in &outputs {
@@ -971,15 +996,16 @@ fn device_clock_at_1970_refreshes_from_date_header() {
     // Draws: session name; jitter 0 (the first try at the mandatory start,
     // 10 min before expiry); the second session name.
     let draws = Draws::of(&[1, 0, 2]);
-    let client = Client::new(script.clone(), endpoint("eu-west-1"), time.clone(), waits, draws);
+    let client = Client::new(script.clone(), endpoint("eu-west-1"), (time.clone(), waits, draws));
     let (mut req, mut resp) = ([0u8; 2048], [0u8; 4096]);
-    let mut provider: CredentialProvider<'_, _, _, _, _, _> = CredentialProvider::new(
+    let mut storage = Credentials::new();
+    let mut provider = CredentialProvider::new(
         client,
         // 12 h asked, 1 h granted: only the Date header can tell.
-        Params::new(ROLE).with_duration_seconds(43_200),
-        MemoryToken::from_str(TOKEN),
+        input(ROLE).with_duration_seconds(43_200),
+        TOKEN,
         Buffers::new(&mut req, &mut resp),
-        RefreshPolicy::DEFAULT,
+        &mut storage,
     );
     let creds = provider.credentials().unwrap();
     // Date Mon, 16 Aug 2021 19:52:53 GMT; Expiration 20:52:53Z.
@@ -987,8 +1013,11 @@ fn device_clock_at_1970_refreshes_from_date_header() {
     assert_eq!(creds.server_date(), Some(ts(1_629_143_573)));
     assert_eq!(creds.clock_skew_millis(), Some((1_629_143_573 - 5) * 1000));
     assert_eq!(provider.client().clock_skew_millis(), Some((1_629_143_573 - 5) * 1000));
-    assert_eq!(provider.cache().advisory_at(), Some(Instant::from_millis(3_000_000)));
-    assert_eq!(provider.cache().mandatory_at(), Some(Instant::from_millis(3_000_000)));
+    assert_eq!(provider.schedule().advisory_at(), Some(Instant::from_millis(3_000_000)));
+    assert_eq!(
+        provider.schedule().mandatory_at(),
+        Some(Instant::from_millis(3_000_000))
+    );
 
     time.set(2_999_999);
     provider.credentials().unwrap();
@@ -1015,24 +1044,19 @@ fn without_date_header() {
         let mut client = Client::new(
             script,
             endpoint("eu-west-1"),
-            time.clone(),
-            Waits::on(&time),
-            Draws::default(),
+            (time.clone(), Waits::on(&time), Draws::default()),
         );
         fetch(&mut client, &params).unwrap()
     };
     // Wall clock 20 minutes before expiry.
-    let c = run(Time::at(0).with_wall(ts(1_629_147_173 - 1200)), Params::new(ROLE));
+    let c = run(Time::at(0).with_wall(ts(1_629_147_173 - 1200)), input(ROLE));
     assert_eq!(c.valid_until(), Instant::from_millis(1_200_000));
     assert_eq!(c.clock_skew_millis(), None);
     // Wall clock in 1970: capped at the requested 900 s.
-    let c = run(
-        Time::at(0).with_wall(ts(0)),
-        Params::new(ROLE).with_duration_seconds(900),
-    );
+    let c = run(Time::at(0).with_wall(ts(0)), input(ROLE).with_duration_seconds(900));
     assert_eq!(c.valid_until(), Instant::from_millis(900_000));
     // No wall clock, no DurationSeconds: STS's default hour.
-    let c = run(Time::at(10), Params::new(ROLE));
+    let c = run(Time::at(10), input(ROLE));
     assert_eq!(c.valid_until(), Instant::from_millis(3_600_010));
 }
 
@@ -1046,7 +1070,7 @@ fn expired_on_arrival() {
     }
     let ok = ok.with_header("date", "Mon, 16 Aug 2021 21:00:00 GMT");
     let rig = Rig::new([ok], &[]);
-    let err = fetch(&mut rig.client("eu-west-1"), &Params::new(ROLE)).unwrap_err();
+    let err = fetch(&mut rig.client("eu-west-1"), &input(ROLE)).unwrap_err();
     assert_eq!(*err.kind(), ErrorKind::ExpiredOnArrival);
 }
 
@@ -1066,26 +1090,29 @@ fn refresh_windows() {
     let client = Client::new(
         script.clone(),
         endpoint("eu-west-1"),
-        time.clone(),
-        waits.clone(),
-        draws.clone(),
+        (time.clone(), waits.clone(), draws.clone()),
     )
     .with_retry_policy(RetryPolicy::NONE);
     let (mut req, mut resp) = ([0u8; 2048], [0u8; 4096]);
-    let mut provider: CredentialProvider<'_, _, _, _, _, _> = CredentialProvider::new(
+    let mut storage = Credentials::new();
+    let mut provider = CredentialProvider::new(
         client,
-        Params::new(ROLE),
-        MemoryToken::from_str(TOKEN),
+        input(ROLE),
+        TOKEN,
         Buffers::new(&mut req, &mut resp),
-        RefreshPolicy::DEFAULT,
+        &mut storage,
     );
     assert_eq!(provider.credentials().unwrap().access_key_id(), "AKIDTEST");
     // 1 h credentials: advisory 15 min, mandatory 10 min; first try 12.5 min before expiry.
-    assert_eq!(provider.cache().mandatory_at(), Some(Instant::from_millis(3_000_000)));
-    assert_eq!(provider.cache().advisory_at(), Some(Instant::from_millis(2_850_000)));
+    assert_eq!(
+        provider.schedule().mandatory_at(),
+        Some(Instant::from_millis(3_000_000))
+    );
+    assert_eq!(provider.schedule().advisory_at(), Some(Instant::from_millis(2_850_000)));
 
     time.set(2_849_999);
-    assert_eq!(provider.cache().need(time.now()), RefreshNeed::None);
+    assert_eq!(provider.credentials().map(|_| ()), Ok(()));
+    assert!(time.now() < provider.schedule().advisory_at().unwrap());
     provider.credentials().unwrap();
     assert_eq!(script.sent().len(), 1);
 
@@ -1095,10 +1122,10 @@ fn refresh_windows() {
     assert_eq!(provider.credentials().unwrap().access_key_id(), "AKIDTEST");
     assert_eq!(script.sent().len(), 2);
     assert!(matches!(
-        provider.cache().last_error().map(Error::kind),
+        provider.schedule().last_error().map(Error::kind),
         Some(ErrorKind::Transport(_))
     ));
-    assert_eq!(provider.cache().advisory_at(), Some(Instant::from_millis(2_880_000)));
+    assert_eq!(provider.schedule().advisory_at(), Some(Instant::from_millis(2_880_000)));
     time.set(2_879_999);
     provider.credentials().unwrap();
     assert_eq!(script.sent().len(), 2, "no retry inside the interval");
@@ -1117,9 +1144,9 @@ fn refresh_windows() {
     time.set(3_000_500);
     script.push([second]);
     assert_eq!(provider.credentials().unwrap().access_key_id(), "ASIARABCDEFGHIJKLMNOP");
-    assert!(provider.cache().last_error().is_none());
+    assert!(provider.schedule().last_error().is_none());
     assert_eq!(
-        provider.cache().mandatory_at(),
+        provider.schedule().mandatory_at(),
         Some(Instant::from_millis(3_000_500 + 3_000_000))
     );
     // Each fetch drew its own session name.
@@ -1150,26 +1177,25 @@ fn short_sessions_scale_the_windows() {
     let client = Client::new(
         script,
         endpoint("eu-west-1"),
-        time.clone(),
-        Waits::on(&time),
-        Draws::of(&[1, u64::MAX]),
+        (time.clone(), Waits::on(&time), Draws::of(&[1, u64::MAX])),
     );
     let (mut req, mut resp) = ([0u8; 2048], [0u8; 4096]);
-    let mut provider: CredentialProvider<'_, _, _, _, _, _> = CredentialProvider::new(
+    let mut storage = Credentials::new();
+    let mut provider = CredentialProvider::new(
         client,
-        Params::new(ROLE).with_duration_seconds(900),
-        MemoryToken::from_str(TOKEN),
+        input(ROLE).with_duration_seconds(900),
+        TOKEN,
         Buffers::new(&mut req, &mut resp),
-        RefreshPolicy::DEFAULT,
+        &mut storage,
     );
     provider.credentials().unwrap();
     // Advisory 225 s, mandatory 150 s; a full draw puts the first try at the advisory start.
     assert_eq!(
-        provider.cache().mandatory_at(),
+        provider.schedule().mandatory_at(),
         Some(Instant::from_millis(900_000 - 150_000))
     );
     assert_eq!(
-        provider.cache().advisory_at(),
+        provider.schedule().advisory_at(),
         Some(Instant::from_millis(900_000 - 225_000))
     );
 }
@@ -1191,16 +1217,9 @@ fn token_file_reread_between_refreshes() {
     let client = Client::new(
         script.clone(),
         endpoint("eu-west-1"),
-        time.clone(),
-        Waits::on(&time),
-        Draws::default(),
+        (time.clone(), Waits::on(&time), Draws::default()),
     );
-    let mut provider: StdCredentialProvider<_, _, _, _, _, _> = StdCredentialProvider::new(
-        client,
-        OwnedParams::new(ROLE),
-        TokenFile::new(&path),
-        RefreshPolicy::DEFAULT,
-    );
+    let mut provider = StdCredentialProvider::new(client, OwnedInput::new(ROLE), TokenFile::new(&path));
     assert_eq!(provider.credentials().unwrap().access_key_id(), "AKIDTEST");
 
     std::fs::write(&path, "second.token.value\r\n\n").unwrap();
@@ -1239,10 +1258,11 @@ fn token_file_reread_between_refreshes() {
         let (mut req, mut resp) = (vec![0u8; 4096], vec![0u8; 4096]);
         let err = rig
             .client("eu-west-1")
-            .fetch::<2048, _>(
-                &Params::new(ROLE),
+            .fetch_into(
+                &input(ROLE),
                 &mut TokenFile::new(&p),
                 &mut Buffers::new(&mut req, &mut resp),
+                &mut Credentials::<[u8; 2048]>::empty(),
             )
             .unwrap_err();
         assert_eq!(*err.kind(), ErrorKind::Token(want), "{name}");
@@ -1269,7 +1289,12 @@ fn closure_token_source_once_per_fetch() {
     });
     let (mut req, mut resp) = (vec![0u8; 4096], vec![0u8; 4096]);
     rig.client("eu-west-1")
-        .fetch::<2048, _>(&Params::new(ROLE), &mut source, &mut Buffers::new(&mut req, &mut resp))
+        .fetch_into(
+            &input(ROLE),
+            &mut source,
+            &mut Buffers::new(&mut req, &mut resp),
+            &mut Credentials::<[u8; 2048]>::empty(),
+        )
         .unwrap();
     assert_eq!((calls, rig.script.sent().len()), (1, 2));
 }
@@ -1282,7 +1307,7 @@ fn closure_token_source_once_per_fetch() {
 fn async_client_runs_the_same_scripts() {
     // 503 then success.
     let rig = Rig::new(retry_on_error(), &[0x0123_4567_89ab_cdef, u64::MAX]);
-    let creds = fetch_async(&mut rig.async_client("us-east-1"), &Params::new(ROLE)).unwrap();
+    let creds = fetch_async(&mut rig.async_client("us-east-1"), &input(ROLE)).unwrap();
     assert_eq!(
         (creds.access_key_id(), creds.valid_until()),
         ("ASIARTESTID", Instant::from_millis(2_000 + 3_600_000))
@@ -1300,18 +1325,18 @@ fn async_client_runs_the_same_scripts() {
     let mut client = rig
         .async_client("eu-west-1")
         .with_retry_policy(RetryPolicy::STANDARD.with_max_attempts(4));
-    let err = fetch_async(&mut client, &Params::new(ROLE)).unwrap_err();
+    let err = fetch_async(&mut client, &input(ROLE)).unwrap_err();
     assert_eq!((err.attempts(), rig.waits.millis()), (4, vec![1_000, 1_000, 0]));
 
     // IDPCommunicationError then success; InvalidIdentityToken not retried.
     let idp = Reply::xml(400, &read("aws-c-auth-web-identity-s_retryable_error_response_1.xml"));
     let ok = traffic("smithy-rs-web_identity_token_env.http-traffic.json").remove(0);
     let rig = Rig::new([idp, ok], &[7, 1 << 63]);
-    assert!(fetch_async(&mut rig.async_client("eu-west-1"), &Params::new(ROLE)).is_ok());
+    assert!(fetch_async(&mut rig.async_client("eu-west-1"), &input(ROLE)).is_ok());
     assert_eq!(rig.waits.millis(), vec![500]);
     let invalid = traffic("smithy-rs-web_identity_token_invalid_jwt.http-traffic.json").remove(0);
     let rig = Rig::new([invalid.clone(), invalid], &[]);
-    let err = fetch_async(&mut rig.async_client("us-east-1"), &Params::new(ROLE)).unwrap_err();
+    let err = fetch_async(&mut rig.async_client("us-east-1"), &input(ROLE)).unwrap_err();
     assert_eq!((err.attempts(), rig.script.left()), (1, 1));
 }
 
@@ -1325,17 +1350,16 @@ fn async_provider_refreshes() {
     let client = AsyncClient::new(
         script.clone(),
         endpoint("eu-west-1"),
-        time.clone(),
-        Waits::on(&time),
-        Draws::of(&[1, 0]),
+        (time.clone(), Waits::on(&time), Draws::of(&[1, 0])),
     );
     let (mut req, mut resp) = ([0u8; 2048], [0u8; 4096]);
-    let mut provider: sts_client::AsyncCredentialProvider<'_, _, _, _, _, _> = sts_client::AsyncCredentialProvider::new(
+    let mut storage = Credentials::new();
+    let mut provider = sts_client::AsyncCredentialProvider::new(
         client,
-        Params::new(ROLE),
-        MemoryToken::from_str(TOKEN),
+        input(ROLE),
+        TOKEN,
         Buffers::new(&mut req, &mut resp),
-        RefreshPolicy::DEFAULT,
+        &mut storage,
     );
     futures_executor::block_on(async {
         assert_eq!(provider.credentials().await.unwrap().access_key_id(), "AKIDTEST");

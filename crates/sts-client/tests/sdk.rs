@@ -11,10 +11,7 @@ use std::time::SystemTime;
 
 use aws_credential_types::provider::ProvideCredentials;
 use sts_client::endpoint::{EndpointParams, resolve};
-use sts_client::{
-    Client, MemoryToken, OsRng, OwnedParams, RefreshPolicy, SdkCredentialsProvider, StdClock, StdCredentialProvider,
-    ThreadSleep,
-};
+use sts_client::{Client, MemoryToken, OwnedInput, SdkCredentialsProvider, StdCredentialProvider, StdPlatform};
 use sts_transport::{Request, Response, Transport};
 
 /// Answers every request with the recorded web-identity success, stamped
@@ -53,12 +50,11 @@ fn sdk_provider_fetches_once_then_serves_the_cache() {
         ..Default::default()
     })
     .unwrap();
-    let client = Client::new(transport.clone(), endpoint, StdClock::new(), ThreadSleep, OsRng::new());
-    let inner: StdCredentialProvider<_, _, _, _, _, _> = StdCredentialProvider::new(
+    let client = Client::new(transport.clone(), endpoint, StdPlatform::new());
+    let inner = StdCredentialProvider::new(
         client,
-        OwnedParams::new("arn:aws:iam::123456789012:role/device"),
+        OwnedInput::new("arn:aws:iam::123456789012:role/device"),
         MemoryToken::from_str("eyJhbGciOiJSUzI1NiJ9.e30.c2ln"),
-        RefreshPolicy::DEFAULT,
     );
     let provider = SdkCredentialsProvider::new(inner);
     let creds = futures_executor::block_on(provider.provide_credentials()).unwrap();

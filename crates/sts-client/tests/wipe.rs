@@ -8,8 +8,6 @@
 //! of both buffers is either zero or the sentinel: no byte of the token, the
 //! request body or the answer survives.
 
-#![allow(clippy::result_large_err)]
-
 extern crate alloc;
 
 use alloc::rc::Rc;
@@ -17,8 +15,9 @@ use core::cell::RefCell;
 
 use sts_client::endpoint::{EndpointParams, resolve};
 use sts_client::{
-    Buffers, Client, Clock, Credentials, FnToken, Instant, MemoryToken, NoDelay, Params, SplitMix64, TokenSource,
+    Buffers, Client, Clock, Credentials, FnToken, Instant, MemoryToken, NoDelay, SplitMix64, TokenSource,
 };
+use sts_codec::AssumeRoleWithWebIdentityInput;
 use sts_transport::{Request, Response, Transport};
 
 const SENTINEL: u8 = 0xA5;
@@ -146,7 +145,7 @@ fn fetch_with(
     token: &mut dyn TokenSource,
     request: &mut [u8],
     response: &mut [u8],
-) -> Credentials {
+) -> Credentials<[u8; 2048]> {
     let sent_bodies = Rc::default();
     let transport = Leaky {
         moves: moves.to_vec(),
@@ -158,12 +157,14 @@ fn fetch_with(
         ..Default::default()
     })
     .unwrap();
-    let mut client = Client::new(transport, endpoint, Ticks, NoDelay, SplitMix64::new(7));
-    let creds: Credentials = client
-        .fetch(
-            &Params::new(ROLE).with_session_name("wipe-test"),
+    let mut client = Client::new(transport, endpoint, (Ticks, NoDelay, SplitMix64::new(7)));
+    let mut creds = Credentials::new();
+    client
+        .fetch_into(
+            &AssumeRoleWithWebIdentityInput::for_role(ROLE).with_role_session_name("wipe-test"),
             token,
             &mut Buffers::new(request, response),
+            &mut creds,
         )
         .unwrap_or_else(|e| panic!("{name}: {e}"));
     assert_eq!(sent_bodies.borrow().len(), moves.len(), "{name}");
@@ -173,8 +174,8 @@ fn fetch_with(
         assert!(core::str::from_utf8(sent).unwrap().contains(TOKEN), "{name}");
     }
     assert_eq!(creds.access_key_id(), ACCESS_KEY_ID, "{name}");
-    assert_eq!(creds.secret_access_key(), SECRET_ACCESS_KEY, "{name}");
-    assert_eq!(creds.session_token(), SESSION_TOKEN, "{name}");
+    assert_eq!(creds.secret_access_key().expose(), SECRET_ACCESS_KEY, "{name}");
+    assert_eq!(creds.session_token().expose(), SESSION_TOKEN, "{name}");
     creds
 }
 
@@ -310,17 +311,19 @@ fn http_engine_over_tcp_leaves_no_secret() {
     })
     .unwrap();
     let transport = HttpClient::new(TcpConnector::new().timeout(Duration::from_secs(10)));
-    let mut client = Client::new(transport, endpoint, Ticks, NoDelay, SplitMix64::new(7));
+    let mut client = Client::new(transport, endpoint, (Ticks, NoDelay, SplitMix64::new(7)));
     let (mut req, mut resp) = ([SENTINEL; 2048], [0u8; 4096]);
-    let creds: Credentials = client
-        .fetch(
-            &Params::new(ROLE),
+    let mut creds = Credentials::new();
+    client
+        .fetch_into(
+            &AssumeRoleWithWebIdentityInput::for_role(ROLE),
             &mut MemoryToken::from_str(TOKEN),
             &mut Buffers::new(&mut req, &mut resp),
+            &mut creds,
         )
         .unwrap();
     server.join().unwrap();
-    assert_eq!(creds.session_token(), SESSION_TOKEN);
+    assert_eq!(creds.session_token().expose(), SESSION_TOKEN);
     assert_clean("tcp", "request", &req);
     assert_no_secret("tcp", "response", &resp);
     assert!(resp.iter().all(|&b| b == 0), "response buffer wiped");

@@ -29,7 +29,7 @@ pub const ACTION: &str = "AssumeRoleWithWebIdentity";
 /// // The token never prints.
 /// assert!(!format!("{input:?}").contains("eyJ"));
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 #[non_exhaustive]
 pub struct AssumeRoleWithWebIdentityInput<'a> {
@@ -65,6 +65,27 @@ impl<'a> AssumeRoleWithWebIdentityInput<'a> {
         }
     }
 
+    /// An input for `role_arn` whose session name and token are still empty:
+    /// what a client that reads the token from its source (and generates a
+    /// session name when none is set) fills in for each request.
+    pub const fn for_role(role_arn: &'a str) -> Self {
+        Self::new(role_arn, "", "")
+    }
+
+    /// Sets `RoleSessionName`.
+    #[must_use]
+    pub const fn with_role_session_name(mut self, name: &'a str) -> Self {
+        self.role_session_name = name;
+        self
+    }
+
+    /// Sets `WebIdentityToken`.
+    #[must_use]
+    pub fn with_web_identity_token(mut self, token: &'a str) -> Self {
+        self.web_identity_token = Secret::new(token);
+        self
+    }
+
     /// Sets `DurationSeconds`.
     #[must_use]
     pub const fn with_duration_seconds(mut self, seconds: u32) -> Self {
@@ -96,7 +117,7 @@ impl<'a> AssumeRoleWithWebIdentityInput<'a> {
 
 /// `Credentials`: the temporary security credentials. Every member is
 /// required by the STS model.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
@@ -130,7 +151,7 @@ pub struct AssumedRoleUser<'a> {
 ///
 /// `Credentials` is required (a response without it is an error that names
 /// it); the members STS may leave out are `Option`s.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]

@@ -39,8 +39,11 @@ impl SecretText for alloc::string::String {
 /// assert_eq!(format!("{token:?}"), "Secret(<redacted>)");
 /// assert_eq!(token.expose(), "eyJhbGciOi...");
 /// ```
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret<T: SecretText>(T);
+///
+/// It has no `PartialEq` (comparing secrets is for constant-time code, not
+/// `==`) and is `Clone` only as a borrow (`Secret<&str>`): an owned secret
+/// is never copied by accident.
+pub struct Secret<T: ?Sized + SecretText>(T);
 
 impl<T: SecretText> Secret<T> {
     /// Wraps a secret.
@@ -48,11 +51,27 @@ impl<T: SecretText> Secret<T> {
     pub const fn new(value: T) -> Self {
         Self(value)
     }
+}
 
+impl<T: ?Sized + SecretText> Secret<T> {
     /// The secret's text. Keep the result out of logs and messages.
     #[inline]
     pub fn expose(&self) -> &str {
         self.0.as_ref()
+    }
+
+    /// The storage holding the secret (to ask it its capacity, say). Keep
+    /// what it gives out of logs and messages.
+    #[inline]
+    pub fn storage(&self) -> &T {
+        &self.0
+    }
+
+    /// The storage holding the secret, to write a new secret into it in
+    /// place (owned storage wipes the old one as it goes).
+    #[inline]
+    pub fn storage_mut(&mut self) -> &mut T {
+        &mut self.0
     }
 
     /// Length of the secret in bytes (safe to log).
@@ -81,20 +100,26 @@ impl<'a> Secret<&'a str> {
     }
 }
 
-impl<T: SecretText> Drop for Secret<T> {
+impl Clone for Secret<&str> {
+    fn clone(&self) -> Self {
+        Secret(self.0)
+    }
+}
+
+impl<T: ?Sized + SecretText> Drop for Secret<T> {
     fn drop(&mut self) {
         self.0.wipe();
     }
 }
 
-impl<T: SecretText> fmt::Debug for Secret<T> {
+impl<T: ?Sized + SecretText> fmt::Debug for Secret<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Secret(<redacted>)")
     }
 }
 
 #[cfg(feature = "defmt")]
-impl<T: SecretText> defmt::Format for Secret<T> {
+impl<T: ?Sized + SecretText> defmt::Format for Secret<T> {
     fn format(&self, f: defmt::Formatter<'_>) {
         defmt::write!(f, "Secret(<redacted>)")
     }
@@ -103,7 +128,7 @@ impl<T: SecretText> defmt::Format for Secret<T> {
 /// Serializes the secret's value: serialization is an explicit request for the
 /// credential (for example the `credential_process` JSON), unlike `Debug`.
 #[cfg(feature = "serde")]
-impl<T: SecretText> serde::Serialize for Secret<T> {
+impl<T: ?Sized + SecretText> serde::Serialize for Secret<T> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.expose())
     }

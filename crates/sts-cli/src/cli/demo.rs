@@ -6,7 +6,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
 use sts_client::endpoint::{EndpointParams, resolve};
-use sts_client::{OwnedParams, RetryPolicy};
+use sts_client::{OwnedInput, RetryPolicy};
 use sts_mock::{MockConfig, MockServer};
 use zeroize::Zeroizing;
 
@@ -59,7 +59,7 @@ pub(crate) fn run(transport: TransportKind) -> Result<(), Failure> {
         ..EndpointParams::default()
     })
     .map_err(|e| Failure::new(EXIT_OTHER, format!("endpoint {url}: {e}")))?;
-    let mut params = OwnedParams::new(ROLE_ARN);
+    let mut params = OwnedInput::new(ROLE_ARN);
     params.role_session_name = Some(SESSION_NAME.to_owned());
     params.duration_seconds = Some(DURATION_SECONDS);
     let plan = Plan {

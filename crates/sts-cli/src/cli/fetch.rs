@@ -10,13 +10,13 @@ use std::time::Duration;
 use sts_client::config::{self, Settings};
 use sts_client::endpoint::Endpoint;
 use sts_client::{
-    AttemptEvent, Buffers, Client, Credentials, Error, ErrorKind, FnObserver, MemoryToken, OsRng, OwnedParams, Params,
-    RetryPolicy, Rng, SESSION_NAME_PREFIX, STD_REQUEST_BUFFER, STD_RESPONSE_BUFFER, StdClock, ThreadSleep, TokenError,
-    TokenFile, TokenSource,
+    AttemptEvent, Buffers, Client, Credentials, Error, ErrorKind, Exchange, MemoryToken, OsRng, OwnedInput, Platform,
+    RetryPolicy, STD_REQUEST_BUFFER, STD_RESPONSE_BUFFER, StdClock, StdPlatform, ThreadSleep, TokenError, TokenFile,
+    TokenSource,
 };
-use sts_codec::{AssumeRoleWithWebIdentityInput, CONTENT_TYPE, encode, encoded_len};
+use sts_codec::{AssumeRoleWithWebIdentityInput, encoded_len};
 use sts_transport::h1::{RequestHead, check_scheme};
-use sts_transport::{HttpClient, Request, Scheme, StdTransport, TcpConnector, Transport};
+use sts_transport::{HttpClient, Scheme, StdTransport, TcpConnector, Transport};
 use zeroize::{Zeroize, Zeroizing};
 
 use super::args::{FetchArgs, Output, TransportKind};
@@ -33,7 +33,7 @@ const MAX_TOKEN_BYTES: usize = STD_RESPONSE_BUFFER;
 /// Everything one fetch needs, resolved: where, what, with which token, how.
 pub(crate) struct Plan {
     pub(crate) endpoint: Endpoint,
-    pub(crate) params: OwnedParams,
+    pub(crate) params: OwnedInput,
     /// The token as read, trailing whitespace trimmed.
     pub(crate) token: Zeroizing<Vec<u8>>,
     pub(crate) retry: RetryPolicy,
@@ -89,7 +89,7 @@ fn plan(args: &FetchArgs) -> Result<Plan, Failure> {
         };
         Failure::new(EXIT_USAGE, format!("{e} ({source})"))
     })?;
-    let mut params = OwnedParams::new(config.role_arn);
+    let mut params = OwnedInput::new(config.role_arn);
     params.role_session_name = config.role_session_name;
     params.duration_seconds = args.duration;
     params.policy_arns = args.policy_arns.clone();
@@ -188,12 +188,6 @@ pub(crate) fn request_url(endpoint: &Endpoint) -> String {
     }
 }
 
-/// A session name as the client generates one (for the dry run, which has to
-/// show some name).
-fn generated_session_name() -> String {
-    format!("{SESSION_NAME_PREFIX}{:016x}", OsRng::new().next_u64())
-}
-
 /// Appends `s` as a JSON string, escaping in place (no intermediate copy of
 /// a secret).
 pub(crate) fn push_json(out: &mut String, s: &str) {
@@ -229,60 +223,57 @@ pub(crate) struct RequestView {
 }
 
 impl Plan {
-    fn scheme(&self) -> Scheme {
-        if self.endpoint.scheme() == "http" {
-            Scheme::Http
-        } else {
-            Scheme::Https
-        }
-    }
-
     fn token_str(&self) -> &str {
         // Checked at read time; `checked` guarantees UTF-8.
         std::str::from_utf8(&self.token).unwrap_or_default()
     }
 
-    /// Builds the request exactly as the client will (same input, same
-    /// encoder, same `Content-Type`) and its head as the transport writes it
+    /// Calls `f` with the request input, token included.
+    fn with_input<T>(&self, f: impl FnOnce(&AssumeRoleWithWebIdentityInput<'_>) -> T) -> T {
+        self.params
+            .with_input(|input| f(&input.clone().with_web_identity_token(self.token_str())))
+    }
+
+    /// Every rule the input breaks, as one message (exit code 2). A
+    /// session name the client will generate is checked as one it generates.
+    fn validate(&self) -> Result<(), Failure> {
+        self.with_input(|input| {
+            let mut input = input.clone();
+            if input.role_session_name.is_empty() {
+                input.role_session_name = "sts-web-identity-0000000000000000";
+            }
+            let mut message = String::new();
+            for v in input.violations() {
+                let sep = if message.is_empty() {
+                    "invalid AssumeRoleWithWebIdentity input: "
+                } else {
+                    "; "
+                };
+                let _ = write!(message, "{sep}{v}");
+            }
+            if message.is_empty() {
+                Ok(())
+            } else {
+                Err(Failure::new(EXIT_USAGE, message))
+            }
+        })
+    }
+
+    /// Builds the request with the client's own [`Exchange`] (same input,
+    /// same encoder, same `Content-Type`, a session name generated as the
+    /// client generates one) and its head as the transport writes it
     /// (`h1::RequestHead`), without sending anything. The headers are those
     /// both engines send alike: `Host`, `Content-Type`, `Content-Length`,
     /// `User-Agent`, `Accept-Encoding`.
     pub(crate) fn request_view(&self) -> Result<RequestView, Failure> {
+        self.validate()?;
         let token = self.token_str();
-        let generated;
-        let session = match &self.params.role_session_name {
-            Some(s) => s.as_str(),
-            None => {
-                generated = generated_session_name();
-                generated.as_str()
-            }
-        };
-        let arns: Vec<&str> = self.params.policy_arns.iter().map(String::as_str).collect();
-        let mut input =
-            AssumeRoleWithWebIdentityInput::new(&self.params.role_arn, session, token).with_policy_arns(&arns);
-        input.duration_seconds = self.params.duration_seconds;
-        input.policy = self.params.policy.as_deref();
-        input.provider_id = self.params.provider_id.as_deref();
-        input.validate().map_err(|v| Failure::new(EXIT_USAGE, v.to_string()))?;
-        let mut body = Zeroizing::new(vec![0u8; encoded_len(&input)]);
-        let n = encode(&input, &mut body).map_err(|e| Failure::new(EXIT_USAGE, e.to_string()))?;
-        body.truncate(n);
-        let path = if self.endpoint.path().is_empty() {
-            "/"
-        } else {
-            self.endpoint.path()
-        };
-        let request = Request {
-            method: "POST",
-            scheme: self.scheme(),
-            host: self.endpoint.host(),
-            port: self.endpoint.port(),
-            path,
-            headers: &[("Content-Type", CONTENT_TYPE)],
-            body: &body,
-            // Not part of the head shown here.
-            request_id_header: None,
-        };
+        let mut platform = StdPlatform::new();
+        let mut body = Zeroizing::new(self.with_input(|input| vec![0u8; encoded_len(input) + 64]));
+        let exchange = self
+            .with_input(|input| Exchange::new(&self.endpoint, self.retry, input, || platform.next_u64(), &mut body))
+            .map_err(|e| Failure::new(EXIT_USAGE, e.to_string()))?;
+        let request = exchange.request(&body);
         let head = RequestHead::new(&request)
             .map_err(|e| Failure::new(EXIT_USAGE, format!("{} cannot be used: {e}", self.endpoint.url())))?;
         let mut raw = vec![0u8; head.len()];
@@ -301,7 +292,7 @@ impl Plan {
             .map(|(n, v)| (n.to_owned(), v.to_owned()))
             .collect();
         let redacted = format!("<redacted {} chars>", token.chars().count());
-        let params = form_urlencoded::parse(&body)
+        let params = form_urlencoded::parse(request.body)
             .map(|(name, value)| {
                 if name == "WebIdentityToken" {
                     if let Cow::Owned(mut copy) = value {
@@ -340,11 +331,17 @@ impl Plan {
 
     /// Fetches the credentials through the chosen transport; with `verbose`,
     /// one line per attempt on stderr.
-    pub(crate) fn fetch(&self, verbose: bool) -> Result<Credentials<TOKEN_CAP>, Failure> {
+    pub(crate) fn fetch(&self, verbose: bool) -> Result<Box<Credentials>, Failure> {
         let url = request_url(&self.endpoint);
+        self.validate()?;
         // The transports refuse it too, but after counting an attempt: say
         // it as the dry run does.
-        check_scheme(self.scheme(), self.endpoint.host())
+        let scheme = if self.endpoint.scheme() == "http" {
+            Scheme::Http
+        } else {
+            Scheme::Https
+        };
+        check_scheme(scheme, self.endpoint.host())
             .map_err(|e| Failure::new(EXIT_USAGE, format!("{} cannot be used: {e}", self.endpoint.url())))?;
         let mut transport: Box<dyn Transport> = match self.transport {
             TransportKind::Std => {
@@ -365,37 +362,26 @@ impl Plan {
         // The error keeps only the start of a long STS message: the whole
         // one comes with the attempt.
         let mut last_message: Option<String> = None;
-        let observer = FnObserver(|e: &AttemptEvent<'_>| {
+        let observer = |e: &AttemptEvent<'_>| {
             last_request_id = e.request_id.map(str::to_owned);
             last_message = e.service_error.map(|s| s.message.to_owned());
             if verbose {
                 eprintln!("sts-web-identity: {}", attempt_line(e, &url));
             }
-        });
-        let mut client = Client::new(
-            transport.as_mut(),
-            self.endpoint.clone(),
-            StdClock::new(),
-            ThreadSleep,
-            OsRng::new(),
-        )
-        .with_retry_policy(self.retry)
-        .with_observer(observer);
+        };
+        let platform = (StdClock::new(), ThreadSleep, OsRng::new(), observer);
+        let mut client = Client::new(transport.as_mut(), self.endpoint.clone(), platform).with_retry_policy(self.retry);
         let mut request = Zeroizing::new(vec![0u8; STD_REQUEST_BUFFER]);
         let mut response = Zeroizing::new(vec![0u8; STD_RESPONSE_BUFFER]);
         let mut buffers = Buffers::new(&mut request, &mut response);
         let mut token = MemoryToken::new(&self.token);
-        let o = &self.params;
-        let arns: Vec<&str> = o.policy_arns.iter().map(String::as_str).collect();
-        let mut params = Params::new(&o.role_arn).with_policy_arns(&arns);
-        params.role_session_name = o.role_session_name.as_deref();
-        params.duration_seconds = o.duration_seconds;
-        params.policy = o.policy.as_deref();
-        params.provider_id = o.provider_id.as_deref();
-        let result = client.fetch::<TOKEN_CAP, _>(&params, &mut token, &mut buffers);
+        let mut creds: Box<Credentials> = Box::new(Credentials::<[u8; TOKEN_CAP]>::empty());
+        let result = self
+            .params
+            .with_input(|input| client.fetch_into(input, &mut token, &mut buffers, &mut creds));
         let skew = client.clock_skew_millis();
         match result {
-            Ok(creds) => {
+            Ok(()) => {
                 if verbose {
                     eprintln!("sts-web-identity: {}", summary_line(&creds, skew));
                 }
@@ -446,7 +432,7 @@ pub(crate) fn attempt_line(e: &AttemptEvent<'_>, url: &str) -> String {
 
 /// The `-v` line after a success: when the credentials expire, and the
 /// server's clock against ours.
-fn summary_line<const CAP: usize>(creds: &Credentials<CAP>, skew: Option<i64>) -> String {
+fn summary_line(creds: &Credentials, skew: Option<i64>) -> String {
     let mut line = format!(
         "credentials expire at {} (in {} s)",
         rfc3339(creds),
@@ -466,7 +452,7 @@ fn summary_line<const CAP: usize>(creds: &Credentials<CAP>, skew: Option<i64>) -
     line
 }
 
-fn rfc3339<const CAP: usize>(creds: &Credentials<CAP>) -> String {
+fn rfc3339(creds: &Credentials) -> String {
     creds
         .expiration()
         .rfc3339()
@@ -532,14 +518,14 @@ pub(crate) fn failure(e: &Error, url: &str, last_request_id: Option<&str>, full_
 
 /// The `credential_process` JSON (version 1). Wiped on drop: it holds the
 /// secrets.
-pub(crate) fn credential_process_json<const CAP: usize>(creds: &Credentials<CAP>) -> Zeroizing<String> {
+pub(crate) fn credential_process_json(creds: &Credentials) -> Zeroizing<String> {
     let mut out = Zeroizing::new(String::with_capacity(2 * creds.session_token().len() + 512));
     out.push_str("{\n  \"Version\": 1,\n  \"AccessKeyId\": ");
     push_json(&mut out, creds.access_key_id());
     out.push_str(",\n  \"SecretAccessKey\": ");
-    push_json(&mut out, creds.secret_access_key());
+    push_json(&mut out, creds.secret_access_key().expose());
     out.push_str(",\n  \"SessionToken\": ");
-    push_json(&mut out, creds.session_token());
+    push_json(&mut out, creds.session_token().expose());
     out.push_str(",\n  \"Expiration\": ");
     push_json(&mut out, &rfc3339(creds));
     out.push_str("\n}\n");
@@ -561,13 +547,13 @@ pub(crate) fn push_shell_quoted(out: &mut String, value: &str) {
 }
 
 /// `export` lines for `eval`. Wiped on drop.
-pub(crate) fn env_exports<const CAP: usize>(creds: &Credentials<CAP>) -> Zeroizing<String> {
+pub(crate) fn env_exports(creds: &Credentials) -> Zeroizing<String> {
     let mut out = Zeroizing::new(String::with_capacity(4 * creds.session_token().len() + 512));
     let expiration = rfc3339(creds);
     for (name, value) in [
         ("AWS_ACCESS_KEY_ID", creds.access_key_id()),
-        ("AWS_SECRET_ACCESS_KEY", creds.secret_access_key()),
-        ("AWS_SESSION_TOKEN", creds.session_token()),
+        ("AWS_SECRET_ACCESS_KEY", creds.secret_access_key().expose()),
+        ("AWS_SESSION_TOKEN", creds.session_token().expose()),
         ("AWS_CREDENTIAL_EXPIRATION", expiration.as_str()),
     ] {
         out.push_str("export ");
@@ -585,9 +571,10 @@ mod tests {
 
     use super::*;
 
-    fn creds(secret: &str) -> Credentials<64> {
+    fn creds(secret: &str) -> Credentials<[u8; 64]> {
         let exp = Timestamp::from_unix(1_629_147_173, 0).unwrap();
-        Credentials::new(
+        let mut c = Credentials::empty();
+        c.fill(
             "ASIAEXAMPLE",
             secret,
             "TOKEN/+=",
@@ -595,7 +582,8 @@ mod tests {
             Instant::ZERO,
             Instant::from_millis(1),
         )
-        .unwrap()
+        .unwrap();
+        c
     }
 
     #[test]
