@@ -17,7 +17,7 @@ use aws_smithy_types::body::SdkBody;
 use aws_smithy_types::retry::RetryConfig;
 use aws_smithy_types::timeout::TimeoutConfig;
 use sts_client::endpoint::{Endpoint, EndpointParams, resolve};
-use sts_client::{Buffers, Client, Instant, MemoryToken, NoDelay, Params, SplitMix64};
+use sts_client::{Buffers, Client, Credentials, Instant, MemoryToken, NoDelay, SplitMix64};
 use sts_codec::{AssumeRoleWithWebIdentityInput, decode_response, encode, encoded_len};
 use sts_transport::{Connect, HttpClient, Request, Scheme, Transport};
 
@@ -109,7 +109,6 @@ pub const CONTENDERS: &[(&str, &str)] = &[
     ("decode", "quick-xml"),
     ("decode", "memchr-floor"),
     ("exchange", "ours-client"),
-    ("exchange", "ours-client-fetch"),
     ("exchange", "ours-client-bytes"),
     ("exchange", "ours-engine"),
     ("exchange", "aws-sdk-sts"),
@@ -125,7 +124,6 @@ pub fn contender(name: &str) -> Option<Box<dyn Contender>> {
         "quick-xml" => Box::new(QuickXmlDecode),
         "memchr-floor" => Box::new(MemchrFloor),
         "ours-client" => Box::new(OursClient::new()),
-        "ours-client-fetch" => Box::new(OursClient::by_value()),
         "ours-client-bytes" => Box::new(OursClient::bytes_token()),
         "ours-engine" => Box::new(OursEngine::new()),
         "aws-sdk-sts" => Box::new(Sdk::new(SdkConfig::Lean)),
@@ -471,30 +469,19 @@ pub const REQUEST_BUFFER: usize = 2048;
 /// and parse the answer, decode, copy the credentials out (into the same
 /// `Credentials` every call, as a device keeps them), wipe the buffers.
 ///
-/// [`OursClient::by_value`] (`ours-client-fetch`) calls `Client::fetch`
-/// instead, which returns a fresh `Credentials` (2.3 KB, zeroed first) on
-/// every call. [`OursClient::bytes_token`] (`ours-client-bytes`) gives the
+/// [`OursClient::bytes_token`] (`ours-client-bytes`) gives the
 /// token as bytes (`MemoryToken::new`), so the client copies it into its
 /// buffer and checks it is UTF-8, as for a token read from a file.
 pub struct OursClient {
-    client: Client<HttpClient<Canned>, FixedClock, NoDelay, SplitMix64>,
+    client: Client<HttpClient<Canned>, (FixedClock, NoDelay, SplitMix64)>,
     token: String,
     request: Vec<u8>,
     response: Vec<u8>,
-    credentials: sts_client::Credentials,
-    by_value: bool,
+    credentials: Box<Credentials>,
     bytes_token: bool,
 }
 
 impl OursClient {
-    /// Setup as [`OursClient::new`], each call through `Client::fetch`.
-    pub fn by_value() -> Self {
-        OursClient {
-            by_value: true,
-            ..Self::new()
-        }
-    }
-
     /// Setup as [`OursClient::new`], the token given as bytes.
     pub fn bytes_token() -> Self {
         OursClient {
@@ -509,23 +496,20 @@ impl OursClient {
             client: Client::new(
                 HttpClient::new(Canned::new()),
                 endpoint(),
-                FixedClock,
-                NoDelay,
-                SplitMix64::new(7),
+                (FixedClock, NoDelay, SplitMix64::new(7)),
             ),
             token: token(),
             request: vec![0; REQUEST_BUFFER],
             response: vec![0; RESPONSE_BUFFER],
-            credentials: sts_client::Credentials::empty(),
-            by_value: false,
+            credentials: Box::new(Credentials::new()),
             bytes_token: false,
         }
     }
 
     /// One fetch.
-    pub fn fetch(&mut self) -> &sts_client::Credentials {
-        let params = Params::new(ROLE_ARN)
-            .with_session_name(SESSION_NAME)
+    pub fn fetch(&mut self) -> &Credentials {
+        let params = AssumeRoleWithWebIdentityInput::for_role(ROLE_ARN)
+            .with_role_session_name(SESSION_NAME)
             .with_duration_seconds(DURATION_SECONDS);
         let token = black_box(self.token.as_str());
         let mut token = if self.bytes_token {
@@ -533,17 +517,6 @@ impl OursClient {
         } else {
             MemoryToken::from_str(token)
         };
-        if self.by_value {
-            self.credentials = self
-                .client
-                .fetch(
-                    &params,
-                    &mut token,
-                    &mut Buffers::new(&mut self.request, &mut self.response),
-                )
-                .expect("fetch succeeds");
-            return &self.credentials;
-        }
         self.client
             .fetch_into(
                 &params,
@@ -571,8 +544,8 @@ impl Contender for OursClient {
         let c = self.fetch();
         Summary::credentials(
             c.access_key_id(),
-            c.secret_access_key(),
-            c.session_token(),
+            c.secret_access_key().expose(),
+            c.session_token().expose(),
             c.expiration().seconds,
         )
     }

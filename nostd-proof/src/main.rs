@@ -100,23 +100,17 @@ fn client_proof() {
     }) else {
         return;
     };
-    let client = sts_client::Client::new(
-        HttpClient::new(Network),
-        endpoint,
-        Ticks,
-        sts_client::NoDelay,
-        sts_client::SplitMix64::new(1),
+    let platform = (Ticks, sts_client::NoDelay, sts_client::SplitMix64::new(1));
+    let client = sts_client::Client::new(HttpClient::new(Network), endpoint, platform);
+    let (mut req, mut resp) = ([0u8; 1024], [0u8; 2048]);
+    let mut storage: sts_client::Credentials<[u8; 1024]> = sts_client::Credentials::empty();
+    let mut provider = sts_client::CredentialProvider::new(
+        client,
+        AssumeRoleWithWebIdentityInput::for_role(black_box("arn:aws:iam::123456789012:role/device")),
+        black_box("eyJhbGciOiJSUzI1NiJ9.e30.c2ln"),
+        sts_client::Buffers::new(&mut req, &mut resp),
+        &mut storage,
     );
-    let mut req = [0u8; 1024];
-    let mut resp = [0u8; 2048];
-    let mut provider: sts_client::CredentialProvider<'_, _, _, _, _, _, sts_client::NoObserver, 1024> =
-        sts_client::CredentialProvider::new(
-            client,
-            sts_client::Params::new(black_box("arn:aws:iam::123456789012:role/device")),
-            sts_client::MemoryToken::from_str(black_box("eyJhbGciOiJSUzI1NiJ9.e30.c2ln")),
-            sts_client::Buffers::new(&mut req, &mut resp),
-            sts_client::RefreshPolicy::DEFAULT,
-        );
     black_box(provider.credentials().is_ok());
 }
 

@@ -32,10 +32,7 @@ use core::fmt::Write as _;
 use cortex_m_rt::{ExceptionFrame, exception};
 use cortex_m_semihosting::hprintln;
 use sts_client::endpoint::{EndpointParams, resolve};
-use sts_client::{
-    AttemptEvent, Buffers, Client, CredentialProvider, ErrorKind, FnObserver, MemoryToken, Params, RefreshPolicy,
-    SplitMix64,
-};
+use sts_client::{AttemptEvent, Buffers, Client, CredentialProvider, Credentials, ErrorKind, MemoryToken, SplitMix64};
 use sts_codec::AssumeRoleWithWebIdentityInput;
 use sts_transport::{Connect, HttpClient};
 
@@ -148,6 +145,7 @@ pub fn fetch_and_report<K: Connect>(
     endpoint_url: &str,
     request: &mut [u8],
     response: &mut [u8],
+    storage: &mut Credentials,
     mode: Mode,
 ) -> u32 {
     let endpoint = match resolve(&EndpointParams {
@@ -161,14 +159,21 @@ pub fn fetch_and_report<K: Connect>(
             return exit_code::SETUP;
         }
     };
-    let params = Params::new(ROLE_ARN)
-        .with_session_name(SESSION_NAME)
+    let input = AssumeRoleWithWebIdentityInput::for_role(ROLE_ARN)
+        .with_role_session_name(SESSION_NAME)
         .with_duration_seconds(3600);
     let request_len = request.len();
     let response_len = response.len();
 
     let depth_before = hw::stack_depth();
-    let code = exchange(connector, endpoint.clone(), params, request, response);
+    let code = exchange(
+        connector,
+        endpoint.clone(),
+        input.clone(),
+        request,
+        response,
+        &mut *storage,
+    );
     let (peak, size) = stack_usage();
     hprintln!(
         "stack: peak {} bytes since reset, {} of them in use before the exchange (stack size {} bytes)",
@@ -185,7 +190,7 @@ pub fn fetch_and_report<K: Connect>(
         response_len
     );
     if code == exit_code::OK && mode.probe {
-        return probe_response_buffer(connector, endpoint, request, response);
+        return probe_response_buffer(connector, endpoint, request, response, storage);
     }
     code
 }
@@ -196,25 +201,20 @@ pub fn fetch_and_report<K: Connect>(
 fn exchange<K: Connect>(
     connector: &mut K,
     endpoint: sts_client::endpoint::Endpoint,
-    params: Params<'_>,
+    input: AssumeRoleWithWebIdentityInput<'_>,
     request: &mut [u8],
     response: &mut [u8],
+    storage: &mut Credentials,
 ) -> u32 {
     let started = clock::ticks();
-    let client = Client::new(
-        HttpClient::new(&mut *connector),
-        endpoint,
-        SysTickClock,
-        SpinDelay,
-        SplitMix64::new(0x5EED_F00D),
-    )
-    .with_observer(FnObserver(log_attempt));
-    let mut provider: CredentialProvider<'_, _, _, _, _, _, _> = CredentialProvider::new(
+    let platform = (SysTickClock, SpinDelay, SplitMix64::new(0x5EED_F00D), log_attempt);
+    let client = Client::new(HttpClient::new(&mut *connector), endpoint, platform);
+    let mut provider = CredentialProvider::new(
         client,
-        params,
-        MemoryToken::from_str(TOKEN),
+        input,
+        TOKEN,
         Buffers::new(&mut *request, &mut *response),
-        RefreshPolicy::DEFAULT,
+        storage,
     );
     match provider.credentials() {
         Ok(creds) => {
@@ -257,26 +257,18 @@ fn probe_response_buffer<K: Connect>(
     endpoint: sts_client::endpoint::Endpoint,
     request: &mut [u8],
     response: &mut [u8],
+    storage: &mut Credentials,
 ) -> u32 {
     const PROBE: usize = 512;
-    let params = Params::new(ROLE_ARN)
-        .with_session_name(SESSION_NAME)
+    let input = AssumeRoleWithWebIdentityInput::for_role(ROLE_ARN)
+        .with_role_session_name(SESSION_NAME)
         .with_duration_seconds(3600);
-    let mut client = Client::new(
-        HttpClient::new(&mut *connector),
-        endpoint,
-        SysTickClock,
-        SpinDelay,
-        SplitMix64::new(1),
-    )
-    .with_retry_policy(sts_client::RetryPolicy::STANDARD.with_max_attempts(1));
+    let platform = (SysTickClock, SpinDelay, SplitMix64::new(1));
+    let mut client = Client::new(HttpClient::new(&mut *connector), endpoint, platform)
+        .with_retry_policy(sts_client::RetryPolicy::STANDARD.with_max_attempts(1));
     let mut token = MemoryToken::from_str(TOKEN);
     let small = response.get_mut(..PROBE).unwrap_or_default();
-    let needed = match client.fetch::<{ sts_client::DEFAULT_TOKEN_CAPACITY }, _>(
-        &params,
-        &mut token,
-        &mut Buffers::new(&mut *request, small),
-    ) {
+    let needed = match client.fetch_into(&input, &mut token, &mut Buffers::new(&mut *request, small), storage) {
         Err(e) => match e.kind() {
             ErrorKind::Transport(sts_transport::Error::BufferTooSmall { needed: Some(n) }) => *n,
             other => {
@@ -297,11 +289,7 @@ fn probe_response_buffer<K: Connect>(
         );
         return exit_code::CHECK_FAILED;
     };
-    match client.fetch::<{ sts_client::DEFAULT_TOKEN_CAPACITY }, _>(
-        &params,
-        &mut token,
-        &mut Buffers::new(&mut *request, exact),
-    ) {
+    match client.fetch_into(&input, &mut token, &mut Buffers::new(&mut *request, exact), storage) {
         Ok(_) => {
             hprintln!(
                 "probe: response buffer needed for this server's answer: {} bytes (a fetch with exactly that succeeded)",

@@ -11,6 +11,7 @@ use embedded_tls::MaxFragmentLength;
 use firmware_qemu::tls::TlsUartConnector;
 use firmware_qemu::uart::Uart;
 use firmware_qemu::{REQUEST_BUFFER, RESPONSE_BUFFER, clock, exit, exit_code, fetch_and_report, mode};
+use sts_client::{Credentials, DEFAULT_TOKEN_CAPACITY};
 
 /// The STS the firmware talks to: the host name is checked against the
 /// server certificate's names.
@@ -44,12 +45,13 @@ fn main() -> ! {
         exit(exit_code::SETUP)
     }
     let mode = mode();
-    let (Some(uart), Some(request), Some(response), Some(read_record), Some(write_record)) = (
+    let (Some(uart), Some(request), Some(response), Some(read_record), Some(write_record), Some(storage)) = (
         Uart::take(),
         cortex_m::singleton!(: [u8; REQUEST_BUFFER] = [0; REQUEST_BUFFER]),
         cortex_m::singleton!(: [u8; RESPONSE_BUFFER] = [0; RESPONSE_BUFFER]),
         cortex_m::singleton!(: [u8; READ_RECORD] = [0; READ_RECORD]),
         cortex_m::singleton!(: [u8; WRITE_RECORD] = [0; WRITE_RECORD]),
+        cortex_m::singleton!(: Credentials<[u8; DEFAULT_TOKEN_CAPACITY]> = Credentials::new()),
     ) else {
         exit(exit_code::SETUP)
     };
@@ -77,7 +79,7 @@ fn main() -> ! {
     if mode.small_records {
         connector = connector.with_max_fragment_length(MaxFragmentLength::Bits10);
     }
-    let code = fetch_and_report(&mut connector, ENDPOINT, request, response, mode);
+    let code = fetch_and_report(&mut connector, ENDPOINT, request, response, storage, mode);
     if let Some(e) = connector.last_error() {
         hprintln!("tls: last handshake error: {:?}", e);
     }

@@ -10,6 +10,7 @@ use cortex_m_semihosting::hprintln;
 use firmware_qemu::net::UartConnector;
 use firmware_qemu::uart::Uart;
 use firmware_qemu::{REQUEST_BUFFER, RESPONSE_BUFFER, bench, clock, exit, exit_code, fetch_and_report, mode};
+use sts_client::{Credentials, DEFAULT_TOKEN_CAPACITY};
 
 /// The STS the firmware talks to. The UART goes wherever `relay.py`
 /// points it; this only names the host in `Host` (and must be loopback for
@@ -31,10 +32,11 @@ fn main() -> ! {
         })
     }
     clock::start(peripherals.SYST);
-    let (Some(uart), Some(request), Some(response)) = (
+    let (Some(uart), Some(request), Some(response), Some(storage)) = (
         Uart::take(),
         cortex_m::singleton!(: [u8; REQUEST_BUFFER] = [0; REQUEST_BUFFER]),
         cortex_m::singleton!(: [u8; RESPONSE_BUFFER] = [0; RESPONSE_BUFFER]),
+        cortex_m::singleton!(: Credentials<[u8; DEFAULT_TOKEN_CAPACITY]> = Credentials::new()),
     ) else {
         exit(exit_code::SETUP)
     };
@@ -43,6 +45,6 @@ fn main() -> ! {
         ENDPOINT
     );
     let mut connector = UartConnector::new(uart);
-    let code = fetch_and_report(&mut connector, ENDPOINT, request, response, mode);
+    let code = fetch_and_report(&mut connector, ENDPOINT, request, response, storage, mode);
     exit(code)
 }
