@@ -39,7 +39,7 @@ pub const PROVIDER_NAME: &str = "sts-web-identity";
 /// (no runtime dependency: a plain `std::thread` and a waker).
 ///
 /// The SDK is told the credentials expire at the start of the next refresh
-/// try ([`CredentialCache::advisory_at`](crate::CredentialCache::advisory_at),
+/// try ([`RefreshSchedule::advisory_at`](crate::RefreshSchedule::advisory_at),
 /// as wall-clock time), so it comes back in time for the advisory window.
 pub struct SdkCredentialsProvider<T> {
     inner: Shared<StdCredentialProvider<T>>,

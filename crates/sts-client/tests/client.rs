@@ -699,7 +699,7 @@ fn retry_classes_table() {
         T::Reset,
         T::UnexpectedEof,
         T::Io,
-        T::MalformedResponse(sts_transport::Malformed::Head),
+        T::MalformedResponse(sts_transport::MalformedHttp::Head),
     ] {
         cases.push((format!("transport {e:?}"), Reply::Fail(e), Some(RetryClass::Transport)));
     }

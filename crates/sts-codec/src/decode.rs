@@ -9,7 +9,7 @@ use core::fmt;
 use crate::model::{AssumeRoleWithWebIdentityOutput, AssumedRoleUser, Credentials};
 use crate::secret::Secret;
 use crate::time::{TimeError, parse_rfc3339};
-use crate::xml::{Event, Reader, XmlError};
+use crate::xml::{RawEvent, Reader, XmlError};
 
 /// An element of the response, by its name in the STS model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -79,6 +79,39 @@ const RESPONSE_MEMBERS: [(Option<Member>, Member); 16] = {
         (Some(AssumedRoleUser), Arn),
         (Some(ResponseMetadata), RequestId),
     ]
+};
+
+/// The index of `member` in [`RESPONSE_MEMBERS`] (past its end for the
+/// members of error documents).
+const fn slot(member: Member) -> usize {
+    match member {
+        Member::Result => 0,
+        Member::ResponseMetadata => 1,
+        Member::Credentials => 2,
+        Member::AssumedRoleUser => 3,
+        Member::SubjectFromWebIdentityToken => 4,
+        Member::PackedPolicySize => 5,
+        Member::Provider => 6,
+        Member::Audience => 7,
+        Member::SourceIdentity => 8,
+        Member::AccessKeyId => 9,
+        Member::SecretAccessKey => 10,
+        Member::SessionToken => 11,
+        Member::Expiration => 12,
+        Member::AssumedRoleId => 13,
+        Member::Arn => 14,
+        Member::RequestId => 15,
+        Member::Code | Member::Message | Member::Type => RESPONSE_MEMBERS.len(),
+    }
+}
+
+// `slot` agrees with the table.
+const _: () = {
+    let mut i = 0;
+    while i < RESPONSE_MEMBERS.len() {
+        assert!(slot(RESPONSE_MEMBERS[i].1) == i);
+        i += 1;
+    }
 };
 
 impl Member {
@@ -319,8 +352,8 @@ pub fn decode_response(status: u16, body: &mut [u8]) -> Result<AssumeRoleWithWeb
     let mut reader: Reader<'_> = Reader::new(body);
     let root = next_child(&mut reader)?.ok_or(Malformed::UnexpectedRoot)?;
     match root {
-        "AssumeRoleWithWebIdentityResponse" => Ok(response(&mut reader)?),
-        "ErrorResponse" | "Error" | "Response" => match error_body(status, root, &mut reader)? {
+        b"AssumeRoleWithWebIdentityResponse" => Ok(response(&mut reader)?),
+        b"ErrorResponse" | b"Error" | b"Response" => match error_body(status, root, &mut reader)? {
             Some(e) => Err(DecodeError::Service(e)),
             None => Err(Malformed::MissingMember(Member::Code).into()),
         },
@@ -343,18 +376,24 @@ pub fn decode_error(status: u16, body: &mut [u8]) -> DecodeError<'_> {
     }
 }
 
-/// The local name of the next child element of the element whose start
-/// was read last (or of the root, at the start), `None` at that element's
-/// end. Text between elements is skipped.
-fn next_child<'a>(reader: &mut Reader<'a>) -> Result<Option<&'a str>, Malformed> {
+/// The local name (after any prefix) of the next child element of the
+/// element whose start was read last (or of the root, at the start), `None`
+/// at that element's end. Text between elements is skipped.
+fn next_child<'a>(reader: &mut Reader<'a>) -> Result<Option<&'a [u8]>, Malformed> {
     loop {
-        match reader.next()? {
-            Event::Text(_) => {}
-            Event::Start(name) => return Ok(Some(name.local())),
-            Event::End(_) => return Ok(None),
+        match reader.next_raw()? {
+            RawEvent::Text(_) => {}
+            RawEvent::Start(name) => {
+                let local = match name.iter().rposition(|&b| b == b':') {
+                    Some(colon) => name.get(colon + 1..).unwrap_or_default(),
+                    None => name,
+                };
+                return Ok(Some(local));
+            }
+            RawEvent::End(_) => return Ok(None),
             // The reader reports any content after the root as an error, so
             // this means the root closed while a child was expected.
-            Event::Eof => return Err(Malformed::UnexpectedRoot),
+            RawEvent::Eof => return Err(Malformed::UnexpectedRoot),
         }
     }
 }
@@ -362,13 +401,14 @@ fn next_child<'a>(reader: &mut Reader<'a>) -> Result<Option<&'a str>, Malformed>
 /// The text of the element whose start was just read ("" when empty), and
 /// its end.
 fn text<'a>(reader: &mut Reader<'a>, member: Member) -> Result<&'a str, Malformed> {
-    let text = match reader.next()? {
-        Event::End(_) => return Ok(""),
-        Event::Text(t) => t,
+    let at = reader.offset();
+    let text = match reader.next_raw()? {
+        RawEvent::End(_) => return Ok(""),
+        RawEvent::Text(t) => t,
         _ => return Err(Malformed::ElementInText(member)),
     };
-    match reader.next()? {
-        Event::End(_) => Ok(text),
+    match reader.next_raw()? {
+        RawEvent::End(_) => Ok(crate::xml::text(text, at)?),
         _ => Err(Malformed::ElementInText(member)),
     }
 }
@@ -388,8 +428,8 @@ fn skip(reader: &mut Reader<'_>) -> Result<(), Malformed> {
 
 /// After the root's end: nothing but the end of the document.
 fn expect_eof(reader: &mut Reader<'_>) -> Result<(), Malformed> {
-    match reader.next()? {
-        Event::Eof => Ok(()),
+    match reader.next_raw()? {
+        RawEvent::Eof => Ok(()),
         _ => Err(Malformed::UnexpectedRoot),
     }
 }
@@ -420,7 +460,7 @@ fn response<'a>(reader: &mut Reader<'a>) -> Result<AssumeRoleWithWebIdentityOutp
         let found = RESPONSE_MEMBERS
             .iter()
             .zip(slots.iter_mut())
-            .find(|((p, m), _)| *p == parent && m.api_name() == name);
+            .find(|((p, m), _)| *p == parent && m.api_name().as_bytes() == name);
         let Some((&(_, member), slot)) = found else {
             skip(reader)?;
             continue;
@@ -439,12 +479,7 @@ fn response<'a>(reader: &mut Reader<'a>) -> Result<AssumeRoleWithWebIdentityOutp
         }
     }
     expect_eof(reader)?;
-    let get = |member: Member| {
-        RESPONSE_MEMBERS
-            .iter()
-            .zip(slots)
-            .find_map(|((_, m), slot)| if *m == member { slot } else { None })
-    };
+    let get = |member: Member| slots.get(slot(member)).copied().flatten();
     let required = |member: Member| match get(member) {
         None => Err(Malformed::MissingMember(member)),
         Some("") => Err(Malformed::EmptyMember(member)),
@@ -514,13 +549,13 @@ fn set<'a>(slot: &mut Option<&'a str>, value: &'a str, member: Member) -> Result
 /// (any root holding `Errors/Error`) and a bare `<Error>` root. The first
 /// `Error` wins; `Ok(None)` when there is no `Code`. `root` is the local name
 /// of the root.
-fn error_body<'a>(status: u16, root: &str, reader: &mut Reader<'a>) -> Result<Option<ServiceError<'a>>, Malformed> {
+fn error_body<'a>(status: u16, root: &[u8], reader: &mut Reader<'a>) -> Result<Option<ServiceError<'a>>, Malformed> {
     let mut code = None;
     let mut message = None;
     let mut error_type = None;
     let mut request_id = None;
     // Depth (below the root = 1) of the `Error` element being read, if any.
-    let mut in_error: Option<usize> = if root == "Error" { Some(0) } else { None };
+    let mut in_error: Option<usize> = if root == b"Error" { Some(0) } else { None };
     let mut errors_done = false;
     let mut depth = 0usize;
     loop {
@@ -537,15 +572,15 @@ fn error_body<'a>(status: u16, root: &str, reader: &mut Reader<'a>) -> Result<Op
         };
         let in_parent_error = in_error == Some(depth);
         match local {
-            "Code" if in_parent_error => set(&mut code, text(reader, Member::Code)?, Member::Code)?,
-            "Message" if in_parent_error => set(&mut message, text(reader, Member::Message)?, Member::Message)?,
-            "Type" if in_parent_error => set(&mut error_type, text(reader, Member::Type)?, Member::Type)?,
-            "RequestId" | "RequestID" if request_id.is_none() && depth < 2 => {
+            b"Code" if in_parent_error => set(&mut code, text(reader, Member::Code)?, Member::Code)?,
+            b"Message" if in_parent_error => set(&mut message, text(reader, Member::Message)?, Member::Message)?,
+            b"Type" if in_parent_error => set(&mut error_type, text(reader, Member::Type)?, Member::Type)?,
+            b"RequestId" | b"RequestID" if request_id.is_none() && depth < 2 => {
                 request_id = Some(text(reader, Member::RequestId)?);
             }
             _ => {
                 depth += 1;
-                if local == "Error" && in_error.is_none() && !errors_done && depth <= 2 {
+                if local == b"Error" && in_error.is_none() && !errors_done && depth <= 2 {
                     in_error = Some(depth);
                 }
             }

@@ -52,8 +52,9 @@ impl<'a> Name<'a> {
     /// The name without any namespace prefix.
     #[must_use]
     pub fn local(&self) -> &'a str {
-        match self.0.rsplit_once(':') {
-            Some((_, local)) => local,
+        match self.0.bytes().rposition(|b| b == b':') {
+            // After an ASCII byte: a character boundary.
+            Some(colon) => self.0.get(colon + 1..).unwrap_or_default(),
             None => self.0,
         }
     }
@@ -155,6 +156,25 @@ impl fmt::Display for XmlError {
 
 impl core::error::Error for XmlError {}
 
+/// [`Event`] with names and text as bytes: what the reader finds, before
+/// the bytes are handed out as `&str` (they always are UTF-8: the buffer is
+/// checked whole, decoding writes whole characters and names end at ASCII
+/// bytes). The crate's own decoder compares names as bytes and turns only
+/// the values it keeps into `&str`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RawEvent<'a> {
+    Start(&'a [u8]),
+    End(&'a [u8]),
+    Text(&'a [u8]),
+    Eof,
+}
+
+/// `bytes` as text; the error is the offset's `InvalidUtf8` (never
+/// returned for what the reader hands out, see [`RawEvent`]).
+pub(crate) fn text(bytes: &[u8], at: usize) -> Result<&str, XmlError> {
+    core::str::from_utf8(bytes).map_err(|_| err(XmlErrorKind::InvalidUtf8, at))
+}
+
 /// Where the reader is in the document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
@@ -181,7 +201,7 @@ pub struct Reader<'a, const MAX_DEPTH: usize = DEFAULT_MAX_DEPTH> {
     /// Offset of `rest` in the original buffer.
     offset: usize,
     /// Names of the open elements; `stack[..depth]` is live.
-    stack: [&'a str; MAX_DEPTH],
+    stack: [&'a [u8]; MAX_DEPTH],
     depth: usize,
     /// Offset of the document proper (after a BOM): where `<?xml` may appear.
     doc_start: usize,
@@ -201,7 +221,7 @@ impl<'a, const MAX_DEPTH: usize> Reader<'a, MAX_DEPTH> {
         Self {
             rest: buf,
             offset: 0,
-            stack: [""; MAX_DEPTH],
+            stack: [&[]; MAX_DEPTH],
             depth: 0,
             doc_start: 0,
             state: State::Unchecked,
@@ -222,6 +242,18 @@ impl<'a, const MAX_DEPTH: usize> Reader<'a, MAX_DEPTH> {
     // Not an `Iterator`: `Eof` and errors are sticky values, not `None`.
     #[allow(clippy::should_implement_trait)]
     pub fn next(&mut self) -> Result<Event<'a>, XmlError> {
+        let at = self.offset;
+        let event = match self.next_raw()? {
+            RawEvent::Start(name) => Event::Start(Name(text(name, at)?)),
+            RawEvent::End(name) => Event::End(Name(text(name, at)?)),
+            RawEvent::Text(t) => Event::Text(text(t, at)?),
+            RawEvent::Eof => Event::Eof,
+        };
+        Ok(event)
+    }
+
+    /// [`next`](Self::next), with names and text as bytes.
+    pub(crate) fn next_raw(&mut self) -> Result<RawEvent<'a>, XmlError> {
         if let Some(e) = self.error {
             return Err(e);
         }
@@ -245,22 +277,26 @@ impl<'a, const MAX_DEPTH: usize> Reader<'a, MAX_DEPTH> {
         self.offset
     }
 
-    fn step(&mut self) -> Result<Event<'a>, XmlError> {
+    fn step(&mut self) -> Result<RawEvent<'a>, XmlError> {
         match self.state {
             State::Unchecked => {
                 self.check()?;
                 self.state = State::Prolog;
             }
-            State::Done => return Ok(Event::Eof),
+            State::Done => return Ok(RawEvent::Eof),
             State::Prolog | State::Content | State::Epilog => {}
         }
         if self.pending_end {
             self.pending_end = false;
-            return Ok(Event::End(Name(self.pop())));
+            return Ok(RawEvent::End(self.pop()));
         }
         if self.state == State::Content {
-            if let Some(text) = self.text_run()? {
-                return Ok(Event::Text(text));
+            // Text first, unless a start or end tag comes right away.
+            let at_tag = self.rest.first() == Some(&b'<') && !matches!(self.rest.get(1), Some(b'!' | b'?'));
+            if !at_tag {
+                if let Some(text) = self.text_run()? {
+                    return Ok(RawEvent::Text(text));
+                }
             }
             // `text_run` stopped at a start or end tag.
             return if self.rest.get(1) == Some(&b'/') {
@@ -275,7 +311,7 @@ impl<'a, const MAX_DEPTH: usize> Reader<'a, MAX_DEPTH> {
         if self.rest.is_empty() {
             if after_root {
                 self.state = State::Done;
-                return Ok(Event::Eof);
+                return Ok(RawEvent::Eof);
             }
             return Err(err(XmlErrorKind::NoRoot, at));
         }
@@ -292,10 +328,28 @@ impl<'a, const MAX_DEPTH: usize> Reader<'a, MAX_DEPTH> {
     fn check(&mut self) -> Result<(), XmlError> {
         let t: &[u8] = self.rest;
         // The first forbidden character, unless the input is not UTF-8
-        // before it.
-        let forbidden = t.iter().enumerate().position(|(i, &b)| {
-            (b < 0x20 && !is_ws(b)) || (b == 0xEF && matches!(t.get(i + 1..i + 3), Some([0xBF, 0xBE | 0xBF])))
-        });
+        // before it: a control character other than TAB, LF and CR, or the
+        // start of U+FFFE or U+FFFF. Bytes below 0x20 and 0xEF are rare but
+        // for line ends, so they are found first and then looked at.
+        let mut from = 0;
+        let forbidden = loop {
+            let Some(p) = t
+                .get(from..)
+                .and_then(|rest| rest.iter().position(|&b| b < 0x20 || b == 0xEF))
+            else {
+                break None;
+            };
+            let at = from + p;
+            let forbidden = match t.get(at..) {
+                Some([b, ..]) if *b < 0x20 => !is_ws(*b),
+                Some([0xEF, 0xBF, 0xBE | 0xBF, ..]) => true,
+                _ => false,
+            };
+            if forbidden {
+                break Some(at);
+            }
+            from = at + 1;
+        };
         let checked = t.get(..forbidden.unwrap_or(t.len())).unwrap_or_default();
         if let Err(e) = core::str::from_utf8(checked) {
             return Err(err(XmlErrorKind::InvalidUtf8, e.valid_up_to()));
@@ -320,7 +374,7 @@ impl<'a, const MAX_DEPTH: usize> Reader<'a, MAX_DEPTH> {
     }
 
     /// Closes the innermost open element and returns its name.
-    fn pop(&mut self) -> &'a str {
+    fn pop(&mut self) -> &'a [u8] {
         self.depth = self.depth.saturating_sub(1);
         if self.depth == 0 {
             self.state = State::Epilog;
@@ -359,10 +413,18 @@ impl<'a, const MAX_DEPTH: usize> Reader<'a, MAX_DEPTH> {
 
     /// Decodes the character data up to the next start or end tag in place.
     /// Returns `None` if it decodes to nothing.
-    fn text_run(&mut self) -> Result<Option<&'a str>, XmlError> {
+    fn text_run(&mut self) -> Result<Option<&'a [u8]>, XmlError> {
         let base = self.offset;
         let doc_start = self.doc_start;
         let buf: &mut [u8] = self.rest;
+        // Indentation (spaces, tabs, LFs) and then a tag, the most common run
+        // by far, needs no search: it is the text as it is.
+        let indent = buf.iter().position(|&b| !matches!(b, b' ' | b'\t' | b'\n'));
+        if let Some(n @ 1..) = indent {
+            if buf.get(n) == Some(&b'<') && !matches!(buf.get(n + 1), Some(b'!' | b'?')) {
+                return Ok(Some(self.take(n)));
+            }
+        }
         // Invariant: w <= r <= buf.len(). Bytes before `w` are decoded
         // output, bytes from `r` on are unread source.
         let mut r = 0;
@@ -370,9 +432,11 @@ impl<'a, const MAX_DEPTH: usize> Reader<'a, MAX_DEPTH> {
         // Each iteration consumes at least one byte or leaves the loop.
         loop {
             let s = buf.get(r..).unwrap_or_default();
-            let Some(k) = s.iter().position(|&b| matches!(b, b'<' | b'&' | b'\r' | b']')) else {
+            // The next `<` or `&`, or before it the next CR or `]`.
+            let Some(k) = memchr::memchr2(b'<', b'&', s) else {
                 return Err(eof(base + buf.len()));
             };
+            let k = memchr::memchr2(b'\r', b']', s.get(..k).unwrap_or_default()).unwrap_or(k);
             if w != r {
                 buf.copy_within(r..r + k, w);
             }
@@ -419,17 +483,12 @@ impl<'a, const MAX_DEPTH: usize> Reader<'a, MAX_DEPTH> {
         if w == 0 {
             return Ok(None);
         }
-        // Always valid: UTF-8 copied between ASCII delimiters and whole
-        // encoded characters.
-        match core::str::from_utf8(head.get(..w).unwrap_or_default()) {
-            Ok(text) => Ok(Some(text)),
-            Err(_) => Err(err(XmlErrorKind::InvalidUtf8, base)),
-        }
+        Ok(Some(head.get(..w).unwrap_or_default()))
     }
 
     /// Parses `<name attr="v" ...>` or `<name .../>` at the start of the
     /// unread input and opens its element.
-    fn start_tag(&mut self) -> Result<Event<'a>, XmlError> {
+    fn start_tag(&mut self) -> Result<RawEvent<'a>, XmlError> {
         let at = self.offset;
         let t: &[u8] = self.rest;
         let name_len = name_at(t, 1, at)?;
@@ -454,29 +513,26 @@ impl<'a, const MAX_DEPTH: usize> Reader<'a, MAX_DEPTH> {
             return Err(err(XmlErrorKind::TooDeep, at));
         }
         let tag: &'a [u8] = self.take(len);
-        // Always valid: the name ends before an ASCII byte.
-        let Ok(name) = core::str::from_utf8(tag.get(1..1 + name_len).unwrap_or_default()) else {
-            return Err(err(XmlErrorKind::InvalidName, at + 1));
-        };
+        let name = tag.get(1..1 + name_len).unwrap_or_default();
         if let Some(slot) = self.stack.get_mut(self.depth) {
             *slot = name;
         }
         self.depth += 1;
         self.state = State::Content;
         self.pending_end = empty;
-        Ok(Event::Start(Name(name)))
+        Ok(RawEvent::Start(name))
     }
 
     /// Parses `</name>` at the start of the unread input and closes the
     /// innermost element.
-    fn end_tag(&mut self) -> Result<Event<'a>, XmlError> {
+    fn end_tag(&mut self) -> Result<RawEvent<'a>, XmlError> {
         let at = self.offset;
         let t: &[u8] = self.rest;
         let open = self.depth.checked_sub(1).and_then(|d| self.stack.get(d)).copied();
         let (n, matches) = match open {
             // The open element's name, then not a name character.
             Some(open)
-                if t.get(2..2 + open.len()) == Some(open.as_bytes())
+                if t.get(2..2 + open.len()) == Some(open)
                     && !t.get(2 + open.len()).is_some_and(|&b| is_name_char(b)) =>
             {
                 (open.len(), true)
@@ -494,7 +550,7 @@ impl<'a, const MAX_DEPTH: usize> Reader<'a, MAX_DEPTH> {
             return Err(err(XmlErrorKind::MismatchedEndTag, at));
         }
         self.take(j + 1);
-        Ok(Event::End(Name(self.pop())))
+        Ok(RawEvent::End(self.pop()))
     }
 }
 
@@ -527,16 +583,19 @@ const fn is_ws(b: u8) -> bool {
 }
 
 /// XML `NameStartChar`, accepting any non-ASCII character.
+#[inline(always)]
 const fn is_name_start(b: u8) -> bool {
     b.is_ascii_alphabetic() || matches!(b, b'_' | b':') || b >= 0x80
 }
 
 /// XML `NameChar`, accepting any non-ASCII character.
+#[inline(always)]
 const fn is_name_char(b: u8) -> bool {
     is_name_start(b) || b.is_ascii_digit() || matches!(b, b'-' | b'.')
 }
 
 /// Index of the first non-whitespace byte of `t` at or after `i`.
+#[inline]
 fn skip_ws(t: &[u8], i: usize) -> usize {
     match t.get(i..) {
         Some(s) => i + s.iter().position(|&b| !is_ws(b)).unwrap_or(s.len()),
@@ -545,11 +604,16 @@ fn skip_ws(t: &[u8], i: usize) -> usize {
 }
 
 /// Length of the name at the start of `t` (0 if there is none).
+#[inline]
 fn name_len(t: &[u8]) -> usize {
-    match t.split_first() {
-        Some((&b, tail)) if is_name_start(b) => 1 + tail.iter().take_while(|&&b| is_name_char(b)).count(),
-        _ => 0,
+    if !t.first().is_some_and(|&b| is_name_start(b)) {
+        return 0;
     }
+    let mut n = 1;
+    while t.get(n).is_some_and(|&b| is_name_char(b)) {
+        n += 1;
+    }
+    n
 }
 
 /// Length of the name that must start at `t[i]`; `t` is a suffix of the

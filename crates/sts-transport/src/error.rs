@@ -25,7 +25,7 @@ pub enum Error {
     /// The connection ended (EOF) before the response was complete.
     UnexpectedEof,
     /// The response is not valid HTTP/1.x, or uses framing this crate refuses.
-    MalformedResponse(Malformed),
+    MalformedResponse(MalformedHttp),
     /// The response does not fit in the caller's buffer.
     ///
     /// `needed` is `Some(n)` when the transport knows how large a buffer would
@@ -122,17 +122,18 @@ impl fmt::Display for Error {
 
 impl core::error::Error for Error {}
 
-impl From<Malformed> for Error {
-    fn from(m: Malformed) -> Self {
+impl From<MalformedHttp> for Error {
+    fn from(m: MalformedHttp) -> Self {
         Error::MalformedResponse(m)
     }
 }
 
-/// What was wrong with a malformed response.
+/// What was wrong with a malformed HTTP response (the codec's
+/// `sts_codec::Malformed` is about the STS document in the body).
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
-pub enum Malformed {
+pub enum MalformedHttp {
     /// The status line or a header line is not valid HTTP/1.x.
     Head,
     /// More header fields than the parser has room for.
@@ -164,23 +165,23 @@ pub enum Malformed {
     Trailer,
 }
 
-impl fmt::Display for Malformed {
+impl fmt::Display for MalformedHttp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
-            Malformed::Head => "invalid status line or header",
-            Malformed::TooManyHeaders => "too many headers",
-            Malformed::Status => "unexpected status",
-            Malformed::TooManyInterim => "too many 1xx responses",
-            Malformed::HeaderValue => "header value is not UTF-8",
-            Malformed::ContentLength => "invalid Content-Length",
-            Malformed::ContentLengthWithTransferEncoding => "both Content-Length and Transfer-Encoding",
-            Malformed::TransferEncoding => "unsupported Transfer-Encoding",
-            Malformed::ContentEncoding => "unsupported Content-Encoding",
-            Malformed::ChunkSize => "invalid chunk size",
-            Malformed::ChunkCrlf => "missing CRLF after chunk",
-            Malformed::Trailer => "invalid trailer section",
+            MalformedHttp::Head => "invalid status line or header",
+            MalformedHttp::TooManyHeaders => "too many headers",
+            MalformedHttp::Status => "unexpected status",
+            MalformedHttp::TooManyInterim => "too many 1xx responses",
+            MalformedHttp::HeaderValue => "header value is not UTF-8",
+            MalformedHttp::ContentLength => "invalid Content-Length",
+            MalformedHttp::ContentLengthWithTransferEncoding => "both Content-Length and Transfer-Encoding",
+            MalformedHttp::TransferEncoding => "unsupported Transfer-Encoding",
+            MalformedHttp::ContentEncoding => "unsupported Content-Encoding",
+            MalformedHttp::ChunkSize => "invalid chunk size",
+            MalformedHttp::ChunkCrlf => "missing CRLF after chunk",
+            MalformedHttp::Trailer => "invalid trailer section",
         })
     }
 }
 
-impl core::error::Error for Malformed {}
+impl core::error::Error for MalformedHttp {}

@@ -50,14 +50,14 @@
 
 use core::ops::Range;
 
-use crate::{Error, Malformed, Request, Response, Scheme};
+use crate::{Error, MalformedHttp, Request, Response, Scheme};
 
 /// Header fields the reader parses in a response head (more is
-/// [`Malformed::TooManyHeaders`]).
+/// [`MalformedHttp::TooManyHeaders`]).
 pub const MAX_HEADERS: usize = 48;
 
 /// `1xx` interim responses skipped before the final one (more is
-/// [`Malformed::TooManyInterim`]).
+/// [`MalformedHttp::TooManyInterim`]).
 pub const MAX_INTERIM: u8 = 8;
 
 /// The body limit a [`ResponseReader`] starts with: 64 KiB, well above the
@@ -721,19 +721,19 @@ impl<'b, 'n> ResponseReader<'b, 'n> {
             &mut headers,
         ) {
             Ok(httparse::Status::Complete(n)) => n,
-            Ok(httparse::Status::Partial) => return Err(Malformed::Head.into()),
-            Err(httparse::Error::TooManyHeaders) => return Err(Malformed::TooManyHeaders.into()),
-            Err(_) => return Err(Malformed::Head.into()),
+            Ok(httparse::Status::Partial) => return Err(MalformedHttp::Head.into()),
+            Err(httparse::Error::TooManyHeaders) => return Err(MalformedHttp::TooManyHeaders.into()),
+            Err(_) => return Err(MalformedHttp::Head.into()),
         };
         let status = res.code.unwrap_or(0);
         if !(100..=599).contains(&status) || status == 101 {
-            return Err(Malformed::Status.into());
+            return Err(MalformedHttp::Status.into());
         }
         if status < 200 {
             // An interim response: drop it and look for the next head.
             self.interim += 1;
             if self.interim > MAX_INTERIM {
-                return Err(Malformed::TooManyInterim.into());
+                return Err(MalformedHttp::TooManyInterim.into());
             }
             self.buf.copy_within(head_len..self.filled, 0);
             self.filled -= head_len;
@@ -755,21 +755,21 @@ impl<'b, 'n> ResponseReader<'b, 'n> {
                 fields.request_id.get_or_insert(range);
             }
             if name.eq_ignore_ascii_case("content-length") {
-                let n = parse_content_length(h.value).ok_or(Malformed::ContentLength)?;
+                let n = parse_content_length(h.value).ok_or(MalformedHttp::ContentLength)?;
                 if content_length.is_some_and(|c| c != n) {
-                    return Err(Malformed::ContentLength.into());
+                    return Err(MalformedHttp::ContentLength.into());
                 }
                 content_length = Some(n);
             } else if name.eq_ignore_ascii_case("transfer-encoding") {
                 if transfer_encoding {
                     // Several codings (even `chunked, chunked`) are refused.
-                    return Err(Malformed::TransferEncoding.into());
+                    return Err(MalformedHttp::TransferEncoding.into());
                 }
                 transfer_encoding = true;
                 chunked = h.value.trim_ascii().eq_ignore_ascii_case(b"chunked");
             } else if name.eq_ignore_ascii_case("content-encoding") {
                 if !h.value.trim_ascii().eq_ignore_ascii_case(b"identity") {
-                    return Err(Malformed::ContentEncoding.into());
+                    return Err(MalformedHttp::ContentEncoding.into());
                 }
             } else if name.eq_ignore_ascii_case("date") {
                 fields.date.get_or_insert(range);
@@ -790,11 +790,11 @@ impl<'b, 'n> ResponseReader<'b, 'n> {
             return Ok(());
         }
         if transfer_encoding && content_length.is_some() {
-            return Err(Malformed::ContentLengthWithTransferEncoding.into());
+            return Err(MalformedHttp::ContentLengthWithTransferEncoding.into());
         }
         if transfer_encoding {
             if !chunked {
-                return Err(Malformed::TransferEncoding.into());
+                return Err(MalformedHttp::TransferEncoding.into());
             }
             self.state = State::Chunked {
                 out: head_len,
@@ -826,7 +826,7 @@ impl<'b, 'n> ResponseReader<'b, 'n> {
         let (out, pos, chunk) = match chunk {
             Chunk::Size => {
                 if avail.first().is_some_and(|b| !b.is_ascii_hexdigit()) {
-                    return Err(Malformed::ChunkSize.into());
+                    return Err(MalformedHttp::ChunkSize.into());
                 }
                 let Some(lf) = memchr::memchr(b'\n', avail) else {
                     return Ok(false);
@@ -869,12 +869,12 @@ impl<'b, 'n> ResponseReader<'b, 'n> {
             Chunk::DataEnd => {
                 if avail.len() < 2 {
                     if avail.first().is_some_and(|&b| b != b'\r') {
-                        return Err(Malformed::ChunkCrlf.into());
+                        return Err(MalformedHttp::ChunkCrlf.into());
                     }
                     return Ok(false);
                 }
                 if &avail[..2] != b"\r\n" {
-                    return Err(Malformed::ChunkCrlf.into());
+                    return Err(MalformedHttp::ChunkCrlf.into());
                 }
                 (out, pos + 2, Chunk::Size)
             }
@@ -886,7 +886,7 @@ impl<'b, 'n> ResponseReader<'b, 'n> {
                 match httparse::parse_headers(avail, &mut trailers) {
                     Ok(httparse::Status::Complete(_)) => {}
                     Ok(httparse::Status::Partial) => return Ok(false),
-                    Err(_) => return Err(Malformed::Trailer.into()),
+                    Err(_) => return Err(MalformedHttp::Trailer.into()),
                 }
                 self.filled = out;
                 self.state = State::Done { body_end: out };
@@ -903,7 +903,7 @@ impl<'b, 'n> ResponseReader<'b, 'n> {
     /// # Errors
     ///
     /// [`Error::UnexpectedEof`] if the response is not complete;
-    /// [`Malformed::HeaderValue`] when a header the client needs is not UTF-8.
+    /// [`MalformedHttp::HeaderValue`] when a header the client needs is not UTF-8.
     pub fn finish(self) -> Result<Response<'b>, Error> {
         let State::Done { body_end } = self.state else {
             return Err(Error::UnexpectedEof);
@@ -928,7 +928,7 @@ impl<'b, 'n> ResponseReader<'b, 'n> {
                     Some(v) => Ok(Some(v)),
                     None => core::str::from_utf8(&head[a..b])
                         .map(Some)
-                        .map_err(|_| Malformed::HeaderValue.into()),
+                        .map_err(|_| MalformedHttp::HeaderValue.into()),
                 },
             }
         };
@@ -987,10 +987,10 @@ pub(crate) fn parse_content_length(v: &[u8]) -> Option<u64> {
 
 /// Parses a chunk-size line without its LF: `1*16HEXDIG [BWS ";" ext] CR`.
 fn parse_chunk_line(line: &[u8]) -> Result<u64, Error> {
-    let line = line.strip_suffix(b"\r").ok_or(Malformed::ChunkCrlf)?;
+    let line = line.strip_suffix(b"\r").ok_or(MalformedHttp::ChunkCrlf)?;
     let digits = line.iter().take_while(|b| b.is_ascii_hexdigit()).count();
     if digits == 0 || digits > 16 {
-        return Err(Malformed::ChunkSize.into());
+        return Err(MalformedHttp::ChunkSize.into());
     }
     let mut size: u64 = 0;
     for &b in &line[..digits] {
@@ -1007,7 +1007,7 @@ fn parse_chunk_line(line: &[u8]) -> Result<u64, Error> {
     match rest.first() {
         None if ws == 0 => Ok(size),
         Some(b';') if rest.iter().all(|&b| b == b'\t' || (b >= 0x20 && b != 0x7f)) => Ok(size),
-        _ => Err(Malformed::ChunkSize.into()),
+        _ => Err(MalformedHttp::ChunkSize.into()),
     }
 }
 

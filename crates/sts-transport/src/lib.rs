@@ -188,7 +188,7 @@ mod http_adapter;
 #[cfg(any(feature = "std", feature = "http"))]
 mod owned;
 
-pub use error::{Error, Malformed};
+pub use error::{Error, MalformedHttp};
 
 #[cfg(feature = "embedded-io-v0.7")]
 pub use blocking::{Connect, HttpClient};

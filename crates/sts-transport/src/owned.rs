@@ -9,31 +9,31 @@ use http::HeaderMap;
 use ureq::http::HeaderMap;
 
 use crate::h1::parse_content_length;
-use crate::{Error, Malformed, Response};
+use crate::{Error, MalformedHttp, Response};
 
 /// Applies the framing policy of [`crate::h1`] to a response's headers and
 /// returns its `Content-Length`, if any.
 pub(crate) fn check_framing(headers: &HeaderMap) -> Result<Option<u64>, Error> {
     let mut content_length = None;
     for v in headers.get_all("content-length") {
-        let n = parse_content_length(v.as_bytes()).ok_or(Malformed::ContentLength)?;
+        let n = parse_content_length(v.as_bytes()).ok_or(MalformedHttp::ContentLength)?;
         if content_length.is_some_and(|c| c != n) {
-            return Err(Malformed::ContentLength.into());
+            return Err(MalformedHttp::ContentLength.into());
         }
         content_length = Some(n);
     }
     let mut te = headers.get_all("transfer-encoding").iter();
     if let Some(v) = te.next() {
         if content_length.is_some() {
-            return Err(Malformed::ContentLengthWithTransferEncoding.into());
+            return Err(MalformedHttp::ContentLengthWithTransferEncoding.into());
         }
         if te.next().is_some() || !v.as_bytes().trim_ascii().eq_ignore_ascii_case(b"chunked") {
-            return Err(Malformed::TransferEncoding.into());
+            return Err(MalformedHttp::TransferEncoding.into());
         }
     }
     for v in headers.get_all("content-encoding") {
         if !v.as_bytes().trim_ascii().eq_ignore_ascii_case(b"identity") {
-            return Err(Malformed::ContentEncoding.into());
+            return Err(MalformedHttp::ContentEncoding.into());
         }
     }
     Ok(content_length)
@@ -65,7 +65,7 @@ pub(crate) fn store_headers(
         if let Some(v) = name.and_then(|n| headers.get(n)) {
             let v = v.as_bytes();
             if core::str::from_utf8(v).is_err() {
-                return Err(Malformed::HeaderValue.into());
+                return Err(MalformedHttp::HeaderValue.into());
             }
             let end = at + v.len();
             let Some(dst) = buf.get_mut(at..end) else {
@@ -115,7 +115,7 @@ pub(crate) fn response(
         None => Ok(None),
         Some((a, b)) => core::str::from_utf8(&head[a..b])
             .map(Some)
-            .map_err(|_| Error::MalformedResponse(Malformed::HeaderValue)),
+            .map_err(|_| Error::MalformedResponse(MalformedHttp::HeaderValue)),
     };
     let mut response = Response::new(status, &mut rest[..body_len]);
     response.date = value(ranges[0])?;

@@ -13,7 +13,7 @@ use ureq::{Agent, Proxy};
 use crate::h1::{DEFAULT_MAX_BODY, DEFAULT_USER_AGENT, RequestHead, is_loopback};
 use crate::owned::{check_framing, check_length, response, store_headers};
 use crate::std_tcp::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, io_to_error};
-use crate::{Error, Malformed, Request, Response, Scheme, Transport};
+use crate::{Error, MalformedHttp, Request, Response, Scheme, Transport};
 
 /// A [`Transport`] on `ureq` 3: rustls with the ring provider, the Mozilla
 /// roots of `webpki-roots` (or the platform verifier, feature
@@ -295,15 +295,15 @@ fn ureq_error(e: &ureq::Error) -> Error {
     }
 }
 
-/// The [`Malformed`] detail of a `ureq` protocol error.
-fn ureq_proto_error(p: &ureq_proto::Error) -> Malformed {
+/// The [`MalformedHttp`] detail of a `ureq` protocol error.
+fn ureq_proto_error(p: &ureq_proto::Error) -> MalformedHttp {
     use ureq_proto::Error as P;
     match p {
-        P::ChunkLenNotAscii | P::ChunkLenNotANumber => Malformed::ChunkSize,
-        P::ChunkExpectedCrLf => Malformed::ChunkCrlf,
-        P::ConflictingBodyHeaders => Malformed::ContentLengthWithTransferEncoding,
-        P::BadContentLengthHeader | P::TooManyContentLengthHeaders => Malformed::ContentLength,
-        P::HttpParseTooManyHeaders => Malformed::TooManyHeaders,
-        _ => Malformed::Head,
+        P::ChunkLenNotAscii | P::ChunkLenNotANumber => MalformedHttp::ChunkSize,
+        P::ChunkExpectedCrLf => MalformedHttp::ChunkCrlf,
+        P::ConflictingBodyHeaders => MalformedHttp::ContentLengthWithTransferEncoding,
+        P::BadContentLengthHeader | P::TooManyContentLengthHeaders => MalformedHttp::ContentLength,
+        P::HttpParseTooManyHeaders => MalformedHttp::TooManyHeaders,
+        _ => MalformedHttp::Head,
     }
 }

@@ -6,7 +6,8 @@
 use core::convert::Infallible;
 
 use sts_transport::{
-    AsyncConnect, AsyncHttpClient, AsyncTransport, Connect, Error, HttpClient, Malformed, Request, Scheme, Transport,
+    AsyncConnect, AsyncHttpClient, AsyncTransport, Connect, Error, HttpClient, MalformedHttp, Request, Scheme,
+    Transport,
 };
 
 /// A stream that reads a canned answer `step` bytes at a time and records
@@ -170,7 +171,7 @@ const ANSWERS: &[Answer] = &[
     (
         "bad_chunk",
         b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
-        Err(Error::MalformedResponse(Malformed::ChunkSize)),
+        Err(Error::MalformedResponse(MalformedHttp::ChunkSize)),
     ),
     (
         "truncated",

@@ -13,7 +13,7 @@ use core::time::Duration;
 use std::time::Instant;
 
 use common::{ENGINES, Engine, Server, Step, send, sts_200_wire, sts_request};
-use sts_transport::{Error, Malformed};
+use sts_transport::{Error, MalformedHttp};
 
 /// The longest any case may take (client timeouts are 1.5 s).
 const BOUND: Duration = Duration::from_secs(5);
@@ -64,7 +64,7 @@ macro_rules! fault {
     };
 }
 
-const M: fn(Malformed) -> Error = Error::MalformedResponse;
+const M: fn(MalformedHttp) -> Error = Error::MalformedResponse;
 
 const OK_HEAD: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: 100\r\n\r\n";
 
@@ -112,7 +112,7 @@ fault!(
         w(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\nzz\r\nxx\r\n0\r\n\r\n"),
     ],
     4096,
-    Err(M(Malformed::ChunkSize))
+    Err(M(MalformedHttp::ChunkSize))
 );
 
 fault!(
@@ -122,7 +122,7 @@ fault!(
         w(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhelloXX0\r\n\r\n"),
     ],
     4096,
-    Err(M(Malformed::ChunkCrlf))
+    Err(M(MalformedHttp::ChunkCrlf))
 );
 
 fault!(
@@ -234,14 +234,14 @@ fault!(
         w(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n"),
     ],
     4096,
-    Err(M(Malformed::ContentLengthWithTransferEncoding))
+    Err(M(MalformedHttp::ContentLengthWithTransferEncoding))
 );
 
 fault!(
     not_http_at_all,
     vec![Step::ReadRequest, w(b"SSH-2.0-OpenSSH_9.6\r\n\r\n")],
     4096,
-    Err(M(Malformed::Head))
+    Err(M(MalformedHttp::Head))
 );
 
 fault!(
@@ -251,7 +251,7 @@ fault!(
         w(b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 2\r\n\r\nxx"),
     ],
     4096,
-    Err(M(Malformed::ContentEncoding))
+    Err(M(MalformedHttp::ContentEncoding))
 );
 
 #[test]

@@ -6,7 +6,7 @@ mod common;
 
 use core::cell::RefCell;
 
-use sts_transport::{Error, HttpAdapter, Malformed, Request, Scheme, Transport};
+use sts_transport::{Error, HttpAdapter, MalformedHttp, Request, Scheme, Transport};
 
 fn sts(body: &'static str) -> Request<'static> {
     Request {
@@ -112,12 +112,12 @@ fn policy_and_errors() {
         (
             "content_length_with_transfer_encoding",
             answer(200, &[("content-length", "2"), ("transfer-encoding", "chunked")], b"ok"),
-            Error::MalformedResponse(Malformed::ContentLengthWithTransferEncoding),
+            Error::MalformedResponse(MalformedHttp::ContentLengthWithTransferEncoding),
         ),
         (
             "gzip",
             answer(200, &[("content-encoding", "gzip")], b"ok"),
-            Error::MalformedResponse(Malformed::ContentEncoding),
+            Error::MalformedResponse(MalformedHttp::ContentEncoding),
         ),
         (
             "content_length_mismatch",

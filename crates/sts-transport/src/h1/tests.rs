@@ -139,14 +139,14 @@ fn header_values_utf8_with_other_headers_between() {
         b"HTTP/1.1 200 OK\r\nContent-Type: \xe9\r\nDate: x\r\nContent-Length: 0\r\n\r\n",
     ];
     for wire in bad {
-        assert_eq!(feed(wire, 1024), Err(M(Malformed::HeaderValue)), "{wire:?}");
+        assert_eq!(feed(wire, 1024), Err(M(MalformedHttp::HeaderValue)), "{wire:?}");
     }
 }
 
 /// Each row: name, wire bytes, buffer length, expected body or error.
 type Case = (&'static str, &'static [u8], usize, Result<&'static [u8], Error>);
 
-const M: fn(Malformed) -> Error = Error::MalformedResponse;
+const M: fn(MalformedHttp) -> Error = Error::MalformedResponse;
 
 #[test]
 fn framing_table() {
@@ -174,30 +174,30 @@ fn framing_table() {
         ("eof_in_chunk", b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhel", 256, Err(Error::UnexpectedEof)),
         ("eof_before_last_chunk", b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n", 256, Err(Error::UnexpectedEof)),
         ("eof_in_trailers", b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nX-A: b\r\n", 256, Err(Error::UnexpectedEof)),
-        ("not_http", b"SSH-2.0-OpenSSH_9.6\r\n\r\n", 256, Err(M(Malformed::Head))),
-        ("http2_version", b"HTTP/2 200 OK\r\n\r\n", 256, Err(M(Malformed::Head))),
-        ("switching_protocols", b"HTTP/1.1 101 Switching Protocols\r\n\r\n", 256, Err(M(Malformed::Status))),
-        ("status_out_of_range", b"HTTP/1.1 600 Weird\r\nContent-Length: 0\r\n\r\n", 256, Err(M(Malformed::Status))),
-        ("cl_with_te", b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n", 256, Err(M(Malformed::ContentLengthWithTransferEncoding))),
-        ("te_gzip", b"HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\nxx", 256, Err(M(Malformed::TransferEncoding))),
-        ("te_gzip_chunked", b"HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n", 256, Err(M(Malformed::TransferEncoding))),
-        ("te_twice", b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 256, Err(M(Malformed::TransferEncoding))),
-        ("content_encoding_gzip", b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 2\r\n\r\nxx", 256, Err(M(Malformed::ContentEncoding))),
-        ("cl_not_a_number", b"HTTP/1.1 200 OK\r\nContent-Length: 12a\r\n\r\n", 256, Err(M(Malformed::ContentLength))),
-        ("cl_negative", b"HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n", 256, Err(M(Malformed::ContentLength))),
-        ("cl_list", b"HTTP/1.1 200 OK\r\nContent-Length: 2, 2\r\n\r\nok", 256, Err(M(Malformed::ContentLength))),
-        ("cl_conflicting", b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\nok", 256, Err(M(Malformed::ContentLength))),
-        ("cl_overflows_u64", b"HTTP/1.1 200 OK\r\nContent-Length: 99999999999999999999\r\n\r\n", 256, Err(M(Malformed::ContentLength))),
-        ("chunk_bad_hex", b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nok\r\n0\r\n\r\n", 256, Err(M(Malformed::ChunkSize))),
-        ("chunk_hex_then_junk", b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2x\r\nok\r\n0\r\n\r\n", 256, Err(M(Malformed::ChunkSize))),
-        ("chunk_size_empty", b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n\r\nok\r\n0\r\n\r\n", 256, Err(M(Malformed::ChunkSize))),
-        ("chunk_size_17_digits", b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n00000000000000002\r\nok\r\n0\r\n\r\n", 256, Err(M(Malformed::ChunkSize))),
-        ("chunk_size_negative", b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n-2\r\nok\r\n0\r\n\r\n", 256, Err(M(Malformed::ChunkSize))),
-        ("chunk_size_bare_lf", b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\nok\r\n0\r\n\r\n", 256, Err(M(Malformed::ChunkCrlf))),
-        ("chunk_missing_crlf", b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nokX\r\n0\r\n\r\n", 256, Err(M(Malformed::ChunkCrlf))),
-        ("chunk_cr_without_lf", b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\rX0\r\n\r\n", 256, Err(M(Malformed::ChunkCrlf))),
-        ("trailer_invalid", b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nNot A Header\r\n\r\n", 256, Err(M(Malformed::Trailer))),
-        ("date_not_utf8", b"HTTP/1.1 200 OK\r\nDate: \xff\xfe\r\nContent-Length: 0\r\n\r\n", 256, Err(M(Malformed::HeaderValue))),
+        ("not_http", b"SSH-2.0-OpenSSH_9.6\r\n\r\n", 256, Err(M(MalformedHttp::Head))),
+        ("http2_version", b"HTTP/2 200 OK\r\n\r\n", 256, Err(M(MalformedHttp::Head))),
+        ("switching_protocols", b"HTTP/1.1 101 Switching Protocols\r\n\r\n", 256, Err(M(MalformedHttp::Status))),
+        ("status_out_of_range", b"HTTP/1.1 600 Weird\r\nContent-Length: 0\r\n\r\n", 256, Err(M(MalformedHttp::Status))),
+        ("cl_with_te", b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n", 256, Err(M(MalformedHttp::ContentLengthWithTransferEncoding))),
+        ("te_gzip", b"HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\nxx", 256, Err(M(MalformedHttp::TransferEncoding))),
+        ("te_gzip_chunked", b"HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n", 256, Err(M(MalformedHttp::TransferEncoding))),
+        ("te_twice", b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 256, Err(M(MalformedHttp::TransferEncoding))),
+        ("content_encoding_gzip", b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 2\r\n\r\nxx", 256, Err(M(MalformedHttp::ContentEncoding))),
+        ("cl_not_a_number", b"HTTP/1.1 200 OK\r\nContent-Length: 12a\r\n\r\n", 256, Err(M(MalformedHttp::ContentLength))),
+        ("cl_negative", b"HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n", 256, Err(M(MalformedHttp::ContentLength))),
+        ("cl_list", b"HTTP/1.1 200 OK\r\nContent-Length: 2, 2\r\n\r\nok", 256, Err(M(MalformedHttp::ContentLength))),
+        ("cl_conflicting", b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\nok", 256, Err(M(MalformedHttp::ContentLength))),
+        ("cl_overflows_u64", b"HTTP/1.1 200 OK\r\nContent-Length: 99999999999999999999\r\n\r\n", 256, Err(M(MalformedHttp::ContentLength))),
+        ("chunk_bad_hex", b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nok\r\n0\r\n\r\n", 256, Err(M(MalformedHttp::ChunkSize))),
+        ("chunk_hex_then_junk", b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2x\r\nok\r\n0\r\n\r\n", 256, Err(M(MalformedHttp::ChunkSize))),
+        ("chunk_size_empty", b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n\r\nok\r\n0\r\n\r\n", 256, Err(M(MalformedHttp::ChunkSize))),
+        ("chunk_size_17_digits", b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n00000000000000002\r\nok\r\n0\r\n\r\n", 256, Err(M(MalformedHttp::ChunkSize))),
+        ("chunk_size_negative", b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n-2\r\nok\r\n0\r\n\r\n", 256, Err(M(MalformedHttp::ChunkSize))),
+        ("chunk_size_bare_lf", b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\nok\r\n0\r\n\r\n", 256, Err(M(MalformedHttp::ChunkCrlf))),
+        ("chunk_missing_crlf", b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nokX\r\n0\r\n\r\n", 256, Err(M(MalformedHttp::ChunkCrlf))),
+        ("chunk_cr_without_lf", b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\rX0\r\n\r\n", 256, Err(M(MalformedHttp::ChunkCrlf))),
+        ("trailer_invalid", b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nNot A Header\r\n\r\n", 256, Err(M(MalformedHttp::Trailer))),
+        ("date_not_utf8", b"HTTP/1.1 200 OK\r\nDate: \xff\xfe\r\nContent-Length: 0\r\n\r\n", 256, Err(M(MalformedHttp::HeaderValue))),
         ("head_larger_than_buffer", b"HTTP/1.1 200 OK\r\nX-Padding: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n\r\n", 32, Err(Error::BufferTooSmall { needed: None })),
         ("content_length_far_larger_than_buffer", b"HTTP/1.1 200 OK\r\nContent-Length: 60000\r\n\r\nxx", 256, Err(Error::BufferTooSmall { needed: Some(42 + 60000) })),
         ("content_length_over_body_limit", b"HTTP/1.1 200 OK\r\nContent-Length: 18446744073709551615\r\n\r\n", 256, Err(Error::BodyTooLarge { limit: DEFAULT_MAX_BODY })),
@@ -220,7 +220,7 @@ fn too_many_headers() {
         wire.push_str(&alloc::format!("X-H{i}: v\r\n"));
     }
     wire.push_str("\r\n");
-    assert_eq!(feed(wire.as_bytes(), 4096), Err(M(Malformed::TooManyHeaders)));
+    assert_eq!(feed(wire.as_bytes(), 4096), Err(M(MalformedHttp::TooManyHeaders)));
 }
 
 #[test]
@@ -230,7 +230,7 @@ fn too_many_interim_responses() {
         wire.push_str("HTTP/1.1 100 Continue\r\n\r\n");
     }
     wire.push_str("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
-    assert_eq!(feed(wire.as_bytes(), 4096), Err(M(Malformed::TooManyInterim)));
+    assert_eq!(feed(wire.as_bytes(), 4096), Err(M(MalformedHttp::TooManyInterim)));
 }
 
 #[test]
@@ -619,11 +619,11 @@ fn error_display_is_fixed_text() {
         "response buffer too small: 12 bytes needed"
     );
     assert_eq!(
-        M(Malformed::ChunkSize).to_string(),
+        M(MalformedHttp::ChunkSize).to_string(),
         "malformed HTTP response: invalid chunk size"
     );
     assert!(Error::Timeout.is_retryable());
-    assert!(M(Malformed::Head).is_retryable());
+    assert!(M(MalformedHttp::Head).is_retryable());
     assert!(!Error::Tls.is_retryable());
     assert!(!Error::BufferTooSmall { needed: None }.is_retryable());
 }
