@@ -40,8 +40,10 @@
 //! # What it answers
 //!
 //! With [`MockConfig::default()`] it validates each request as STS would
-//! ([`generate`]): the request must be a `POST` of a form body with
-//! `Action=AssumeRoleWithWebIdentity` and `Version=2011-06-15`; every member
+//! ([`generate`]): the request must be a `POST` of a form body, or a `GET`
+//! with the same parameters in its query string (STS's Query API takes
+//! both), with `Action=AssumeRoleWithWebIdentity` and `Version=2011-06-15`;
+//! every member
 //! is checked against the STS model (a `ValidationError` in STS's own wording
 //! otherwise); the token must be a JWT whose payload is JSON, and an `exp`
 //! claim in the past gives `ExpiredTokenException`. Every error is HTTP 400
@@ -234,9 +236,15 @@ impl ReceivedRequest {
             .map(|(_, v)| v.as_str())
     }
 
-    /// The form-decoded body.
+    /// The parameters: those of the query string, then those of the
+    /// form-decoded body (STS's Query API takes either: aws-creds, for one,
+    /// sends a `GET` with everything in the query string).
     pub fn params(&self) -> Vec<(String, String)> {
-        form_urlencoded::parse(&self.body).into_owned().collect()
+        let query = self.path.split_once('?').map_or("", |(_, q)| q);
+        form_urlencoded::parse(query.as_bytes())
+            .into_owned()
+            .chain(form_urlencoded::parse(&self.body).into_owned())
+            .collect()
     }
 }
 
@@ -564,8 +572,12 @@ fn jwt_claims(token: &str) -> Option<serde_json::Map<String, serde_json::Value>>
 /// credentials expire; `account_id` goes into the assumed role ARN when the
 /// role ARN has no account (default `123456789012`).
 pub fn generate(request: &ReceivedRequest, now: Timestamp, account_id: Option<&str>) -> Answer {
-    if request.method != "POST" {
-        return error_answer(400, "InvalidAction", "Only POST requests are supported by this mock");
+    if request.method != "POST" && request.method != "GET" {
+        return error_answer(
+            400,
+            "InvalidAction",
+            "Only GET and POST requests are supported by this mock",
+        );
     }
     let params = request.params();
     let get = |k: &str| params.iter().find(|(key, _)| key == k).map(|(_, v)| v.as_str());

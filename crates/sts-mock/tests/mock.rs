@@ -81,6 +81,39 @@ fn generated_credentials_decode_and_follow_the_request() {
     );
 }
 
+/// STS's Query API also takes a `GET` with the parameters in the query
+/// string, which is what aws-creds (rust-s3) sends.
+#[test]
+fn a_get_with_the_parameters_in_the_query_string_is_answered() {
+    let server = MockServer::start("127.0.0.1:0".parse().unwrap(), MockConfig::default()).unwrap();
+    let token = jwt(r#"{"sub":"svc"}"#);
+    let input = AssumeRoleWithWebIdentityInput::new("arn:aws:iam::1:role/abcdefgh", "get-session", &token);
+    let query = String::from_utf8(body_for(&input)).unwrap();
+    let mut s = TcpStream::connect(server.addr()).unwrap();
+    s.set_read_timeout(Some(std::time::Duration::from_secs(5))).unwrap();
+    write!(
+        s,
+        "GET /?{query} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+        server.addr()
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).unwrap();
+    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+    assert!(raw.starts_with(b"HTTP/1.1 200 "), "{}", String::from_utf8_lossy(&raw));
+    let mut body = raw[split + 4..].to_vec();
+    let out = decode_response(200, &mut body).unwrap();
+    assert!(out.credentials.access_key_id.starts_with("ASIA"));
+    assert!(out.assumed_role_user.unwrap().arn.ends_with("/abcdefgh/get-session"));
+    let seen = server.requests();
+    assert_eq!(seen[0].method, "GET");
+    assert!(
+        seen[0]
+            .params()
+            .contains(&("WebIdentityToken".to_owned(), token.clone()))
+    );
+}
+
 #[test]
 fn requests_are_validated_as_sts_would() {
     let server = MockServer::start("127.0.0.1:0".parse().unwrap(), MockConfig::default()).unwrap();

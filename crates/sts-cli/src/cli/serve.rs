@@ -52,8 +52,9 @@ pub(crate) fn run(port: u16, exchange: Option<&Path>) -> Result<(), Failure> {
     }
 }
 
-/// One request for the log: method, path and form parameters, the token
-/// replaced by its length.
+/// One request for the log: method, path (without its query string: for a
+/// `GET` it holds the token) and parameters, the token replaced by its
+/// length.
 fn describe(r: &ReceivedRequest) -> String {
     let params: Vec<String> = r
         .params()
@@ -68,7 +69,8 @@ fn describe(r: &ReceivedRequest) -> String {
             }
         })
         .collect();
-    format!("{} {} {}", r.method, r.path, params.join(" "))
+    let path = r.path.split_once('?').map_or(r.path.as_str(), |(p, _)| p);
+    format!("{} {} {}", r.method, path, params.join(" "))
 }
 
 #[cfg(test)]
@@ -88,5 +90,21 @@ mod tests {
             line,
             "POST / Action=AssumeRoleWithWebIdentity WebIdentityToken=<redacted 16 chars> RoleArn=a"
         );
+    }
+
+    #[test]
+    fn the_log_never_shows_the_token_of_a_get() {
+        let r = ReceivedRequest {
+            method: "GET".into(),
+            path: "/?Action=AssumeRoleWithWebIdentity&WebIdentityToken=secret.jwt.value".into(),
+            headers: Vec::new(),
+            body: Vec::new(),
+        };
+        let line = describe(&r);
+        assert_eq!(
+            line,
+            "GET / Action=AssumeRoleWithWebIdentity WebIdentityToken=<redacted 16 chars>"
+        );
+        assert!(!line.contains("secret"));
     }
 }
