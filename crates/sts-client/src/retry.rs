@@ -147,7 +147,7 @@ impl RetryPolicy {
         if !self.honor_retry_after {
             return None;
         }
-        let secs: u64 = header?.trim().parse().ok()?;
+        let secs: u64 = header?.trim_ascii().parse().ok()?;
         Some(Duration::from_secs(secs).min(self.max_delay))
     }
 

@@ -113,55 +113,41 @@ pub fn parse_http_date(s: &str) -> Result<i64, DateError> {
     }
 }
 
+/// Whether `b` has the shape of `template`: the same length, and every
+/// byte equal to the template's but where the template has `_` (a name or a
+/// number, checked when it is read).
+fn shaped(b: &[u8], template: &[u8]) -> Result<(), DateError> {
+    let same = b.len() == template.len() && b.iter().zip(template).all(|(&c, &t)| t == b'_' || c == t);
+    if same { Ok(()) } else { Err(DateError::Syntax) }
+}
+
+/// The decimal number in `b[range]` (ASCII digits only).
+fn num(b: &[u8], range: core::ops::Range<usize>) -> Result<u32, DateError> {
+    let digits = b.get(range).ok_or(DateError::Syntax)?;
+    digits.iter().try_fold(0, |n, &c| match c {
+        b'0'..=b'9' => Ok(n * 10 + u32::from(c - b'0')),
+        _ => Err(DateError::Syntax),
+    })
+}
+
+/// Hour, minute and second of `hh:mm:ss` at `b[at..]`.
+fn time_at(b: &[u8], at: usize) -> Result<(u32, u32, u32), DateError> {
+    Ok((num(b, at..at + 2)?, num(b, at + 3..at + 5)?, num(b, at + 6..at + 8)?))
+}
+
 /// `Sun, 06 Nov 1994 08:49:37 GMT`
 fn parse_imf_fixdate(b: &[u8]) -> Result<i64, DateError> {
-    let &[
-        w1,
-        w2,
-        w3,
-        b',',
-        b' ',
-        d1,
-        d2,
-        b' ',
-        m1,
-        m2,
-        m3,
-        b' ',
-        y1,
-        y2,
-        y3,
-        y4,
-        b' ',
-        h1,
-        h2,
-        b':',
-        i1,
-        i2,
-        b':',
-        s1,
-        s2,
-        b' ',
-        b'G',
-        b'M',
-        b'T',
-    ] = b
-    else {
-        return Err(DateError::Syntax);
-    };
-    let weekday = short_weekday([w1, w2, w3])?;
-    let month = month([m1, m2, m3])?;
-    let day = num2(d1, d2)?;
-    let year = num4(y1, y2, y3, y4)?;
-    let time = (num2(h1, h2)?, num2(i1, i2)?, num2(s1, s2)?);
-    unix_seconds(weekday, year, month, day, time)
+    shaped(b, b"___, __ ___ ____ __:__:__ GMT")?;
+    let weekday = short_weekday(b.get(..3))?;
+    let month = month(b.get(8..11))?;
+    unix_seconds(weekday, num(b, 12..16)?, month, num(b, 5..7)?, time_at(b, 17)?)
 }
 
 /// `Sunday, 06-Nov-94 08:49:37 GMT`
 fn parse_rfc850(s: &str) -> Result<i64, DateError> {
     let comma = s.bytes().position(|b| b == b',').ok_or(DateError::Syntax)?;
     let (name, rest) = s.split_at_checked(comma).ok_or(DateError::Syntax)?;
-    let rest = rest.strip_prefix(", ").ok_or(DateError::Syntax)?;
+    let b = rest.strip_prefix(", ").ok_or(DateError::Syntax)?.as_bytes();
     if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphabetic()) {
         return Err(DateError::Syntax);
     }
@@ -169,82 +155,26 @@ fn parse_rfc850(s: &str) -> Result<i64, DateError> {
         .iter()
         .position(|long| *long == name)
         .ok_or(DateError::Weekday)?;
-    let &[
-        d1,
-        d2,
-        b'-',
-        m1,
-        m2,
-        m3,
-        b'-',
-        y1,
-        y2,
-        b' ',
-        h1,
-        h2,
-        b':',
-        i1,
-        i2,
-        b':',
-        s1,
-        s2,
-        b' ',
-        b'G',
-        b'M',
-        b'T',
-    ] = rest.as_bytes()
-    else {
-        return Err(DateError::Syntax);
-    };
-    let month = month([m1, m2, m3])?;
-    let day = num2(d1, d2)?;
-    let yy = num2(y1, y2)?;
+    shaped(b, b"__-___-__ __:__:__ GMT")?;
+    let month = month(b.get(3..6))?;
+    let day = num(b, 0..2)?;
+    let yy = num(b, 7..9)?;
     let year = if yy < 70 { 2000 + yy } else { 1900 + yy };
-    let time = (num2(h1, h2)?, num2(i1, i2)?, num2(s1, s2)?);
-    unix_seconds(weekday, year, month, day, time)
+    unix_seconds(weekday, year, month, day, time_at(b, 10)?)
 }
 
 /// `Sun Nov  6 08:49:37 1994`
 fn parse_asctime(b: &[u8]) -> Result<i64, DateError> {
-    let &[
-        w1,
-        w2,
-        w3,
-        b' ',
-        m1,
-        m2,
-        m3,
-        b' ',
-        d1,
-        d2,
-        b' ',
-        h1,
-        h2,
-        b':',
-        i1,
-        i2,
-        b':',
-        s1,
-        s2,
-        b' ',
-        y1,
-        y2,
-        y3,
-        y4,
-    ] = b
-    else {
-        return Err(DateError::Syntax);
-    };
-    let weekday = short_weekday([w1, w2, w3])?;
-    let month = month([m1, m2, m3])?;
-    let day = if d1 == b' ' {
-        digit(d2).ok_or(DateError::Syntax)?
+    shaped(b, b"___ ___ __ __:__:__ ____")?;
+    let weekday = short_weekday(b.get(..3))?;
+    let month = month(b.get(4..7))?;
+    // Two digits, or a space and one.
+    let day = if b.get(8) == Some(&b' ') {
+        num(b, 9..10)?
     } else {
-        num2(d1, d2)?
+        num(b, 8..10)?
     };
-    let year = num4(y1, y2, y3, y4)?;
-    let time = (num2(h1, h2)?, num2(i1, i2)?, num2(s1, s2)?);
-    unix_seconds(weekday, year, month, day, time)
+    unix_seconds(weekday, num(b, 20..24)?, month, day, time_at(b, 11)?)
 }
 
 /// Checks the fields of a date (weekday `0` is Sunday) and converts them.
@@ -274,32 +204,20 @@ fn unix_seconds(
     Ok(days * SECS_PER_DAY + i64::from(hour * 3600 + minute * 60 + second))
 }
 
-fn digit(b: u8) -> Option<u32> {
-    b.is_ascii_digit().then(|| u32::from(b - b'0'))
-}
-
-fn num2(a: u8, b: u8) -> Result<u32, DateError> {
-    match (digit(a), digit(b)) {
-        (Some(a), Some(b)) => Ok(a * 10 + b),
-        _ => Err(DateError::Syntax),
-    }
-}
-
-fn num4(a: u8, b: u8, c: u8, d: u8) -> Result<u32, DateError> {
-    Ok(num2(a, b)? * 100 + num2(c, d)?)
-}
-
 /// Weekday number (`0` is Sunday) of a three-letter day name.
-fn short_weekday(name: [u8; 3]) -> Result<usize, DateError> {
+fn short_weekday(name: Option<&[u8]>) -> Result<usize, DateError> {
     SHORT_WEEKDAYS
         .iter()
-        .position(|w| **w == name)
+        .position(|w| Some(&w[..]) == name)
         .ok_or(DateError::Weekday)
 }
 
 /// Month number `1..=12` of a three-letter month name.
-fn month(name: [u8; 3]) -> Result<u32, DateError> {
-    let index = MONTHS.iter().position(|m| **m == name).ok_or(DateError::Month)?;
+fn month(name: Option<&[u8]>) -> Result<u32, DateError> {
+    let index = MONTHS
+        .iter()
+        .position(|m| Some(&m[..]) == name)
+        .ok_or(DateError::Month)?;
     Ok(index as u32 + 1)
 }
 

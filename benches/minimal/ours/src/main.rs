@@ -9,7 +9,7 @@ mod common;
 use std::time::Duration;
 
 use sts_client::config::{Settings, load_from_env};
-use sts_client::{Client, OsRng, OwnedParams, RefreshPolicy, StdClock, StdCredentialProvider, ThreadSleep, TokenFile};
+use sts_client::{Client, OwnedInput, RefreshPolicy, StdCredentialProvider, StdPlatform, TokenFile};
 use sts_transport::StdTransport;
 
 #[global_allocator]
@@ -24,9 +24,9 @@ fn main() {
             // expiry, as after an hour in a service).
             let config = load_from_env(&Settings::default()).map_err(|e| e.to_string())?;
             let transport = StdTransport::new().map_err(|e| e.to_string())?;
-            let client = Client::new(transport, config.endpoint, StdClock::new(), ThreadSleep, OsRng::new());
-            let mut params = OwnedParams::new(config.role_arn);
-            params.role_session_name = config.role_session_name;
+            let client = Client::new(transport, config.endpoint, StdPlatform::new());
+            let mut input = OwnedInput::new(config.role_arn);
+            input.role_session_name = config.role_session_name;
             let token = TokenFile::new(config.web_identity_token_file);
             let mut always = RefreshPolicy::DEFAULT
                 .with_windows(
@@ -36,8 +36,7 @@ fn main() {
                 .with_jitter(false);
             always.advisory_divisor = 1;
             always.mandatory_divisor = 1;
-            let provider: StdCredentialProvider<StdTransport> =
-                StdCredentialProvider::new(client, params, token, always);
+            let provider = StdCredentialProvider::new(client, input, token).with_refresh_policy(always);
             Ok::<_, String>(provider)
         },
         |provider| {
