@@ -1,8 +1,6 @@
-//! Decoding of STS answers: the success document and the error documents.
-//!
-//! One strict pull reader ([`crate::xml`]) reads every body; everything
-//! decoded borrows from the caller's body buffer, which the reader unescapes
-//! in place.
+//! Decoding of STS answers, success and error documents, by the one strict
+//! reader ([`crate::xml`]); what is decoded borrows from the caller's body
+//! buffer, which the reader unescapes in place.
 
 use core::fmt;
 
@@ -56,60 +54,35 @@ pub enum Member {
     Type,
 }
 
-/// The members of the success document, each with the container it sits in
-/// (`None`: directly under the root). The index in this table is the
-/// member's slot while decoding.
-const RESPONSE_MEMBERS: [(Option<Member>, Member); 16] = {
+/// The members of the success document, in the enum's order, each with the
+/// container it sits in (`None`: directly under the root) and its name.
+const RESPONSE_MEMBERS: [(Option<Member>, Member, &str); 16] = {
     use Member::*;
     [
-        (None, Result),
-        (None, ResponseMetadata),
-        (Some(Result), Credentials),
-        (Some(Result), AssumedRoleUser),
-        (Some(Result), SubjectFromWebIdentityToken),
-        (Some(Result), PackedPolicySize),
-        (Some(Result), Provider),
-        (Some(Result), Audience),
-        (Some(Result), SourceIdentity),
-        (Some(Credentials), AccessKeyId),
-        (Some(Credentials), SecretAccessKey),
-        (Some(Credentials), SessionToken),
-        (Some(Credentials), Expiration),
-        (Some(AssumedRoleUser), AssumedRoleId),
-        (Some(AssumedRoleUser), Arn),
-        (Some(ResponseMetadata), RequestId),
+        (None, Result, "AssumeRoleWithWebIdentityResult"),
+        (Some(Result), Credentials, "Credentials"),
+        (Some(Credentials), AccessKeyId, "AccessKeyId"),
+        (Some(Credentials), SecretAccessKey, "SecretAccessKey"),
+        (Some(Credentials), SessionToken, "SessionToken"),
+        (Some(Credentials), Expiration, "Expiration"),
+        (Some(Result), AssumedRoleUser, "AssumedRoleUser"),
+        (Some(AssumedRoleUser), AssumedRoleId, "AssumedRoleId"),
+        (Some(AssumedRoleUser), Arn, "Arn"),
+        (Some(Result), SubjectFromWebIdentityToken, "SubjectFromWebIdentityToken"),
+        (Some(Result), PackedPolicySize, "PackedPolicySize"),
+        (Some(Result), Provider, "Provider"),
+        (Some(Result), Audience, "Audience"),
+        (Some(Result), SourceIdentity, "SourceIdentity"),
+        (None, ResponseMetadata, "ResponseMetadata"),
+        (Some(ResponseMetadata), RequestId, "RequestId"),
     ]
 };
 
-/// The index of `member` in [`RESPONSE_MEMBERS`] (past its end for the
-/// members of error documents).
-const fn slot(member: Member) -> usize {
-    match member {
-        Member::Result => 0,
-        Member::ResponseMetadata => 1,
-        Member::Credentials => 2,
-        Member::AssumedRoleUser => 3,
-        Member::SubjectFromWebIdentityToken => 4,
-        Member::PackedPolicySize => 5,
-        Member::Provider => 6,
-        Member::Audience => 7,
-        Member::SourceIdentity => 8,
-        Member::AccessKeyId => 9,
-        Member::SecretAccessKey => 10,
-        Member::SessionToken => 11,
-        Member::Expiration => 12,
-        Member::AssumedRoleId => 13,
-        Member::Arn => 14,
-        Member::RequestId => 15,
-        Member::Code | Member::Message | Member::Type => RESPONSE_MEMBERS.len(),
-    }
-}
-
-// `slot` agrees with the table.
+// Each member's slot is its discriminant: the table follows the enum.
 const _: () = {
     let mut i = 0;
     while i < RESPONSE_MEMBERS.len() {
-        assert!(slot(RESPONSE_MEMBERS[i].1) == i);
+        assert!(RESPONSE_MEMBERS[i].1 as usize == i);
         i += 1;
     }
 };
@@ -118,34 +91,11 @@ impl Member {
     /// The element's name.
     pub const fn api_name(self) -> &'static str {
         match self {
-            Member::Result => "AssumeRoleWithWebIdentityResult",
-            Member::Credentials => "Credentials",
-            Member::AccessKeyId => "AccessKeyId",
-            Member::SecretAccessKey => "SecretAccessKey",
-            Member::SessionToken => "SessionToken",
-            Member::Expiration => "Expiration",
-            Member::AssumedRoleUser => "AssumedRoleUser",
-            Member::AssumedRoleId => "AssumedRoleId",
-            Member::Arn => "Arn",
-            Member::SubjectFromWebIdentityToken => "SubjectFromWebIdentityToken",
-            Member::PackedPolicySize => "PackedPolicySize",
-            Member::Provider => "Provider",
-            Member::Audience => "Audience",
-            Member::SourceIdentity => "SourceIdentity",
-            Member::ResponseMetadata => "ResponseMetadata",
-            Member::RequestId => "RequestId",
             Member::Code => "Code",
             Member::Message => "Message",
             Member::Type => "Type",
+            m => RESPONSE_MEMBERS[m as usize].2,
         }
-    }
-
-    /// Whether the member holds elements rather than text.
-    const fn is_container(self) -> bool {
-        matches!(
-            self,
-            Member::Result | Member::Credentials | Member::AssumedRoleUser | Member::ResponseMetadata
-        )
     }
 }
 
@@ -208,10 +158,8 @@ impl From<XmlError> for Malformed {
     }
 }
 
-/// An error code of the `AssumeRoleWithWebIdentity` model, classified.
-///
-/// Matching accepts both the wire code and the modeled shape name (for
-/// example `IDPCommunicationError` and `IDPCommunicationErrorException`).
+/// An error code of the `AssumeRoleWithWebIdentity` model, by wire code or
+/// shape name (`IDPCommunicationError`, `IDPCommunicationErrorException`).
 /// Codes that are not the operation's own (throttling, timeouts) are
 /// [`ErrorCode::Other`]: which of those to retry is the client's policy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -361,9 +309,8 @@ pub fn decode_response(status: u16, body: &mut [u8]) -> Result<AssumeRoleWithWeb
     }
 }
 
-/// Decodes a non-success answer: an STS error document becomes
-/// [`DecodeError::Service`]; an empty body, a body that is not XML, or XML
-/// that is not an error document with a `Code` becomes [`DecodeError::Http`].
+/// Decodes a non-success answer: an STS error document is
+/// [`DecodeError::Service`], anything else [`DecodeError::Http`].
 pub fn decode_error(status: u16, body: &mut [u8]) -> DecodeError<'_> {
     let mut reader: Reader<'_> = Reader::new(body);
     let document = match next_child(&mut reader) {
@@ -434,12 +381,6 @@ fn expect_eof(reader: &mut Reader<'_>) -> Result<(), Malformed> {
     }
 }
 
-/// `s` without leading and trailing XML whitespace (ASCII whitespace but
-/// form feed, which the reader never lets through).
-fn trim_ws(s: &str) -> &str {
-    s.trim_ascii()
-}
-
 /// Reads the success document after its root's start: each member of
 /// [`RESPONSE_MEMBERS`] at most once, in any order, unknown elements skipped.
 fn response<'a>(reader: &mut Reader<'a>) -> Result<AssumeRoleWithWebIdentityOutput<'a>, Malformed> {
@@ -460,15 +401,16 @@ fn response<'a>(reader: &mut Reader<'a>) -> Result<AssumeRoleWithWebIdentityOutp
         let found = RESPONSE_MEMBERS
             .iter()
             .zip(slots.iter_mut())
-            .find(|((p, m), _)| *p == parent && m.api_name().as_bytes() == name);
-        let Some((&(_, member), slot)) = found else {
+            .find(|((p, _, n), _)| *p == parent && n.as_bytes() == name);
+        let Some((&(_, member, _), slot)) = found else {
             skip(reader)?;
             continue;
         };
         if slot.is_some() {
             return Err(Malformed::DuplicateMember(member));
         }
-        if member.is_container() {
+        // A container: a member others sit in.
+        if RESPONSE_MEMBERS.iter().any(|(p, _, _)| *p == Some(member)) {
             *slot = Some("");
             if let Some(o) = open.get_mut(depth) {
                 *o = Some(member);
@@ -479,22 +421,19 @@ fn response<'a>(reader: &mut Reader<'a>) -> Result<AssumeRoleWithWebIdentityOutp
         }
     }
     expect_eof(reader)?;
-    let get = |member: Member| slots.get(slot(member)).copied().flatten();
+    let get = |member: Member| slots.get(member as usize).copied().flatten();
     let required = |member: Member| match get(member) {
         None => Err(Malformed::MissingMember(member)),
         Some("") => Err(Malformed::EmptyMember(member)),
         Some(v) => Ok(v),
     };
-    if get(Member::Result).is_none() {
-        return Err(Malformed::MissingMember(Member::Result));
-    }
-    if get(Member::Credentials).is_none() {
-        return Err(Malformed::MissingMember(Member::Credentials));
+    for container in [Member::Result, Member::Credentials] {
+        get(container).ok_or(Malformed::MissingMember(container))?;
     }
     let access_key_id = required(Member::AccessKeyId)?;
     let secret_access_key = required(Member::SecretAccessKey)?;
     let session_token = required(Member::SessionToken)?;
-    let expiration = parse_rfc3339(trim_ws(required(Member::Expiration)?))
+    let expiration = parse_rfc3339(str::trim_ascii(required(Member::Expiration)?))
         .map_err(|e| Malformed::InvalidTimestamp(Member::Expiration, e))?;
     let assumed_role_user = match get(Member::AssumedRoleUser) {
         Some(_) => Some(AssumedRoleUser {
@@ -527,7 +466,7 @@ fn response<'a>(reader: &mut Reader<'a>) -> Result<AssumeRoleWithWebIdentityOutp
 /// A non-negative decimal integer that fits `u32` (surrounding XML whitespace
 /// allowed, as for any number in XML).
 fn parse_u32(s: &str) -> Option<u32> {
-    let s = trim_ws(s);
+    let s = str::trim_ascii(s);
     if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
@@ -587,11 +526,14 @@ fn error_body<'a>(status: u16, root: &[u8], reader: &mut Reader<'a>) -> Result<O
         }
     }
     expect_eof(reader)?;
-    Ok(code.map(trim_ws).filter(|c| !c.is_empty()).map(|code| ServiceError {
-        status,
-        code,
-        message: message.unwrap_or(""),
-        error_type,
-        request_id,
-    }))
+    Ok(code
+        .map(str::trim_ascii)
+        .filter(|c| !c.is_empty())
+        .map(|code| ServiceError {
+            status,
+            code,
+            message: message.unwrap_or(""),
+            error_type,
+            request_id,
+        }))
 }

@@ -53,24 +53,20 @@
 //! # What it checks
 //!
 //! - **Input** against the STS model ([`AssumeRoleWithWebIdentityInput::validate`]):
-//!   lengths in Unicode scalar values, patterns, ranges; every broken member is
-//!   reported by its API name, and no value (least of all the token) is echoed.
-//! - **Answers**: elements in any order, with or without the STS namespace
-//!   (prefixes ignored), unknown elements skipped whole, optional members
-//!   absent; truncated documents, mismatched tags, trailing content, DOCTYPEs
-//!   and forbidden characters are errors. Error documents
-//!   (`<ErrorResponse><Error>`, `<Errors><Error>`, a bare `<Error>`) become
-//!   [`ServiceError`]s; a non-success status without one becomes
-//!   [`DecodeError::Http`].
+//!   lengths in Unicode scalar values, patterns, ranges, by API name, never
+//!   echoing a value.
+//! - **Answers**: elements in any order, prefixes ignored, unknown elements
+//!   skipped; truncation, mismatched tags, trailing content, DOCTYPEs and
+//!   forbidden characters are errors. Error documents become
+//!   [`ServiceError`]s; a failure status without one, [`DecodeError::Http`].
 //! - **Times**: the RFC 3339 `Expiration` ([`time`]).
 //!
 //! # Secrets
 //!
-//! The web identity token, the secret access key and the session token are
-//! [`Secret`]s: `Debug` prints a fixed redaction and there is no `Display`.
-//! Decoded secrets borrow from *your* buffer, so zeroize the buffer when you
-//! are done with them (for example with the `zeroize` crate); the owned copies
-//! (`Secret<String>`, with the `alloc` feature) zeroize themselves on drop.
+//! The token, the secret access key and the session token are [`Secret`]s:
+//! redacted in `Debug`, no `Display`. Decoded ones borrow from *your*
+//! buffer, so zeroize it when done; `Secret<String>` (feature `alloc`)
+//! zeroizes itself on drop.
 //!
 //! # Features
 //!
@@ -89,7 +85,6 @@ extern crate alloc;
 
 pub mod decode;
 pub mod encode;
-mod glue;
 pub mod model;
 pub mod secret;
 pub mod time;

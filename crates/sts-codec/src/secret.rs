@@ -14,7 +14,6 @@ pub trait SecretText: AsRef<str> {
 }
 
 impl SecretText for &str {
-    #[inline]
     fn wipe(&mut self) {}
 }
 
@@ -47,7 +46,6 @@ pub struct Secret<T: ?Sized + SecretText>(T);
 
 impl<T: SecretText> Secret<T> {
     /// Wraps a secret.
-    #[inline]
     pub const fn new(value: T) -> Self {
         Self(value)
     }
@@ -55,46 +53,35 @@ impl<T: SecretText> Secret<T> {
 
 impl<T: ?Sized + SecretText> Secret<T> {
     /// The secret's text. Keep the result out of logs and messages.
-    #[inline]
     pub fn expose(&self) -> &str {
         self.0.as_ref()
     }
 
     /// The storage holding the secret (to ask it its capacity, say). Keep
     /// what it gives out of logs and messages.
-    #[inline]
     pub fn storage(&self) -> &T {
         &self.0
     }
 
     /// The storage holding the secret, to write a new secret into it in
     /// place (owned storage wipes the old one as it goes).
-    #[inline]
     pub fn storage_mut(&mut self) -> &mut T {
         &mut self.0
     }
 
     /// Length of the secret in bytes (safe to log).
-    #[inline]
     pub fn len(&self) -> usize {
         self.0.as_ref().len()
     }
 
     /// Whether the secret is empty.
-    #[inline]
     pub fn is_empty(&self) -> bool {
         self.0.as_ref().is_empty()
-    }
-
-    /// Length of the secret in Unicode scalar values (safe to log).
-    pub fn char_count(&self) -> usize {
-        self.0.as_ref().chars().count()
     }
 }
 
 impl<'a> Secret<&'a str> {
     /// The borrowed text with the buffer's lifetime.
-    #[inline]
     pub fn expose_borrowed(&self) -> &'a str {
         self.0
     }

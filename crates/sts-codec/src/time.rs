@@ -1,25 +1,13 @@
-//! Timestamps: RFC 3339, the form of the STS `Expiration` element.
+//! Timestamps: RFC 3339, the form of the STS `Expiration` element (the HTTP
+//! `Date` header is HTTP's business: `sts_transport::date` parses it).
 //!
-//! Everything here is allocation-free, uses integer arithmetic only, and never
-//! panics, whatever the input. Dates are proleptic Gregorian; the conversion
-//! between civil dates and day numbers is Howard Hinnant's
-//! `days_from_civil` / `civil_from_days`. (The HTTP `Date` header is HTTP's
-//! business: `sts_transport::date` parses it.)
-//!
-//! # Leap seconds
-//!
-//! Unix time has no representation for a leap second, so a seconds field of
-//! `60` (allowed by the RFC 3339 grammar) is rejected with
-//! [`TimeError::Second`] rather than silently folded into the next second.
-//! AWS services do not emit leap seconds.
-//!
-//! # Range
-//!
-//! Parsing accepts the four-digit years `0000`..=`9999`. A numeric UTC offset
-//! can move the resulting instant slightly outside that range; it is still
-//! returned. Formatting ([`Timestamp::rfc3339`]) covers exactly
-//! `0000-01-01T00:00:00Z` ..= `9999-12-31T23:59:59.999999999Z` and returns
-//! [`TimeError::Year`] outside it.
+//! Allocation-free, integer arithmetic only, no panic whatever the input;
+//! proleptic Gregorian dates, converted with Howard Hinnant's
+//! `days_from_civil` / `civil_from_days`. A leap second (`60`) is rejected
+//! with [`TimeError::Second`] (Unix time has none; AWS sends none). Parsing
+//! accepts the years `0000`..=`9999` (an offset may move the instant just
+//! outside them); formatting covers exactly that range, else
+//! [`TimeError::Year`].
 
 use core::fmt;
 
@@ -92,41 +80,35 @@ impl fmt::Display for TimeError {
 impl core::error::Error for TimeError {}
 
 impl Timestamp {
-    /// Builds a timestamp from Unix seconds and nanoseconds, carrying whole
-    /// seconds out of `nanos` (so `nanos` may be `>= 1_000_000_000`).
-    ///
-    /// Returns `None` only if the carry overflows `i64` seconds.
+    /// Unix seconds and nanoseconds, whole seconds carried out of `nanos`;
+    /// `None` only if that overflows `i64` seconds.
     #[must_use]
     pub const fn from_unix(seconds: i64, nanos: u32) -> Option<Self> {
-        match seconds.checked_add((nanos / NANOS_PER_SEC) as i64) {
-            Some(seconds) => Some(Self {
-                seconds,
-                nanos: nanos % NANOS_PER_SEC,
-            }),
-            None => None,
-        }
+        let Some(seconds) = seconds.checked_add((nanos / NANOS_PER_SEC) as i64) else {
+            return None;
+        };
+        Some(Self {
+            seconds,
+            nanos: nanos % NANOS_PER_SEC,
+        })
     }
 
     /// `self` moved by `secs` seconds (either direction); `None` on `i64`
     /// overflow.
     #[must_use]
     pub const fn checked_add_secs(self, secs: i64) -> Option<Self> {
-        match self.seconds.checked_add(secs) {
-            Some(seconds) => Some(Self {
-                seconds,
-                nanos: self.nanos,
-            }),
-            None => None,
-        }
+        let Some(seconds) = self.seconds.checked_add(secs) else {
+            return None;
+        };
+        Some(Self {
+            seconds,
+            nanos: self.nanos,
+        })
     }
 
-    /// Whole seconds from `earlier` to `self` (negative if `self` is before
-    /// `earlier`), rounded towards negative infinity and saturating at the
-    /// `i64` bounds.
-    ///
-    /// Rounding down means a positive result `n` guarantees at least `n` full
-    /// seconds remain, e.g. `expiration.saturating_sub(now)` never overstates
-    /// a credential's remaining lifetime.
+    /// Whole seconds from `earlier` to `self`, rounded down (so
+    /// `expiration.saturating_sub(now)` never overstates what is left) and
+    /// saturating at the `i64` bounds.
     #[must_use]
     pub fn saturating_sub(self, earlier: Self) -> i64 {
         let total = |t: Self| i128::from(t.seconds) * 1_000_000_000 + i128::from(t.nanos);
@@ -134,13 +116,10 @@ impl Timestamp {
         i64::try_from(secs).unwrap_or(if secs < 0 { i64::MIN } else { i64::MAX })
     }
 
-    /// Formats as RFC 3339 in UTC: `YYYY-MM-DDTHH:MM:SSZ`.
-    ///
-    /// The fraction is omitted when `nanos` is 0 and is otherwise the shortest
-    /// of `.mmm`, `.uuuuuu` or `.nnnnnnnnn` that is exact, so
-    /// `2011-07-11T19:55:29.611Z` and `2026-11-26T07:29:02.916802Z` format as
-    /// they were received. A `nanos` of one second or more is first carried
-    /// into `seconds`, as by [`Timestamp::from_unix`].
+    /// Formats as RFC 3339 in UTC: `YYYY-MM-DDTHH:MM:SSZ`, with the
+    /// shortest exact fraction of 3, 6 or 9 digits when `nanos` is not 0 (so
+    /// `2011-07-11T19:55:29.611Z` formats as received); whole seconds in
+    /// `nanos` are carried first, as by [`Timestamp::from_unix`].
     ///
     /// # Errors
     ///
@@ -183,10 +162,8 @@ impl Timestamp {
     }
 }
 
-/// An RFC 3339 rendering of a [`Timestamp`], from [`Timestamp::rfc3339`].
-///
-/// Use [`Rfc3339::as_str`] or its `Display` impl (which honours width and
-/// alignment flags).
+/// An RFC 3339 rendering of a [`Timestamp`], from [`Timestamp::rfc3339`]:
+/// [`Rfc3339::as_str`], or `Display` (which honours width and alignment).
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Rfc3339 {
     buf: [u8; 30],
@@ -358,6 +335,18 @@ const fn civil_from_days(days: i64) -> (i64, i64, i64) {
     let day = doy - (153 * mp + 2) / 5 + 1; // [1, 31]
     let month = if mp < 10 { mp + 3 } else { mp - 9 }; // [1, 12]
     (yoe + era * 400 + (month <= 2) as i64, month, day)
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for Timestamp {
+    /// Serializes as an RFC 3339 string (`2021-08-16T20:52:53Z`), the form
+    /// AWS tools expect (for example `credential_process`'s `Expiration`).
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.rfc3339() {
+            Ok(text) => serializer.serialize_str(text.as_str()),
+            Err(e) => Err(serde::ser::Error::custom(e)),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -128,12 +128,10 @@ impl fmt::Display for Violation {
     }
 }
 
-/// Most violations one input can have: one per scalar member, one for the
-/// `PolicyArns` count and one per checked `PolicyArns` member.
+/// Most violations one input can have: one per scalar member, the
+/// `PolicyArns` count, and each of the model's at most ten `PolicyArns`.
 pub const MAX_VIOLATIONS: usize = 6 + 1 + MAX_POLICY_ARNS;
-
-/// The model's maximum number of `PolicyArns`.
-pub const MAX_POLICY_ARNS: usize = 10;
+const MAX_POLICY_ARNS: usize = 10;
 
 /// That an input breaks the STS model: the first violation and which checks
 /// failed. Small and `Copy`; never contains any member's value. Every
@@ -188,8 +186,7 @@ impl fmt::Display for ValidationError {
 
 impl core::error::Error for ValidationError {}
 
-/// `arnType`: TAB, LF, CR, U+0020-U+007E, U+0085, U+00A0-U+D7FF,
-/// U+E000-U+FFFD, U+10000-U+10FFFF.
+/// `arnType`: TAB, LF, CR, U+0020-U+007E, U+0085, U+00A0-U+D7FF, U+E000-U+FFFD, U+10000-U+10FFFF.
 const fn arn_char(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{7E}' | '\u{85}' | '\u{A0}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
 }
@@ -204,37 +201,18 @@ const fn policy_char(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{FF}')
 }
 
-/// The character pattern of a string member.
-#[derive(Clone, Copy)]
-enum Pattern {
-    /// Any character (only the length is checked).
-    Any,
-    /// `arnType`.
-    Arn,
-    /// `roleSessionNameType`.
-    SessionName,
-    /// `sessionPolicyDocumentType`.
-    Policy,
-}
-
-impl Pattern {
-    const fn allows(self, c: char) -> bool {
-        match self {
-            Pattern::Any => true,
-            Pattern::Arn => arn_char(c),
-            Pattern::SessionName => session_name_char(c),
-            Pattern::Policy => policy_char(c),
-        }
-    }
+/// Any character: only the length is checked.
+const fn any_char(_: char) -> bool {
+    true
 }
 
 /// The rule one string member breaks, if any: length bounds first, then
 /// the pattern.
-fn check_str(value: &str, min: u32, max: u32, pattern: Pattern) -> Option<Rule> {
+fn check_str(value: &str, min: u32, max: u32, pattern: fn(char) -> bool) -> Option<Rule> {
     let mut len = 0u32;
     let mut bad = None;
     for c in value.chars() {
-        if bad.is_none() && !pattern.allows(c) {
+        if bad.is_none() && !pattern(c) {
             bad = Some(len);
         }
         len = len.saturating_add(1);
@@ -297,13 +275,13 @@ impl AssumeRoleWithWebIdentityInput<'_> {
         let field = check_field(i);
         let string = |value: Option<&str>, min, max, pattern| value.and_then(|v| check_str(v, min, max, pattern));
         let (index, rule) = match i {
-            0 => (None, string(Some(self.role_arn), 20, 2048, Pattern::Arn)),
-            1 => (None, string(Some(self.role_session_name), 2, 64, Pattern::SessionName)),
+            0 => (None, string(Some(self.role_arn), 20, 2048, arn_char)),
+            1 => (None, string(Some(self.role_session_name), 2, 64, session_name_char)),
             2 => (
                 None,
-                string(Some(self.web_identity_token.expose()), 4, 20_000, Pattern::Any),
+                string(Some(self.web_identity_token.expose()), 4, 20_000, any_char),
             ),
-            3 => (None, string(self.provider_id, 4, 2048, Pattern::Any)),
+            3 => (None, string(self.provider_id, 4, 2048, any_char)),
             4 => (
                 None,
                 (self.policy_arns.len() > MAX_POLICY_ARNS).then(|| Rule::TooMany {
@@ -314,9 +292,9 @@ impl AssumeRoleWithWebIdentityInput<'_> {
             5..=14 => {
                 let n = i - 4;
                 let arn = self.policy_arns.get(n - 1).copied();
-                (u8::try_from(n).ok(), string(arn, 20, 2048, Pattern::Arn))
+                (u8::try_from(n).ok(), string(arn, 20, 2048, arn_char))
             }
-            15 => (None, string(self.policy, 1, 2048, Pattern::Policy)),
+            15 => (None, string(self.policy, 1, 2048, policy_char)),
             _ => (
                 None,
                 self.duration_seconds
@@ -335,28 +313,17 @@ mod tests {
     /// Each pattern at its edges, counted in characters (not bytes).
     #[test]
     fn check_str_counts_characters_and_names_the_first_bad_one() {
-        let cases: &[(&str, u32, u32, Pattern, Option<Rule>)] = &[
-            ("ab", 2, 64, Pattern::SessionName, None),
-            (
-                "a",
-                2,
-                64,
-                Pattern::SessionName,
-                Some(Rule::TooShort { len: 1, min: 2 }),
-            ),
-            ("a b", 2, 64, Pattern::SessionName, Some(Rule::Pattern { position: 1 })),
-            ("éé", 2, 2, Pattern::Any, None),
-            ("ééé", 2, 2, Pattern::Any, Some(Rule::TooLong { len: 3, max: 2 })),
-            (
-                "x\u{85}\u{fffe}",
-                1,
-                9,
-                Pattern::Arn,
-                Some(Rule::Pattern { position: 2 }),
-            ),
-            ("\t\u{ff}", 1, 9, Pattern::Policy, None),
-            ("\u{100}", 1, 9, Pattern::Policy, Some(Rule::Pattern { position: 0 })),
-            ("\u{1}", 0, 9, Pattern::Arn, Some(Rule::Pattern { position: 0 })),
+        type Case = (&'static str, u32, u32, fn(char) -> bool, Option<Rule>);
+        let cases: &[Case] = &[
+            ("ab", 2, 64, session_name_char, None),
+            ("a", 2, 64, session_name_char, Some(Rule::TooShort { len: 1, min: 2 })),
+            ("a b", 2, 64, session_name_char, Some(Rule::Pattern { position: 1 })),
+            ("éé", 2, 2, any_char, None),
+            ("ééé", 2, 2, any_char, Some(Rule::TooLong { len: 3, max: 2 })),
+            ("x\u{85}\u{fffe}", 1, 9, arn_char, Some(Rule::Pattern { position: 2 })),
+            ("\t\u{ff}", 1, 9, policy_char, None),
+            ("\u{100}", 1, 9, policy_char, Some(Rule::Pattern { position: 0 })),
+            ("\u{1}", 0, 9, arn_char, Some(Rule::Pattern { position: 0 })),
         ];
         for &(value, min, max, pattern, want) in cases {
             assert_eq!(check_str(value, min, max, pattern), want, "{value:?}");

@@ -66,9 +66,8 @@ impl<'a> Name<'a> {
 pub struct XmlError {
     /// What went wrong.
     pub kind: XmlErrorKind,
-    /// Byte offset into the original buffer (a leading BOM included) where
-    /// the problem was detected. For [`XmlErrorKind::UnexpectedEof`] and
-    /// [`XmlErrorKind::NoRoot`] this is the length of the buffer.
+    /// Byte offset into the original buffer (a BOM included) where it was
+    /// found; the buffer's length for `UnexpectedEof` and `NoRoot`.
     pub offset: usize,
 }
 
@@ -77,13 +76,11 @@ pub struct XmlError {
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 #[non_exhaustive]
 pub enum XmlErrorKind {
-    /// The input ended inside a tag, reference, comment, CDATA section,
-    /// processing instruction or open element.
+    /// The input ended inside markup, a reference or an open element.
     UnexpectedEof,
     /// The input is not valid UTF-8.
     InvalidUtf8,
-    /// A character XML 1.0 forbids (a control character other than TAB, LF
-    /// and CR, or U+FFFE / U+FFFF).
+    /// A character XML 1.0 forbids (controls but TAB, LF, CR; U+FFFE, U+FFFF).
     ForbiddenChar,
     /// A `<!DOCTYPE` declaration.
     Doctype,
@@ -103,8 +100,7 @@ pub enum XmlErrorKind {
     MalformedComment,
     /// A processing instruction with a missing or malformed target.
     MalformedPi,
-    /// A processing instruction whose target is `xml` (in any case) anywhere
-    /// but at the very start of the document.
+    /// A PI whose target is `xml` (in any case) but at the document's start.
     MisplacedXmlDecl,
     /// Character data before the root element.
     TextOutsideRoot,
@@ -116,11 +112,9 @@ pub enum XmlErrorKind {
     CdataEndInText,
 }
 
-impl XmlErrorKind {
-    /// A short static description.
-    #[must_use]
-    pub const fn message(self) -> &'static str {
-        match self {
+impl fmt::Display for XmlErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
             Self::UnexpectedEof => "unexpected end of input",
             Self::InvalidUtf8 => "input is not valid UTF-8",
             Self::ForbiddenChar => "character not allowed in XML 1.0",
@@ -138,13 +132,7 @@ impl XmlErrorKind {
             Self::TrailingContent => "content after the root element",
             Self::NoRoot => "document has no root element",
             Self::CdataEndInText => "`]]>` is not allowed in character data",
-        }
-    }
-}
-
-impl fmt::Display for XmlErrorKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.message())
+        })
     }
 }
 
@@ -156,11 +144,10 @@ impl fmt::Display for XmlError {
 
 impl core::error::Error for XmlError {}
 
-/// [`Event`] with names and text as bytes: what the reader finds, before
-/// the bytes are handed out as `&str` (they always are UTF-8: the buffer is
-/// checked whole, decoding writes whole characters and names end at ASCII
-/// bytes). The crate's own decoder compares names as bytes and turns only
-/// the values it keeps into `&str`.
+/// [`Event`] with bytes for names and text (always UTF-8: the buffer is
+/// checked whole, decoding writes whole characters, names end at ASCII
+/// bytes): the decoder compares names as bytes and makes `&str`s only of
+/// the values it keeps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum RawEvent<'a> {
     Start(&'a [u8]),
@@ -213,9 +200,8 @@ pub struct Reader<'a, const MAX_DEPTH: usize = DEFAULT_MAX_DEPTH> {
 }
 
 impl<'a, const MAX_DEPTH: usize> Reader<'a, MAX_DEPTH> {
-    /// A reader over `buf`. Nothing is checked until the first [`next`](Self::next).
-    ///
-    /// The reader decodes text in place, so `buf` is scrambled afterwards.
+    /// A reader over `buf`, checked at the first [`next`](Self::next); text
+    /// is decoded in place, so `buf` is scrambled afterwards.
     #[must_use]
     pub fn new(buf: &'a mut [u8]) -> Self {
         Self {
@@ -824,7 +810,11 @@ mod tests {
     extern crate alloc;
 
     use super::*;
-    use alloc::{format, string::String, vec::Vec};
+    use alloc::{
+        format,
+        string::{String, ToString},
+        vec::Vec,
+    };
 
     /// Runs a reader over `src`; events as `S:name`, `E:name`, `T:text`.
     /// Also checks that `Eof` and errors repeat, that text is never empty,
@@ -1187,9 +1177,9 @@ mod tests {
                 kind == TooDeep || ERR_CASES.iter().any(|c| c.2 == kind),
                 "no case for {kind:?}"
             );
-            let msg = kind.message();
+            let msg = kind.to_string();
             assert!(!msg.is_empty());
-            assert_eq!(kinds.iter().filter(|k| k.message() == msg).count(), 1, "{kind:?}");
+            assert_eq!(kinds.iter().filter(|k| k.to_string() == msg).count(), 1, "{kind:?}");
         }
     }
 
