@@ -405,7 +405,15 @@ pub(crate) fn wipe_prefix(buf: &mut [u8], n: usize) {
 /// read past the body, the raw copy of a chunked body decoded in place,
 /// skipped `1xx` heads, a partial answer before an error) is covered.
 pub(crate) fn wipe_used(buf: &mut [u8]) {
-    let end = buf.iter().rposition(|&b| b != 0).map_or(0, |p| p + 1);
+    // The zero tail, found from the end a 256-byte block at a time (most
+    // of the buffer is that tail); the last block written is wiped whole.
+    let mut end = buf.len();
+    for block in buf.rchunks(256) {
+        if block.iter().fold(0, |acc, &b| acc | b) != 0 {
+            break;
+        }
+        end -= block.len();
+    }
     wipe_prefix(buf, end);
 }
 

@@ -201,29 +201,21 @@ const fn policy_char(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{FF}')
 }
 
-/// Any character: only the length is checked.
-const fn any_char(_: char) -> bool {
-    true
-}
-
 /// The rule one string member breaks, if any: length bounds first, then
-/// the pattern.
-fn check_str(value: &str, min: u32, max: u32, pattern: fn(char) -> bool) -> Option<Rule> {
-    let mut len = 0u32;
-    let mut bad = None;
-    for c in value.chars() {
-        if bad.is_none() && !pattern(c) {
-            bad = Some(len);
-        }
-        len = len.saturating_add(1);
-    }
+/// the pattern (`None`: any character).
+fn check_str(value: &str, min: u32, max: u32, pattern: Option<fn(char) -> bool>) -> Option<Rule> {
+    let len = u32::try_from(value.chars().count()).unwrap_or(u32::MAX);
     if len < min {
-        Some(Rule::TooShort { len, min })
-    } else if len > max {
-        Some(Rule::TooLong { len, max })
-    } else {
-        bad.map(|position| Rule::Pattern { position })
+        return Some(Rule::TooShort { len, min });
     }
+    if len > max {
+        return Some(Rule::TooLong { len, max });
+    }
+    let allowed = pattern?;
+    let position = value.chars().position(|c| !allowed(c))?;
+    Some(Rule::Pattern {
+        position: u32::try_from(position).unwrap_or(u32::MAX),
+    })
 }
 
 /// The member that check `i` of [`AssumeRoleWithWebIdentityInput::check`]
@@ -275,13 +267,13 @@ impl AssumeRoleWithWebIdentityInput<'_> {
         let field = check_field(i);
         let string = |value: Option<&str>, min, max, pattern| value.and_then(|v| check_str(v, min, max, pattern));
         let (index, rule) = match i {
-            0 => (None, string(Some(self.role_arn), 20, 2048, arn_char)),
-            1 => (None, string(Some(self.role_session_name), 2, 64, session_name_char)),
-            2 => (
+            0 => (None, string(Some(self.role_arn), 20, 2048, Some(arn_char))),
+            1 => (
                 None,
-                string(Some(self.web_identity_token.expose()), 4, 20_000, any_char),
+                string(Some(self.role_session_name), 2, 64, Some(session_name_char)),
             ),
-            3 => (None, string(self.provider_id, 4, 2048, any_char)),
+            2 => (None, string(Some(self.web_identity_token.expose()), 4, 20_000, None)),
+            3 => (None, string(self.provider_id, 4, 2048, None)),
             4 => (
                 None,
                 (self.policy_arns.len() > MAX_POLICY_ARNS).then(|| Rule::TooMany {
@@ -292,9 +284,9 @@ impl AssumeRoleWithWebIdentityInput<'_> {
             5..=14 => {
                 let n = i - 4;
                 let arn = self.policy_arns.get(n - 1).copied();
-                (u8::try_from(n).ok(), string(arn, 20, 2048, arn_char))
+                (u8::try_from(n).ok(), string(arn, 20, 2048, Some(arn_char)))
             }
-            15 => (None, string(self.policy, 1, 2048, policy_char)),
+            15 => (None, string(self.policy, 1, 2048, Some(policy_char))),
             _ => (
                 None,
                 self.duration_seconds
@@ -313,17 +305,35 @@ mod tests {
     /// Each pattern at its edges, counted in characters (not bytes).
     #[test]
     fn check_str_counts_characters_and_names_the_first_bad_one() {
-        type Case = (&'static str, u32, u32, fn(char) -> bool, Option<Rule>);
+        type Case = (&'static str, u32, u32, Option<fn(char) -> bool>, Option<Rule>);
         let cases: &[Case] = &[
-            ("ab", 2, 64, session_name_char, None),
-            ("a", 2, 64, session_name_char, Some(Rule::TooShort { len: 1, min: 2 })),
-            ("a b", 2, 64, session_name_char, Some(Rule::Pattern { position: 1 })),
-            ("éé", 2, 2, any_char, None),
-            ("ééé", 2, 2, any_char, Some(Rule::TooLong { len: 3, max: 2 })),
-            ("x\u{85}\u{fffe}", 1, 9, arn_char, Some(Rule::Pattern { position: 2 })),
-            ("\t\u{ff}", 1, 9, policy_char, None),
-            ("\u{100}", 1, 9, policy_char, Some(Rule::Pattern { position: 0 })),
-            ("\u{1}", 0, 9, arn_char, Some(Rule::Pattern { position: 0 })),
+            ("ab", 2, 64, Some(session_name_char), None),
+            (
+                "a",
+                2,
+                64,
+                Some(session_name_char),
+                Some(Rule::TooShort { len: 1, min: 2 }),
+            ),
+            (
+                "a b",
+                2,
+                64,
+                Some(session_name_char),
+                Some(Rule::Pattern { position: 1 }),
+            ),
+            ("éé", 2, 2, None, None),
+            ("ééé", 2, 2, None, Some(Rule::TooLong { len: 3, max: 2 })),
+            (
+                "x\u{85}\u{fffe}",
+                1,
+                9,
+                Some(arn_char),
+                Some(Rule::Pattern { position: 2 }),
+            ),
+            ("\t\u{ff}", 1, 9, Some(policy_char), None),
+            ("\u{100}", 1, 9, Some(policy_char), Some(Rule::Pattern { position: 0 })),
+            ("\u{1}", 0, 9, Some(arn_char), Some(Rule::Pattern { position: 0 })),
         ];
         for &(value, min, max, pattern, want) in cases {
             assert_eq!(check_str(value, min, max, pattern), want, "{value:?}");

@@ -403,14 +403,6 @@ impl<'a, const MAX_DEPTH: usize> Reader<'a, MAX_DEPTH> {
         let base = self.offset;
         let doc_start = self.doc_start;
         let buf: &mut [u8] = self.rest;
-        // Indentation (spaces, tabs, LFs) and then a tag, the most common run
-        // by far, needs no search: it is the text as it is.
-        let indent = buf.iter().position(|&b| !matches!(b, b' ' | b'\t' | b'\n'));
-        if let Some(n @ 1..) = indent {
-            if buf.get(n) == Some(&b'<') && !matches!(buf.get(n + 1), Some(b'!' | b'?')) {
-                return Ok(Some(self.take(n)));
-            }
-        }
         // Invariant: w <= r <= buf.len(). Bytes before `w` are decoded
         // output, bytes from `r` on are unread source.
         let mut r = 0;
