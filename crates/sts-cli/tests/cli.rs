@@ -1084,3 +1084,57 @@ fn help_documents_every_option_and_version_prints() {
     let out = run(&f, &["mock-server", "--help"], &[]);
     assert!(out.stdout.contains("--port") && out.stdout.contains("--exchange"));
 }
+
+/// Text the server sends cannot forge output: an error message with a line
+/// feed (`&#10;`), a carriage return, NEL, the line separator and a bidi
+/// override, a code with a tab and a request id header with a bidi override
+/// are printed escaped, one line per attempt, in `-v`
+/// lines and in the final message alike.
+#[test]
+fn server_text_cannot_forge_a_line() {
+    let f = Fixture::new();
+    let body = "<ErrorResponse><Error><Type>Sender</Type><Code>Access&#9;Denied</Code>\
+                <Message>no&#10;sts-web-identity: attempt 9/9 forged&#13;\u{85}x\u{2028}y\u{202e}z\\</Message>\
+                </Error></ErrorResponse>";
+    let mut headers = std::collections::BTreeMap::new();
+    headers.insert("x-amzn-requestid".to_string(), "id\u{202e}1".to_string());
+    let server = replaying(vec![Answer {
+        status: 403,
+        headers,
+        body: body.to_string(),
+    }]);
+    let mut args = f.args("credential-process", &server.url());
+    args.push("-v".into());
+    let out = run(&f, &args, &[]);
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    let lines: Vec<&str> = out.stderr.lines().collect();
+    assert_eq!(lines.len(), 2, "one -v line and the final message: {}", out.stderr);
+    let escaped = "no\\u{000a}sts-web-identity: attempt 9/9 forged\\u{000d}\\u{0085}x\\u{2028}y\\u{202e}z\\\\";
+    for line in &lines {
+        assert!(line.contains("Access\\u{0009}Denied"), "{line}");
+        assert!(line.contains("id\\u{202e}1"), "{line}");
+        assert!(line.contains(escaped), "{line}");
+        assert!(
+            !line
+                .chars()
+                .any(|c| c.is_control() || matches!(c, '\u{2028}' | '\u{202e}')),
+            "{line:?}"
+        );
+    }
+    assert!(lines[1].ends_with("] after 1 attempt"), "{}", lines[1]);
+}
+
+/// Every file the CLI reads is read with a limit: a policy file that never
+/// ends (`/dev/zero`) is refused with a clear error, not read into memory.
+#[test]
+fn an_endless_policy_file_is_refused() {
+    let f = Fixture::new();
+    let mut args = f.args("credential-process", "http://127.0.0.1:9/");
+    args.extend(["--policy-file", "/dev/zero", "--dry-run"].map(String::from));
+    let out = run(&f, &args, &[]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert_eq!(
+        out.stderr,
+        "sts-web-identity: could not read the policy file /dev/zero: larger than 65536 bytes\n"
+    );
+}

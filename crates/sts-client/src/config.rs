@@ -320,6 +320,26 @@ pub fn load(
     })
 }
 
+/// The most bytes of a shared config file read (real ones are a few KB).
+const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
+
+/// A config file as text, refused past [`MAX_CONFIG_BYTES`] (never read
+/// further).
+fn read_limited(path: &std::path::Path) -> std::io::Result<String> {
+    use std::io::Read;
+    let mut text = String::new();
+    std::fs::File::open(path)?
+        .take(MAX_CONFIG_BYTES + 1)
+        .read_to_string(&mut text)?;
+    if text.len() as u64 > MAX_CONFIG_BYTES {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            alloc::format!("larger than {MAX_CONFIG_BYTES} bytes"),
+        ));
+    }
+    Ok(text)
+}
+
 /// [`load`] with the process environment and file system.
 ///
 /// # Errors
@@ -329,7 +349,7 @@ pub fn load_from_env(explicit: &Settings) -> Result<Config, ConfigError> {
     load(
         explicit,
         |name| std::env::var(name).ok(),
-        |path| match std::fs::read_to_string(path) {
+        |path| match read_limited(path) {
             Ok(s) => Ok(Some(s)),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(e),
@@ -340,6 +360,21 @@ pub fn load_from_env(explicit: &Settings) -> Result<Config, ConfigError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn config_files_are_read_with_a_limit() {
+        extern crate std;
+        let path = std::env::temp_dir().join(alloc::format!("sts-client-config-limit-{}", std::process::id()));
+        std::fs::write(&path, alloc::vec![b'#'; 1024 * 1024 + 1]).unwrap();
+        let err = read_limited(&path).unwrap_err();
+        assert_eq!(err.kind(), std::io::ErrorKind::InvalidData);
+        std::fs::write(&path, "[default]\nregion = eu-west-1\n").unwrap();
+        assert_eq!(read_limited(&path).unwrap(), "[default]\nregion = eu-west-1\n");
+        std::fs::remove_file(&path).unwrap();
+        // A file that never ends is not read past the limit.
+        let err = read_limited(std::path::Path::new("/dev/zero")).unwrap_err();
+        assert_eq!(err.kind(), std::io::ErrorKind::InvalidData);
+    }
 
     #[test]
     fn inline_comments_need_whitespace() {

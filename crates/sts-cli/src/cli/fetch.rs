@@ -20,7 +20,7 @@ use sts_transport::{HttpClient, Scheme, StdTransport, TcpConnector, Transport};
 use zeroize::{Zeroize, Zeroizing};
 
 use super::args::{FetchArgs, Output, TransportKind};
-use super::{EXIT_NO_ANSWER, EXIT_SERVICE, EXIT_USAGE, Failure};
+use super::{EXIT_NO_ANSWER, EXIT_SERVICE, EXIT_USAGE, Failure, untrusted};
 
 /// Session token capacity of the fetched credentials: the transports' body
 /// limit (64 KiB), so no answer they accept can be too large to hold.
@@ -115,13 +115,25 @@ fn plan(args: &FetchArgs) -> Result<Plan, Failure> {
     })
 }
 
+/// The most policy-file bytes read: STS takes at most 2048 characters of
+/// U+0000..U+00FF (4096 bytes of UTF-8); the rest is room for whitespace.
+const MAX_POLICY_BYTES: u64 = 64 * 1024;
+
 fn read_policy(path: &Path) -> Result<String, Failure> {
-    std::fs::read_to_string(path).map_err(|e| {
+    let fail = |reason: String| {
         Failure::new(
             EXIT_USAGE,
-            format!("could not read the policy file {}: {e}", path.display()),
+            format!("could not read the policy file {}: {reason}", path.display()),
         )
-    })
+    };
+    let mut text = String::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_POLICY_BYTES + 1).read_to_string(&mut text))
+        .map_err(|e| fail(e.to_string()))?;
+    if text.len() as u64 > MAX_POLICY_BYTES {
+        return Err(fail(format!("larger than {MAX_POLICY_BYTES} bytes")));
+    }
+    Ok(text)
 }
 
 /// Reads a token file into a wiped-on-drop buffer, as the client would.
@@ -404,15 +416,15 @@ pub(crate) fn attempt_line(e: &AttemptEvent<'_>, url: &str) -> String {
         None => line.push_str("no answer"),
     }
     if let Some(id) = e.request_id {
-        let _ = write!(line, ", request id {id}");
+        let _ = write!(line, ", request id {}", untrusted(id));
     }
     match e.error {
         None => line.push_str(", credentials received"),
         Some(ErrorKind::Service(s)) => {
-            let _ = write!(line, ", {}", s.code());
+            let _ = write!(line, ", {}", untrusted(s.code()));
             let text = e.service_error.map_or(s.message(), |d| d.message);
             if !text.is_empty() {
-                let _ = write!(line, ": {text}");
+                let _ = write!(line, ": {}", untrusted(text));
             }
         }
         Some(ErrorKind::Http { .. }) => line.push_str(", no STS error document"),
@@ -487,18 +499,18 @@ pub(crate) fn failure(e: &Error, url: &str, last_request_id: Option<&str>, full_
     let mut message = e.kind().to_string();
     match e.kind() {
         ErrorKind::Service(s) => {
-            message = format!("STS returned {} (HTTP {})", s.code(), s.status());
+            message = format!("STS returned {} (HTTP {})", untrusted(s.code()), s.status());
             let text = full_message.unwrap_or(s.message());
             if !text.is_empty() {
-                let _ = write!(message, ": {text}");
+                let _ = write!(message, ": {}", untrusted(text));
             }
             if let Some(id) = s.request_id() {
-                let _ = write!(message, " [request id {id}]");
+                let _ = write!(message, " [request id {}]", untrusted(id));
             }
         }
         ErrorKind::Http { .. } => {
             if let Some(id) = last_request_id {
-                let _ = write!(message, " [request id {id}]");
+                let _ = write!(message, " [request id {}]", untrusted(id));
             }
         }
         _ if e.attempts() > 0 => {

@@ -41,6 +41,29 @@ impl Failure {
     }
 }
 
+/// Text a server sent, made safe to print on a terminal or in a log:
+/// control characters (C0, DEL, C1 such as U+0085), the line and paragraph
+/// separators U+2028 and U+2029, the bidi controls (U+061C, U+200E, U+200F,
+/// U+202A..U+202E, U+2066..U+2069) and the backslash are written as
+/// `\u{..}` escapes (the backslash as `\\`), so a message can neither
+/// forge a line nor reorder what follows it.
+pub(crate) fn untrusted(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        let escape = c.is_control()
+            || matches!(
+                c,
+                '\u{2028}' | '\u{2029}' | '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+            );
+        match c {
+            '\\' => out.push_str("\\\\"),
+            c if escape => out.push_str(&format!("\\u{{{:04x}}}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// Writes `text` to stdout and flushes it (a closed pipe is a failure, not a
 /// panic).
 pub(crate) fn print_stdout(text: &str) -> Result<(), Failure> {
