@@ -183,7 +183,8 @@ fn credential_process_prints_version_1_json_on_both_transports() {
         let v = out.json();
         assert_eq!(v["Version"], 1, "{transport}");
         let keys: Vec<&String> = v.as_object().unwrap().keys().collect();
-        assert_eq!(keys.len(), 5, "{transport}: {keys:?}");
+        assert_eq!(keys.len(), 6, "{transport}: {keys:?}");
+        assert_eq!(v["AccountId"], "123456789012", "{transport}");
         let akid = v["AccessKeyId"].as_str().unwrap();
         assert!(akid.starts_with("ASIA") && akid.len() == 20, "{akid}");
         assert_eq!(v["SecretAccessKey"].as_str().unwrap().len(), 40);
@@ -711,7 +712,9 @@ fn a_truncated_200_then_success_succeeds() {
     let out = run(&f, &f.args("credential-process", &server.url()), &[]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(out.json()["AccessKeyId"], "SuccessfulAccessKey");
-    assert_eq!(out.json()["Expiration"], "2020-02-25T06:03:31Z");
+    // One hour after that Date, counted from now on this machine's clock.
+    let lifetime = rfc3339_seconds(&out.json()["Expiration"]) - now();
+    assert!((3590..=3600).contains(&lifetime), "{lifetime}");
     assert_eq!(server.requests().len(), 2);
 }
 
@@ -1137,4 +1140,49 @@ fn an_endless_policy_file_is_refused() {
         out.stderr,
         "sts-web-identity: could not read the policy file /dev/zero: larger than 65536 bytes\n"
     );
+}
+
+/// `Expiration` in the JSON and in `env` is on this machine's clock: a
+/// server whose `Date` is two hours behind grants one hour, and the output
+/// says one hour from now (not an hour ago, which an SDK would take as
+/// expired). The JSON names the role's account.
+#[test]
+fn expiration_is_on_the_local_clock_and_the_account_is_named() {
+    let f = Fixture::new();
+    let server_now = now() - 7200;
+    let expiration = Timestamp::from_unix(server_now + 3600, 0).unwrap().rfc3339().unwrap();
+    let body = format!(
+        "<AssumeRoleWithWebIdentityResponse><AssumeRoleWithWebIdentityResult><Credentials>\
+         <AccessKeyId>ASIAEXAMPLEEXAMPLE01</AccessKeyId><SecretAccessKey>secret</SecretAccessKey>\
+         <SessionToken>token</SessionToken><Expiration>{}</Expiration></Credentials>\
+         </AssumeRoleWithWebIdentityResult></AssumeRoleWithWebIdentityResponse>",
+        expiration.as_str()
+    );
+    let mut headers = std::collections::BTreeMap::new();
+    let date = sts_transport::date::format_imf_fixdate(server_now).unwrap();
+    headers.insert("Date".to_string(), date.as_str().to_string());
+    let answer = Answer {
+        status: 200,
+        headers,
+        body,
+    };
+    let server = replaying(vec![answer]);
+    let out = run(&f, &f.args("credential-process", &server.url()), &[]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let v = out.json();
+    let lifetime = rfc3339_seconds(&v["Expiration"]) - now();
+    assert!((3590..=3600).contains(&lifetime), "Expiration {lifetime} s from now");
+    assert_eq!(v["AccountId"], "123456789012");
+    let env = run(&f, &f.args("env", &server.url()), &[]);
+    assert_eq!(env.code, 0, "{}", env.stderr);
+    let line = env
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("export AWS_CREDENTIAL_EXPIRATION="))
+        .unwrap();
+    let value = line
+        .trim_start_matches("export AWS_CREDENTIAL_EXPIRATION=")
+        .trim_matches('\'');
+    let lifetime = sts_codec::time::parse_rfc3339(value).unwrap().seconds - now();
+    assert!((3590..=3600).contains(&lifetime), "env: {lifetime} s from now");
 }

@@ -79,12 +79,12 @@ pub(crate) fn run(transport: TransportKind) -> Result<(), Failure> {
     for (name, value) in &view.params {
         say(&format!("  {name} = {value}"));
     }
-    let creds = plan.fetch(true)?;
+    let fetched = plan.fetch(true)?;
     say(&format!(
         "the mock STS received {} request(s); the credential_process JSON follows on stdout",
         server.requests().len()
     ));
-    super::print_stdout(&credential_process_json(&creds))
+    super::print_stdout(&credential_process_json(&fetched))
 }
 
 #[cfg(test)]

@@ -5,14 +5,14 @@ use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::io::Read;
 use std::path::Path;
-use std::time::Duration;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use sts_client::config::{self, Settings};
 use sts_client::endpoint::Endpoint;
 use sts_client::{
-    AttemptEvent, Buffers, Client, Credentials, Error, ErrorKind, Exchange, MemoryToken, OsRng, OwnedInput, Platform,
-    RetryPolicy, STD_REQUEST_BUFFER, STD_RESPONSE_BUFFER, StdClock, StdPlatform, ThreadSleep, TokenError, TokenFile,
-    TokenSource,
+    AttemptEvent, Buffers, Client, Clock, Credentials, Error, ErrorKind, Exchange, MemoryToken, OsRng, OwnedInput,
+    Platform, RetryPolicy, STD_REQUEST_BUFFER, STD_RESPONSE_BUFFER, StdClock, StdPlatform, ThreadSleep, Timestamp,
+    TokenError, TokenFile, TokenSource,
 };
 use sts_codec::{AssumeRoleWithWebIdentityInput, encoded_len};
 use sts_transport::h1::{RequestHead, check_scheme};
@@ -48,12 +48,37 @@ pub(crate) fn run(output: Output, args: &FetchArgs) -> Result<(), Failure> {
         let json = plan.dry_run()?;
         return super::print_stdout(&json);
     }
-    let creds = plan.fetch(args.verbose)?;
+    let fetched = plan.fetch(args.verbose)?;
     let text = match output {
-        Output::CredentialProcess => credential_process_json(&creds),
-        Output::Env => env_exports(&creds),
+        Output::CredentialProcess => credential_process_json(&fetched),
+        Output::Env => env_exports(&fetched),
     };
     super::print_stdout(&text)
+}
+
+/// Fetched credentials and what the output says about them.
+pub(crate) struct Fetched {
+    pub(crate) creds: Box<Credentials>,
+    /// When they expire on this machine's clock: the lifetime the server
+    /// gave (`Expiration - Date`) from the moment they arrived, so an SDK
+    /// comparing it with its own clock refreshes in time however far the
+    /// clocks are apart. Whole seconds, rounded down.
+    pub(crate) expiration: Timestamp,
+    /// The account of the role (and so of the assumed-role session).
+    pub(crate) account_id: Option<String>,
+}
+
+/// The account id of a role ARN (`arn:PARTITION:iam::ACCOUNT:role/NAME`).
+fn account_of(role_arn: &str) -> Option<String> {
+    let account = role_arn.split(':').nth(4)?;
+    (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit())).then(|| account.to_owned())
+}
+
+/// `creds`' deadline on the wall clock, given the monotonic `now`.
+fn local_expiration(creds: &Credentials, now: sts_client::Instant) -> Timestamp {
+    let wall = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
+    let seconds = i64::try_from((wall + creds.remaining(now)).as_secs()).unwrap_or(i64::MAX);
+    Timestamp { seconds, nanos: 0 }
 }
 
 /// The explicit settings the flags give (`None`: not on the command line).
@@ -343,7 +368,7 @@ impl Plan {
 
     /// Fetches the credentials through the chosen transport; with `verbose`,
     /// one line per attempt on stderr.
-    pub(crate) fn fetch(&self, verbose: bool) -> Result<Box<Credentials>, Failure> {
+    pub(crate) fn fetch(&self, verbose: bool) -> Result<Fetched, Failure> {
         let url = request_url(&self.endpoint);
         self.validate()?;
         // The transports refuse it too, but after counting an attempt: say
@@ -392,12 +417,18 @@ impl Plan {
             .params
             .with_input(|input| client.fetch_into(input, &mut token, &mut buffers, &mut creds));
         let skew = client.clock_skew_millis();
+        let now = Clock::now(&client.platform().0);
         match result {
             Ok(()) => {
+                let fetched = Fetched {
+                    expiration: local_expiration(&creds, now),
+                    account_id: account_of(&self.params.role_arn),
+                    creds,
+                };
                 if verbose {
-                    eprintln!("sts-web-identity: {}", summary_line(&creds, skew));
+                    eprintln!("sts-web-identity: {}", summary_line(&fetched, skew));
                 }
-                Ok(creds)
+                Ok(fetched)
             }
             Err(e) => Err(failure(&e, &url, last_request_id.as_deref(), last_message.as_deref())),
         }
@@ -444,11 +475,11 @@ pub(crate) fn attempt_line(e: &AttemptEvent<'_>, url: &str) -> String {
 
 /// The `-v` line after a success: when the credentials expire, and the
 /// server's clock against ours.
-fn summary_line(creds: &Credentials, skew: Option<i64>) -> String {
+fn summary_line(fetched: &Fetched, skew: Option<i64>) -> String {
     let mut line = format!(
-        "credentials expire at {} (in {} s)",
-        rfc3339(creds),
-        creds.lifetime().as_secs()
+        "credentials expire at {} by this machine's clock (in {} s)",
+        rfc3339(fetched.expiration),
+        fetched.creds.lifetime().as_secs()
     );
     // `Date` has whole seconds: less than a second apart is agreement.
     match skew {
@@ -464,12 +495,8 @@ fn summary_line(creds: &Credentials, skew: Option<i64>) -> String {
     line
 }
 
-fn rfc3339(creds: &Credentials) -> String {
-    creds
-        .expiration()
-        .rfc3339()
-        .map(|t| t.as_str().to_owned())
-        .unwrap_or_default()
+fn rfc3339(t: Timestamp) -> String {
+    t.rfc3339().map(|t| t.as_str().to_owned()).unwrap_or_default()
 }
 
 /// The exit code of a failed fetch (see the crate docs):
@@ -530,7 +557,8 @@ pub(crate) fn failure(e: &Error, url: &str, last_request_id: Option<&str>, full_
 
 /// The `credential_process` JSON (version 1). Wiped on drop: it holds the
 /// secrets.
-pub(crate) fn credential_process_json(creds: &Credentials) -> Zeroizing<String> {
+pub(crate) fn credential_process_json(fetched: &Fetched) -> Zeroizing<String> {
+    let creds = &fetched.creds;
     let mut out = Zeroizing::new(String::with_capacity(2 * creds.session_token().len() + 512));
     out.push_str("{\n  \"Version\": 1,\n  \"AccessKeyId\": ");
     push_json(&mut out, creds.access_key_id());
@@ -539,7 +567,11 @@ pub(crate) fn credential_process_json(creds: &Credentials) -> Zeroizing<String> 
     out.push_str(",\n  \"SessionToken\": ");
     push_json(&mut out, creds.session_token().expose());
     out.push_str(",\n  \"Expiration\": ");
-    push_json(&mut out, &rfc3339(creds));
+    push_json(&mut out, &rfc3339(fetched.expiration));
+    if let Some(account) = &fetched.account_id {
+        out.push_str(",\n  \"AccountId\": ");
+        push_json(&mut out, account);
+    }
     out.push_str("\n}\n");
     out
 }
@@ -559,9 +591,10 @@ pub(crate) fn push_shell_quoted(out: &mut String, value: &str) {
 }
 
 /// `export` lines for `eval`. Wiped on drop.
-pub(crate) fn env_exports(creds: &Credentials) -> Zeroizing<String> {
+pub(crate) fn env_exports(fetched: &Fetched) -> Zeroizing<String> {
+    let creds = &fetched.creds;
     let mut out = Zeroizing::new(String::with_capacity(4 * creds.session_token().len() + 512));
-    let expiration = rfc3339(creds);
+    let expiration = rfc3339(fetched.expiration);
     for (name, value) in [
         ("AWS_ACCESS_KEY_ID", creds.access_key_id()),
         ("AWS_SECRET_ACCESS_KEY", creds.secret_access_key().expose()),
@@ -583,9 +616,9 @@ mod tests {
 
     use super::*;
 
-    fn creds(secret: &str) -> Credentials<[u8; 64]> {
+    fn creds(secret: &str) -> Fetched {
         let exp = Timestamp::from_unix(1_629_147_173, 0).unwrap();
-        let mut c = Credentials::empty();
+        let mut c: Box<Credentials> = Box::new(Credentials::<[u8; 64]>::empty());
         c.fill(
             "ASIAEXAMPLE",
             secret,
@@ -595,7 +628,11 @@ mod tests {
             Instant::from_millis(1),
         )
         .unwrap();
-        c
+        Fetched {
+            creds: c,
+            expiration: exp,
+            account_id: account_of("arn:aws:iam::123456789012:role/device"),
+        }
     }
 
     #[test]
@@ -607,6 +644,7 @@ mod tests {
         assert_eq!(v["SecretAccessKey"], "sec\"ret");
         assert_eq!(v["SessionToken"], "TOKEN/+=");
         assert_eq!(v["Expiration"], "2021-08-16T20:52:53Z");
+        assert_eq!(v["AccountId"], "123456789012");
     }
 
     #[test]
