@@ -57,8 +57,10 @@ use crate::{Error, MalformedHttp, Request, Response, Scheme};
 pub const MAX_HEADERS: usize = 48;
 
 /// `1xx` interim responses skipped before the final one (more is
-/// [`MalformedHttp::TooManyInterim`]).
-pub const MAX_INTERIM: u8 = 8;
+/// [`MalformedHttp::TooManyInterim`]): enough that both transports give
+/// the same answer to any real server (ureq skips interim answers without
+/// a count), few enough that a server cannot keep a device reading.
+pub const MAX_INTERIM: u8 = 32;
 
 /// The body limit a [`ResponseReader`] starts with: 64 KiB, well above the
 /// largest STS answer (see the crate docs on buffer sizes).

@@ -234,6 +234,11 @@ impl Transport for StdTransport {
         let answer = agent.run(http_request).map_err(|e| ureq_error(&e))?;
         let (parts, mut body) = answer.into_parts();
         let status = parts.status.as_u16();
+        // A final answer is 2xx-5xx, as the embedded engine has it: ureq
+        // hands a `101 Switching Protocols` (or any 1xx it did not skip) up.
+        if status < 200 {
+            return Err(MalformedHttp::Status.into());
+        }
         let content_length = check_framing(&parts.headers)?;
         let (ranges, head_len) = store_headers(&parts.headers, request.request_id_header, buf)?;
         check_length(content_length, head_len, buf.len(), self.max_body)?;

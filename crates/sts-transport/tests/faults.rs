@@ -287,3 +287,24 @@ fn header_injection_is_refused_before_connecting() {
         assert_eq!(send(engine, &request, 4096), Err(Error::InvalidRequest), "{engine:?}");
     }
 }
+
+fault!(
+    switching_protocols_is_not_an_answer,
+    vec![
+        Step::ReadRequest,
+        w(b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: upgrade\r\n\r\n"),
+    ],
+    4096,
+    Err(M(MalformedHttp::Status))
+);
+
+fault!(
+    twenty_continues_then_the_answer,
+    vec![
+        Step::ReadRequest,
+        w(&b"HTTP/1.1 100 Continue\r\n\r\n".repeat(20)),
+        w(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello"),
+    ],
+    4096,
+    Ok(b"hello")
+);
