@@ -1186,3 +1186,44 @@ fn expiration_is_on_the_local_clock_and_the_account_is_named() {
     let lifetime = sts_codec::time::parse_rfc3339(value).unwrap().seconds - now();
     assert!((3590..=3600).contains(&lifetime), "env: {lifetime} s from now");
 }
+
+/// `env --format` writes the same variables for fish, PowerShell or as
+/// JSON; an unknown format, or `--format` on `credential-process`, is a
+/// usage error naming it.
+#[test]
+fn env_formats_carry_the_same_credentials() {
+    let f = Fixture::new();
+    let server = replaying(vec![fixed_success()]);
+    let mut args = f.args("env", &server.url());
+    args.extend(["--format", "json"].map(String::from));
+    let out = run(&f, &args, &[]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let v: Value = serde_json::from_str(&out.stdout).unwrap();
+    let keys: Vec<&String> = v.as_object().unwrap().keys().collect();
+    assert_eq!(keys.len(), 4, "{keys:?}");
+    let akid = v["AWS_ACCESS_KEY_ID"].as_str().unwrap().to_owned();
+    for (format, prefix) in [
+        ("fish", format!("set -gx AWS_ACCESS_KEY_ID '{akid}';")),
+        ("powershell", format!("$Env:AWS_ACCESS_KEY_ID = '{akid}'")),
+        ("sh", format!("export AWS_ACCESS_KEY_ID='{akid}'")),
+    ] {
+        let mut args = f.args("env", &server.url());
+        args.extend(["--format", format].map(String::from));
+        let out = run(&f, &args, &[]);
+        assert_eq!(out.code, 0, "{format}: {}", out.stderr);
+        assert!(out.stdout.starts_with(&prefix), "{format}: {}", out.stdout);
+        assert_eq!(out.stdout.lines().count(), 4, "{format}");
+    }
+    let mut args = f.args("env", &server.url());
+    args.extend(["--format", "csh"].map(String::from));
+    let out = run(&f, &args, &[]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("--format takes sh, fish, powershell or json"),
+        "{}",
+        out.stderr
+    );
+    let mut args = f.args("credential-process", &server.url());
+    args.extend(["--format", "json"].map(String::from));
+    assert_eq!(run(&f, &args, &[]).code, 2);
+}

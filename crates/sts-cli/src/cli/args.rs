@@ -30,6 +30,20 @@ pub(crate) enum Output {
     Env,
 }
 
+/// How `env` writes the variables.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) enum EnvFormat {
+    /// `export NAME='value'` (POSIX shells).
+    #[default]
+    Sh,
+    /// `set -gx NAME 'value'` (fish).
+    Fish,
+    /// `$Env:NAME = 'value'` (PowerShell).
+    PowerShell,
+    /// One JSON object of the variables.
+    Json,
+}
+
 /// Which HTTP engine sends the request.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) enum TransportKind {
@@ -75,6 +89,8 @@ pub(crate) struct FetchArgs {
     pub(crate) transport: TransportKind,
     pub(crate) verbose: bool,
     pub(crate) dry_run: bool,
+    /// `env --format` (`sh` unless given).
+    pub(crate) env_format: EnvFormat,
     /// Hidden `--retry-base-ms`: the backoff base (1 s by default).
     pub(crate) retry_base: Option<Duration>,
 }
@@ -99,6 +115,7 @@ impl Default for FetchArgs {
             transport: TransportKind::Std,
             verbose: false,
             dry_run: false,
+            env_format: EnvFormat::Sh,
             retry_base: None,
         }
     }
@@ -216,6 +233,15 @@ fn parse_fetch(mut parser: lexopt::Parser, output: Output) -> Result<Command, Us
             Long("transport") => a.transport = transport(parser.value()?)?,
             Short('v') | Long("verbose") => a.verbose = true,
             Long("dry-run") => a.dry_run = true,
+            Long("format") if output == Output::Env => {
+                a.env_format = match parser.value()?.to_str() {
+                    Some("sh") => EnvFormat::Sh,
+                    Some("fish") => EnvFormat::Fish,
+                    Some("powershell") => EnvFormat::PowerShell,
+                    Some("json") => EnvFormat::Json,
+                    _ => return Err(UsageError("--format takes sh, fish, powershell or json".into())),
+                };
+            }
             Long("retry-base-ms") => a.retry_base = Some(Duration::from_millis(parser.value()?.parse()?)),
             Short('h') | Long("help") => {
                 return Ok(Command::Help(match output {
@@ -331,11 +357,15 @@ Usage: sts-web-identity credential-process [OPTIONS]
 
 pub(crate) const ENV_HELP: &str = concat!(
     "\
-Print `export` lines for AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN and
-AWS_CREDENTIAL_EXPIRATION (values single-quoted), for:
-  eval \"$(sts-web-identity env --role-arn ... --token-file ...)\"
+Print AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN and
+AWS_CREDENTIAL_EXPIRATION for a shell (values single-quoted), for:
+  eval \"$(sts-web-identity env --role-arn ... --token-file ...)\"           (sh)
+  sts-web-identity env --format fish ... | source                        (fish)
+  sts-web-identity env --format powershell ... | Invoke-Expression       (PowerShell)
 
 Usage: sts-web-identity env [OPTIONS]
+
+      --format <FORMAT>        sh (`export` lines), fish, powershell or json [default: sh]
 
 ",
     fetch_options!()

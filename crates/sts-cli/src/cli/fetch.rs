@@ -19,7 +19,7 @@ use sts_transport::h1::{RequestHead, check_scheme};
 use sts_transport::{HttpClient, Scheme, StdTransport, TcpConnector, Transport};
 use zeroize::{Zeroize, Zeroizing};
 
-use super::args::{FetchArgs, Output, TransportKind};
+use super::args::{EnvFormat, FetchArgs, Output, TransportKind};
 use super::{EXIT_NO_ANSWER, EXIT_SERVICE, EXIT_USAGE, Failure, untrusted};
 
 /// Session token capacity of the fetched credentials: the transports' body
@@ -51,7 +51,7 @@ pub(crate) fn run(output: Output, args: &FetchArgs) -> Result<(), Failure> {
     let fetched = plan.fetch(args.verbose)?;
     let text = match output {
         Output::CredentialProcess => credential_process_json(&fetched),
-        Output::Env => env_exports(&fetched),
+        Output::Env => env_exports(&fetched, args.env_format),
     };
     super::print_stdout(&text)
 }
@@ -590,21 +590,76 @@ pub(crate) fn push_shell_quoted(out: &mut String, value: &str) {
     out.push('\'');
 }
 
-/// `export` lines for `eval`. Wiped on drop.
-pub(crate) fn env_exports(fetched: &Fetched) -> Zeroizing<String> {
+/// Appends `value` in single quotes for fish (`\\` and `'` escaped with a
+/// backslash, the only escapes fish reads inside single quotes).
+fn push_fish_quoted(out: &mut String, value: &str) {
+    out.push('\'');
+    for c in value.chars() {
+        if matches!(c, '\\' | '\'') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('\'');
+}
+
+/// Appends `value` in single quotes for PowerShell (`'` doubled, the only
+/// escape inside single quotes).
+fn push_powershell_quoted(out: &mut String, value: &str) {
+    out.push('\'');
+    for c in value.chars() {
+        if c == '\'' {
+            out.push('\'');
+        }
+        out.push(c);
+    }
+    out.push('\'');
+}
+
+/// The variables for a shell (or as JSON), as `format` says. Wiped on drop.
+pub(crate) fn env_exports(fetched: &Fetched, format: EnvFormat) -> Zeroizing<String> {
     let creds = &fetched.creds;
     let mut out = Zeroizing::new(String::with_capacity(4 * creds.session_token().len() + 512));
     let expiration = rfc3339(fetched.expiration);
-    for (name, value) in [
+    let vars = [
         ("AWS_ACCESS_KEY_ID", creds.access_key_id()),
-        ("AWS_SECRET_ACCESS_KEY", creds.secret_access_key().expose()),
-        ("AWS_SESSION_TOKEN", creds.session_token().expose()),
+        ("AWS_SECRET_ACCESS_KEY", creds.secret_access_key().expose_borrowed()),
+        ("AWS_SESSION_TOKEN", creds.session_token().expose_borrowed()),
         ("AWS_CREDENTIAL_EXPIRATION", expiration.as_str()),
-    ] {
-        out.push_str("export ");
-        out.push_str(name);
-        out.push('=');
-        push_shell_quoted(&mut out, value);
+    ];
+    if format == EnvFormat::Json {
+        out.push('{');
+        for (i, (name, value)) in vars.into_iter().enumerate() {
+            out.push_str(if i == 0 { "\n  " } else { ",\n  " });
+            push_json(&mut out, name);
+            out.push_str(": ");
+            push_json(&mut out, value);
+        }
+        out.push_str("\n}\n");
+        return out;
+    }
+    for (name, value) in vars {
+        match format {
+            EnvFormat::Fish => {
+                out.push_str("set -gx ");
+                out.push_str(name);
+                out.push(' ');
+                push_fish_quoted(&mut out, value);
+                out.push(';');
+            }
+            EnvFormat::PowerShell => {
+                out.push_str("$Env:");
+                out.push_str(name);
+                out.push_str(" = ");
+                push_powershell_quoted(&mut out, value);
+            }
+            EnvFormat::Sh | EnvFormat::Json => {
+                out.push_str("export ");
+                out.push_str(name);
+                out.push('=');
+                push_shell_quoted(&mut out, value);
+            }
+        }
         out.push('\n');
     }
     out
@@ -664,13 +719,36 @@ mod tests {
         };
         assert_eq!(quoted("a'b"), r"'a'\''b'");
         assert_eq!(quoted("$(x)"), "'$(x)'");
-        let out = env_exports(&creds("x'y"));
+        let out = env_exports(&creds("x'y"), EnvFormat::Sh);
         assert!(
             out.contains("export AWS_SECRET_ACCESS_KEY='x'\\''y'\n"),
             "{}",
             out.as_str()
         );
         assert!(out.contains("export AWS_CREDENTIAL_EXPIRATION='2021-08-16T20:52:53Z'\n"));
+    }
+
+    #[test]
+    fn fish_powershell_and_json_quote_hostile_values() {
+        let hostile = r#"a'b\c $(x) "q""#;
+        let fish = env_exports(&creds(hostile), EnvFormat::Fish);
+        assert!(
+            fish.contains(r#"set -gx AWS_SECRET_ACCESS_KEY 'a\'b\\c $(x) "q"';"#),
+            "{}",
+            fish.as_str()
+        );
+        let ps = env_exports(&creds(hostile), EnvFormat::PowerShell);
+        assert!(
+            ps.contains(r#"$Env:AWS_SECRET_ACCESS_KEY = 'a''b\c $(x) "q"'"#),
+            "{}",
+            ps.as_str()
+        );
+        let json = env_exports(&creds(hostile), EnvFormat::Json);
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(v["AWS_SECRET_ACCESS_KEY"], hostile);
+        assert_eq!(v["AWS_ACCESS_KEY_ID"], "ASIAEXAMPLE");
+        assert_eq!(v["AWS_CREDENTIAL_EXPIRATION"], "2021-08-16T20:52:53Z");
+        assert_eq!(v.as_object().unwrap().len(), 4);
     }
 
     #[test]
