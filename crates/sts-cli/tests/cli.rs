@@ -457,7 +457,15 @@ fn usage_errors_exit_2() {
         (
             "no region",
             vec!["env", "--dry-run", "--role-arn", ROLE, "--token-file", &token_file],
-            "region",
+            "region: pass --region, set AWS_REGION or AWS_DEFAULT_REGION",
+        ),
+        (
+            "nothing configured: every missing setting at once",
+            vec!["credential-process", "--dry-run"],
+            "missing configuration:\n  role ARN: pass --role-arn, set AWS_ROLE_ARN, or put role_arn in the profile\n  \
+             web identity token file: pass --token-file, set AWS_WEB_IDENTITY_TOKEN_FILE, or put \
+             web_identity_token_file in the profile\n  \
+             region: pass --region, set AWS_REGION or AWS_DEFAULT_REGION, or put region in the profile\n",
         ),
         (
             "fips with endpoint",

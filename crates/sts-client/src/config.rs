@@ -29,6 +29,7 @@
 //! [`load_from_env`] passes the process environment and file system.
 
 use alloc::string::{String, ToString};
+use alloc::vec::Vec;
 use core::fmt;
 use std::path::{Path, PathBuf};
 
@@ -221,13 +222,57 @@ pub struct Config {
     pub profile: String,
 }
 
+/// A setting that has to come from somewhere.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Setting {
+    /// The role ARN.
+    RoleArn,
+    /// The web identity token file.
+    WebIdentityTokenFile,
+    /// The region (unless an endpoint URL is given).
+    Region,
+}
+
+impl Setting {
+    /// What it is, in words.
+    #[must_use]
+    pub const fn name(self) -> &'static str {
+        match self {
+            Setting::RoleArn => "role ARN",
+            Setting::WebIdentityTokenFile => "web identity token file",
+            Setting::Region => "region",
+        }
+    }
+
+    /// The environment variables that give it, in the order they are read.
+    #[must_use]
+    pub const fn env_vars(self) -> &'static [&'static str] {
+        match self {
+            Setting::RoleArn => &["AWS_ROLE_ARN"],
+            Setting::WebIdentityTokenFile => &["AWS_WEB_IDENTITY_TOKEN_FILE"],
+            Setting::Region => &["AWS_REGION", "AWS_DEFAULT_REGION"],
+        }
+    }
+
+    /// Its key in a profile of the shared config file.
+    #[must_use]
+    pub const fn profile_key(self) -> &'static str {
+        match self {
+            Setting::RoleArn => "role_arn",
+            Setting::WebIdentityTokenFile => "web_identity_token_file",
+            Setting::Region => "region",
+        }
+    }
+}
+
 /// Why no configuration could be resolved. Never holds a secret (the token
 /// is never read here).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ConfigError {
-    /// A required setting is missing everywhere.
-    Missing(&'static str),
+    /// Required settings missing everywhere: every one of them.
+    Missing(Vec<Setting>),
     /// A variable's value does not parse.
     Invalid {
         /// The variable.
@@ -249,7 +294,15 @@ pub enum ConfigError {
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ConfigError::Missing(what) => write!(f, "missing configuration: {what}"),
+            ConfigError::Missing(settings) => {
+                f.write_str("missing configuration: ")?;
+                for (i, setting) in settings.iter().enumerate() {
+                    let sep = if i == 0 { "" } else { "; " };
+                    let vars = setting.env_vars().join(", ");
+                    write!(f, "{sep}{} ({vars} or {})", setting.name(), setting.profile_key())?;
+                }
+                Ok(())
+            }
             ConfigError::Invalid { name, value } => write!(f, "{name} has an invalid value {value:?}"),
             ConfigError::ProfileNotFound(p) => write!(f, "profile {p:?} not found in the config file"),
             ConfigError::ConfigFile(p) => write!(f, "could not read the config file {}", p.display()),
@@ -303,15 +356,25 @@ pub fn load(
         use_dual_stack: s.use_dual_stack.unwrap_or(false),
         use_global_endpoint: s.use_global_endpoint.unwrap_or(false),
         endpoint: s.endpoint_url.as_deref(),
-    })
-    .map_err(ConfigError::Endpoint)?;
+    });
+    // Every missing setting at once.
+    let missing: Vec<Setting> = [
+        (s.role_arn.is_none(), Setting::RoleArn),
+        (s.web_identity_token_file.is_none(), Setting::WebIdentityTokenFile),
+        (endpoint == Err(EndpointError::MissingRegion), Setting::Region),
+    ]
+    .into_iter()
+    .filter_map(|(missing, setting)| missing.then_some(setting))
+    .collect();
+    let (Some(role_arn), Some(web_identity_token_file), true) =
+        (s.role_arn, s.web_identity_token_file, missing.is_empty())
+    else {
+        return Err(ConfigError::Missing(missing));
+    };
+    let endpoint = endpoint.map_err(ConfigError::Endpoint)?;
     Ok(Config {
-        role_arn: s
-            .role_arn
-            .ok_or(ConfigError::Missing("role ARN (AWS_ROLE_ARN or role_arn)"))?,
-        web_identity_token_file: s.web_identity_token_file.ok_or(ConfigError::Missing(
-            "web identity token file (AWS_WEB_IDENTITY_TOKEN_FILE or web_identity_token_file)",
-        ))?,
+        role_arn,
+        web_identity_token_file,
         role_session_name: s.role_session_name,
         region: s.region,
         endpoint,

@@ -6,8 +6,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use sts_client::config::{ConfigError, Settings, load};
-use sts_client::endpoint::EndpointError;
+use sts_client::config::{ConfigError, Setting, Settings, load};
 
 const CONFIG: &str = "\
 # a comment
@@ -242,7 +241,20 @@ fn max_attempts_and_invalid_values() {
 fn missing_settings_are_named() {
     // No file at all, nothing in the environment.
     let err = resolve(&Settings::default(), &[HOME, ("AWS_REGION", "eu-west-1")], None).unwrap_err();
-    assert_eq!(err, ConfigError::Missing("role ARN (AWS_ROLE_ARN or role_arn)"));
+    assert_eq!(
+        err,
+        ConfigError::Missing(vec![Setting::RoleArn, Setting::WebIdentityTokenFile])
+    );
+    let text = err.to_string();
+    assert!(text.contains("AWS_ROLE_ARN") && text.contains("role_arn"), "{text}");
+    assert!(text.contains("AWS_WEB_IDENTITY_TOKEN_FILE"), "{text}");
+    // Nothing at all: all three, in one error.
+    let err = resolve(&Settings::default(), &[HOME], None).unwrap_err();
+    assert_eq!(
+        err,
+        ConfigError::Missing(vec![Setting::RoleArn, Setting::WebIdentityTokenFile, Setting::Region])
+    );
+    assert!(err.to_string().contains("AWS_DEFAULT_REGION"), "{err}");
     let err = resolve(
         &Settings::default(),
         &[
@@ -256,11 +268,15 @@ fn missing_settings_are_named() {
     assert!(err.to_string().contains("AWS_WEB_IDENTITY_TOKEN_FILE"), "{err}");
     let err = resolve(
         &Settings::default(),
-        &[HOME, ("AWS_ROLE_ARN", "arn:aws:iam::1:role/r")],
+        &[
+            HOME,
+            ("AWS_ROLE_ARN", "arn:aws:iam::1:role/r"),
+            ("AWS_WEB_IDENTITY_TOKEN_FILE", "/t"),
+        ],
         None,
     )
     .unwrap_err();
-    assert_eq!(err, ConfigError::Endpoint(EndpointError::MissingRegion));
+    assert_eq!(err, ConfigError::Missing(vec![Setting::Region]));
     assert!(err.to_string().contains("AWS_REGION"));
     // A profile asked for by name must exist; a bare [dev] section is not a config-file profile.
     let err = resolve(&Settings::default(), &[HOME, ("AWS_PROFILE", "nope")], Some(CONFIG)).unwrap_err();

@@ -98,8 +98,7 @@ fn settings(args: &FetchArgs) -> Settings {
 
 /// Flags > environment > profile, then the token and the policy file.
 fn plan(args: &FetchArgs) -> Result<Plan, Failure> {
-    let config = config::load_from_env(&settings(args))
-        .map_err(|e| Failure::new(EXIT_USAGE, format!("{e} (see --help for the flags)")))?;
+    let config = config::load_from_env(&settings(args)).map_err(|e| Failure::new(EXIT_USAGE, config_message(&e)))?;
     let from_stdin = args.token_file.as_deref() == Some(Path::new("-"));
     let token = if from_stdin {
         read_token(&mut std::io::stdin().lock())
@@ -663,6 +662,29 @@ pub(crate) fn env_exports(fetched: &Fetched, format: EnvFormat) -> Zeroizing<Str
         out.push('\n');
     }
     out
+}
+
+/// What to tell the user about a configuration error: for missing settings,
+/// every one of them with the flag, variables and profile key that give it.
+fn config_message(err: &config::ConfigError) -> String {
+    let config::ConfigError::Missing(settings) = err else {
+        return format!("{err} (see --help for the flags)");
+    };
+    let mut text = String::from("missing configuration:");
+    for setting in settings {
+        let flag = match setting {
+            config::Setting::RoleArn => "--role-arn",
+            config::Setting::WebIdentityTokenFile => "--token-file",
+            _ => "--region",
+        };
+        let vars = setting.env_vars().join(" or ");
+        text.push_str(&format!(
+            "\n  {}: pass {flag}, set {vars}, or put {} in the profile",
+            setting.name(),
+            setting.profile_key()
+        ));
+    }
+    text
 }
 
 #[cfg(test)]
