@@ -86,36 +86,33 @@ pub trait AsyncPlatform {
     }
 }
 
+/// `Platform` (or `AsyncPlatform`) for `(clock, delay, rng)`, for
+/// `(clock, delay, rng, on_attempt)` and for `&mut P`.
 macro_rules! platform_tuples {
+    // The parts a tuple lends: clock `.0`, delay `.1`, randomness `.2`.
+    (@parts $($await:tt)*) => {
+        fn now(&self) -> Instant {
+            self.0.now()
+        }
+        fn wall_time(&self) -> Option<Timestamp> {
+            self.0.wall_time()
+        }
+        fn next_u64(&mut self) -> u64 {
+            self.2.next_u64()
+        }
+        $($await)* fn delay(&mut self, duration: Duration) {
+            platform_tuples!(@wait self.1.delay(duration), $($await)*)
+        }
+    };
+    (@wait $call:expr, ) => { $call };
+    (@wait $call:expr, async) => { $call.await };
     ($platform:ident, $delay:ident, $($await:tt)*) => {
         impl<C: Clock, D: $delay, R: Rng> $platform for (C, D, R) {
-            fn now(&self) -> Instant {
-                self.0.now()
-            }
-            fn wall_time(&self) -> Option<Timestamp> {
-                self.0.wall_time()
-            }
-            fn next_u64(&mut self) -> u64 {
-                self.2.next_u64()
-            }
-            $($await)* fn delay(&mut self, duration: Duration) {
-                platform_tuples!(@wait self.1.delay(duration), $($await)*)
-            }
+            platform_tuples!(@parts $($await)*);
         }
 
         impl<C: Clock, D: $delay, R: Rng, O: FnMut(&AttemptEvent<'_>)> $platform for (C, D, R, O) {
-            fn now(&self) -> Instant {
-                self.0.now()
-            }
-            fn wall_time(&self) -> Option<Timestamp> {
-                self.0.wall_time()
-            }
-            fn next_u64(&mut self) -> u64 {
-                self.2.next_u64()
-            }
-            $($await)* fn delay(&mut self, duration: Duration) {
-                platform_tuples!(@wait self.1.delay(duration), $($await)*)
-            }
+            platform_tuples!(@parts $($await)*);
             fn on_attempt(&mut self, event: &AttemptEvent<'_>) {
                 (self.3)(event);
             }
@@ -139,8 +136,6 @@ macro_rules! platform_tuples {
             }
         }
     };
-    (@wait $call:expr, ) => { $call };
-    (@wait $call:expr, async) => { $call.await };
 }
 
 platform_tuples!(Platform, Delay,);
