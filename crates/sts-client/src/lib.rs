@@ -65,7 +65,7 @@
 //! use sts_client::StdCredentialProvider;
 //! use sts_transport::StdTransport;
 //!
-//! let mut provider = StdCredentialProvider::from_env(StdTransport::new()?)?;
+//! let provider = StdCredentialProvider::from_env(StdTransport::new()?)?;
 //! let creds = provider.credentials()?; // cached, refreshed ahead of expiry
 //! println!("{} valid for {:?}", creds.access_key_id(), creds.lifetime());
 //! # Ok::<(), Box<dyn std::error::Error>>(())

@@ -5,8 +5,7 @@ use alloc::sync::Arc;
 use core::fmt;
 use core::future::Future;
 use core::pin::Pin;
-use core::task::{Context, Poll, Waker};
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use core::task::{Context, Poll};
 use std::time::SystemTime;
 
 use aws_credential_types::provider::error::CredentialsError;
@@ -14,15 +13,16 @@ use aws_credential_types::provider::{self, ProvideCredentials, future};
 use sts_transport::Transport;
 
 use crate::config::ConfigError;
-use crate::refresh::RefreshNeed;
-use crate::std_provider::StdCredentialProvider;
+use crate::credentials::Credentials;
+use crate::std_impls::StdPlatform;
+use crate::std_provider::{StdCredentialProvider, Step};
 use crate::time::Platform;
 
 /// The name aws-sdk-rust logs as the credentials' provider.
 pub const PROVIDER_NAME: &str = "sts-web-identity";
 
-/// A [`StdCredentialProvider`] shared behind a mutex, implementing
-/// [`ProvideCredentials`], so any aws-sdk-rust client can use it:
+/// A shared [`StdCredentialProvider`] implementing [`ProvideCredentials`],
+/// so any aws-sdk-rust client can use it:
 ///
 /// ```no_run
 /// # fn doc<T: sts_transport::Transport + Send + 'static>(transport: T) -> Result<(), Box<dyn std::error::Error>> {
@@ -32,22 +32,26 @@ pub const PROVIDER_NAME: &str = "sts-web-identity";
 /// # Ok(()) }
 /// ```
 ///
-/// Served from the cache, an answer is ready at once. When the
-/// [`RefreshPolicy`](crate::RefreshPolicy) asks for a refresh, the blocking
-/// fetch runs on a short-lived thread of its own and the returned future
-/// waits for it, so the async runtime's workers never block on the network
-/// (no runtime dependency: a plain `std::thread` and a waker).
+/// It never blocks an async worker: `provide_credentials` takes only a
+/// short lock, and a refresh (a blocking fetch) runs on a short-lived
+/// thread of its own (no runtime dependency: a plain `std::thread` and
+/// wakers). As in the [`StdCredentialProvider`], refreshes are **single
+/// flight**:
+///
+/// - fresh credentials are ready at once;
+/// - in the advisory window, every caller gets the cached credentials at
+///   once while one refresh runs in the background;
+/// - with no usable credentials (none yet, the mandatory window, expired),
+///   callers await that one refresh and share its result.
 ///
 /// The SDK is told the credentials expire at the start of the next refresh
 /// try ([`RefreshSchedule::advisory_at`](crate::RefreshSchedule::advisory_at),
 /// as wall-clock time), so it comes back in time for the advisory window.
-pub struct SdkCredentialsProvider<T> {
-    inner: Shared<StdCredentialProvider<T>>,
+pub struct SdkCredentialsProvider<T, P = StdPlatform> {
+    inner: Arc<StdCredentialProvider<T, P>>,
 }
 
-type Shared<P> = Arc<Mutex<P>>;
-
-impl<T> Clone for SdkCredentialsProvider<T> {
+impl<T, P> Clone for SdkCredentialsProvider<T, P> {
     fn clone(&self) -> Self {
         SdkCredentialsProvider {
             inner: Arc::clone(&self.inner),
@@ -67,106 +71,98 @@ impl<T: Transport> SdkCredentialsProvider<T> {
     }
 }
 
-impl<T> SdkCredentialsProvider<T> {
+impl<T, P> SdkCredentialsProvider<T, P> {
     /// Shares `provider`.
-    pub fn new(provider: StdCredentialProvider<T>) -> Self {
+    pub fn new(provider: StdCredentialProvider<T, P>) -> Self {
         SdkCredentialsProvider {
-            inner: Arc::new(Mutex::new(provider)),
+            inner: Arc::new(provider),
         }
+    }
+
+    /// The shared provider (its [`credentials`](StdCredentialProvider::credentials)
+    /// serves the same cache to blocking callers).
+    pub fn provider(&self) -> &Arc<StdCredentialProvider<T, P>> {
+        &self.inner
     }
 }
 
-fn lock<P>(m: &Mutex<P>) -> MutexGuard<'_, P> {
-    m.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
-/// Converts the provider's current credentials for the SDK.
-fn current<T: Transport>(p: &StdCredentialProvider<T>, now: crate::Instant) -> Option<provider::Result> {
-    let creds = p.cached()?;
+/// Converts credentials for the SDK.
+fn for_sdk<T: Transport, P: Platform>(
+    p: &StdCredentialProvider<T, P>,
+    served: Result<Arc<Credentials>, crate::Error>,
+) -> provider::Result {
+    let creds = served.map_err(CredentialsError::provider_error)?;
+    let now = p.now();
     let until = p.schedule().advisory_at().unwrap_or(creds.valid_until());
     let expiry = SystemTime::now() + until.saturating_duration_since(now);
-    Some(Ok(aws_credential_types::Credentials::new(
+    Ok(aws_credential_types::Credentials::new(
         creds.access_key_id(),
         creds.secret_access_key().expose(),
         Some(creds.session_token().expose().to_string()),
         Some(expiry),
         PROVIDER_NAME,
-    )))
+    ))
 }
 
-#[derive(Default)]
-struct Slot {
-    value: Option<provider::Result>,
-    waker: Option<Waker>,
+/// Awaits the landing of a refresh.
+struct Landed<T, P> {
+    inner: Arc<StdCredentialProvider<T, P>>,
+    after: u64,
 }
 
-struct Pending(Arc<Mutex<Slot>>);
-
-impl Future for Pending {
+impl<T: Transport, P: Platform> Future for Landed<T, P> {
     type Output = provider::Result;
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<provider::Result> {
-        let mut slot = lock(&self.0);
-        match slot.value.take() {
-            Some(v) => Poll::Ready(v),
-            None => {
-                slot.waker = Some(cx.waker().clone());
-                Poll::Pending
-            }
+        match self.inner.poll_landed(self.after, cx.waker()) {
+            Some(served) => Poll::Ready(for_sdk(&self.inner, served)),
+            None => Poll::Pending,
         }
     }
 }
 
-impl<T> ProvideCredentials for SdkCredentialsProvider<T>
+impl<T, P> ProvideCredentials for SdkCredentialsProvider<T, P>
 where
     T: Transport + Send + 'static,
+    P: Platform + Send + 'static,
 {
     fn provide_credentials<'a>(&'a self) -> future::ProvideCredentials<'a>
     where
         Self: 'a,
     {
-        {
-            let mut p = lock(&self.inner);
-            if p.refresh_need() == RefreshNeed::None {
-                let now = p.client().platform().now();
-                if let Some(ready) = current(&p, now) {
-                    return future::ProvideCredentials::ready(ready);
+        let after = match self.inner.step() {
+            Step::Ready(creds) => return future::ProvideCredentials::ready(for_sdk(&self.inner, Ok(creds))),
+            Step::Wait(after) => after,
+            Step::Lead(lead) => {
+                let after = lead.landed();
+                let advisory = lead.is_advisory();
+                let inner = Arc::clone(&self.inner);
+                let spawned = std::thread::Builder::new()
+                    .name("sts-web-identity-refresh".to_string())
+                    .spawn(move || inner.fly(lead));
+                if let Err(e) = spawned {
+                    // The closure (and the lead in it) is gone; land the flight
+                    // so that nobody waits for it.
+                    self.inner.land_unstarted();
+                    return future::ProvideCredentials::ready(Err(CredentialsError::provider_error(e)));
                 }
-            }
-        }
-        let inner = Arc::clone(&self.inner);
-        let slot = Arc::new(Mutex::new(Slot::default()));
-        let filled = Arc::clone(&slot);
-        let spawned = std::thread::Builder::new()
-            .name("sts-web-identity-refresh".to_string())
-            .spawn(move || {
-                let result = {
-                    let mut p = lock(&inner);
-                    match p.credentials() {
-                        Ok(_) => {
-                            let now = p.client().platform().now();
-                            current(&p, now).unwrap_or_else(|| Err(CredentialsError::not_loaded_no_source()))
-                        }
-                        Err(e) => Err(CredentialsError::provider_error(e)),
+                if advisory {
+                    // Serve the cached credentials while the refresh runs.
+                    if let Some(creds) = self.inner.cached() {
+                        return future::ProvideCredentials::ready(for_sdk(&self.inner, Ok(creds)));
                     }
-                };
-                let mut s = lock(&filled);
-                s.value = Some(result);
-                if let Some(w) = s.waker.take() {
-                    w.wake();
                 }
-            });
-        match spawned {
-            Ok(_) => future::ProvideCredentials::new(Pending(slot)),
-            Err(e) => future::ProvideCredentials::ready(Err(CredentialsError::provider_error(e))),
-        }
+                after
+            }
+        };
+        future::ProvideCredentials::new(Landed {
+            inner: Arc::clone(&self.inner),
+            after,
+        })
     }
 }
 
-impl<T> fmt::Debug for SdkCredentialsProvider<T> {
+impl<T, P> fmt::Debug for SdkCredentialsProvider<T, P> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.inner.try_lock() {
-            Ok(p) => f.debug_tuple("SdkCredentialsProvider").field(&*p).finish(),
-            Err(_) => f.write_str("SdkCredentialsProvider(<busy>)"),
-        }
+        f.debug_tuple("SdkCredentialsProvider").field(&*self.inner).finish()
     }
 }

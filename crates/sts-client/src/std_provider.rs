@@ -3,9 +3,12 @@
 
 use alloc::boxed::Box;
 use alloc::string::String;
+use alloc::sync::Arc;
 use alloc::vec;
 use alloc::vec::Vec;
 use core::fmt;
+use core::task::Waker;
+use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 
 use sts_codec::AssumeRoleWithWebIdentityInput;
 use sts_transport::Transport;
@@ -19,7 +22,7 @@ use crate::exchange::Buffers;
 use crate::refresh::{RefreshNeed, RefreshPolicy, RefreshSchedule};
 use crate::retry::RetryPolicy;
 use crate::std_impls::{StdPlatform, TokenFile};
-use crate::time::Platform;
+use crate::time::{Clock, Instant, Platform};
 use crate::token::TokenSource;
 
 /// Request buffer size of [`StdCredentialProvider`]: room for the largest
@@ -75,18 +78,98 @@ impl OwnedInput {
 }
 
 /// A blocking provider that owns its input, token source, buffers and
-/// storage: the host counterpart of
+/// credentials, shareable by `&self` between threads (put it in an `Arc`, or
+/// lend it to scoped threads): the host counterpart of
 /// [`CredentialProvider`](crate::CredentialProvider), running the same
-/// [`RefreshSchedule`] logic over a [`StdPlatform`].
+/// [`RefreshSchedule`] over a [`StdPlatform`].
+///
+/// [`credentials`](Self::credentials) hands out the cached credentials as an
+/// `Arc`, and refreshes them as the [`RefreshPolicy`] says, **single
+/// flight**: one caller (the first to find a refresh due) fetches, on its
+/// own thread; no lock is held across the network call by anyone else.
+///
+/// - With fresh credentials, every caller gets them at once.
+/// - In the **advisory window**, the first caller refreshes; everyone else
+///   gets the cached credentials at once while that refresh runs. If it
+///   fails, the cached ones keep being served and the next try comes
+///   [`RefreshPolicy::retry_interval`] later.
+/// - With **no usable credentials** (none yet, the mandatory window, or
+///   expired), callers wait, all for the same single refresh, and share its
+///   result.
+///
+/// Each refresh writes into new storage: credentials handed out earlier stay
+/// valid and unchanged, and are wiped when the last `Arc` to them is dropped.
 pub struct StdCredentialProvider<T, P = StdPlatform> {
-    client: Client<T, P>,
+    /// The client's clock, read without the fetcher's lock.
+    clock: Box<dyn Clock + Send + Sync>,
     input: OwnedInput,
+    /// Locked by the refreshing caller only (one at a time, by `State::in_flight`).
+    fetcher: Mutex<Fetcher<T, P>>,
+    /// Locked briefly: never across I/O.
+    state: Mutex<State>,
+    /// Signalled when a refresh lands.
+    landed: Condvar,
+}
+
+/// What a refresh needs besides the input.
+struct Fetcher<T, P> {
+    client: Client<T, P>,
     token: Box<dyn TokenSource + Send>,
     request: Zeroizing<Vec<u8>>,
     response: Zeroizing<Vec<u8>>,
-    storage: Box<Credentials>,
-    schedule: RefreshSchedule,
 }
+
+/// The shared state of a [`StdCredentialProvider`].
+struct State {
+    current: Option<Arc<Credentials>>,
+    schedule: RefreshSchedule,
+    /// A refresh is running.
+    in_flight: bool,
+    /// Refreshes landed so far (waiters wait for this to move).
+    landed: u64,
+    /// The error of the last landed refresh, if it failed.
+    failure: Option<Error>,
+    /// Async waiters ([`SdkCredentialsProvider`](crate::SdkCredentialsProvider)).
+    wakers: Vec<Waker>,
+}
+
+/// What a caller of a [`StdCredentialProvider`] does next.
+pub(crate) enum Step {
+    /// Serve these.
+    Ready(Arc<Credentials>),
+    /// Refresh (this caller is the single flight), then serve.
+    Lead(Lead),
+    /// Wait until more refreshes than this have landed, then serve.
+    Wait(u64),
+}
+
+/// A refresh this caller must run: see [`StdCredentialProvider::fly`].
+pub(crate) struct Lead {
+    need: RefreshNeed,
+    now: Instant,
+    #[cfg_attr(not(feature = "aws-credential-types"), allow(dead_code))]
+    landed: u64,
+}
+
+#[cfg(feature = "aws-credential-types")]
+impl Lead {
+    /// Refreshes landed before this one.
+    pub(crate) fn landed(&self) -> u64 {
+        self.landed
+    }
+
+    /// Whether the cached credentials may be served while this runs.
+    pub(crate) fn is_advisory(&self) -> bool {
+        self.need == RefreshNeed::Advisory
+    }
+}
+
+fn lock<X>(m: &Mutex<X>) -> MutexGuard<'_, X> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Empty credentials, for a schedule asked about "nothing cached".
+static EMPTY: Credentials<[u8; 0]> = Credentials::empty();
 
 impl<T: Transport> StdCredentialProvider<T> {
     /// A provider configured from the environment and the shared config
@@ -120,95 +203,250 @@ impl<T: Transport> StdCredentialProvider<T> {
         input.role_session_name = config.role_session_name;
         StdCredentialProvider::new(client, input, TokenFile::new(config.web_identity_token_file))
     }
+
+    /// A provider over a client on the [`StdPlatform`] and any token
+    /// source, with the default refresh policy.
+    pub fn new(client: Client<T, StdPlatform>, input: OwnedInput, token: impl TokenSource + Send + 'static) -> Self {
+        let clock = *client.platform().clock();
+        StdCredentialProvider::with_clock(client, clock, input, token)
+    }
 }
 
 impl<T: Transport, P: Platform> StdCredentialProvider<T, P> {
-    /// A provider over any client and token source, with the default
-    /// refresh policy.
-    pub fn new(client: Client<T, P>, input: OwnedInput, token: impl TokenSource + Send + 'static) -> Self {
+    /// A provider over a client on any platform; `clock` must read the same
+    /// clock as the platform's [`now`](Platform::now) (the provider reads it
+    /// while the platform is busy with a refresh).
+    pub fn with_clock(
+        client: Client<T, P>,
+        clock: impl Clock + Send + Sync + 'static,
+        input: OwnedInput,
+        token: impl TokenSource + Send + 'static,
+    ) -> Self {
         StdCredentialProvider {
-            client,
+            clock: Box::new(clock),
             input,
-            token: Box::new(token),
-            request: Zeroizing::new(vec![0; STD_REQUEST_BUFFER]),
-            response: Zeroizing::new(vec![0; STD_RESPONSE_BUFFER]),
-            storage: Box::new(Credentials::<[u8; STD_TOKEN_CAPACITY]>::empty()),
-            schedule: RefreshSchedule::new(RefreshPolicy::DEFAULT),
+            fetcher: Mutex::new(Fetcher {
+                client,
+                token: Box::new(token),
+                request: Zeroizing::new(vec![0; STD_REQUEST_BUFFER]),
+                response: Zeroizing::new(vec![0; STD_RESPONSE_BUFFER]),
+            }),
+            state: Mutex::new(State {
+                current: None,
+                schedule: RefreshSchedule::new(RefreshPolicy::DEFAULT),
+                in_flight: false,
+                landed: 0,
+                failure: None,
+                wakers: Vec::new(),
+            }),
+            landed: Condvar::new(),
         }
     }
 
-    /// Replaces the refresh policy.
+    /// Replaces the refresh policy (and forgets any cached credentials).
     #[must_use]
     pub fn with_refresh_policy(mut self, policy: RefreshPolicy) -> Self {
-        self.schedule = RefreshSchedule::new(policy);
+        let state = self.state.get_mut().unwrap_or_else(PoisonError::into_inner);
+        state.schedule = RefreshSchedule::new(policy);
+        state.current = None;
         self
     }
 
     /// Valid credentials: the cached ones, or fresh ones when the
-    /// [`RefreshPolicy`] says so.
+    /// [`RefreshPolicy`] says so (see the [type docs](Self) for who waits).
     ///
     /// # Errors
     ///
-    /// A failed refresh in the mandatory window (or with nothing cached).
-    pub fn credentials(&mut self) -> Result<&Credentials, Error> {
-        let now = self.client.platform().now();
-        let need = self.schedule.need(now, &self.storage);
-        if need != RefreshNeed::None {
-            let StdCredentialProvider {
-                client,
-                input,
-                token,
-                request,
-                response,
-                storage,
-                schedule,
-            } = self;
-            let mut buffers = Buffers::new(request.as_mut_slice(), response.as_mut_slice());
-            let outcome = input.with_input(|i| client.fetch_into(i, token.as_mut(), &mut buffers, storage));
-            let platform = client.platform_mut();
-            schedule.settle(now, need, outcome, storage, || platform.next_u64())?;
+    /// A failed refresh with no usable credentials cached (nothing yet, the
+    /// mandatory window, or expired); every caller that waited for that
+    /// refresh gets its error.
+    pub fn credentials(&self) -> Result<Arc<Credentials>, Error> {
+        match self.step() {
+            Step::Ready(creds) => return Ok(creds),
+            Step::Lead(lead) => self.fly(lead),
+            Step::Wait(landed) => {
+                let mut state = lock(&self.state);
+                while state.landed == landed {
+                    state = self.landed.wait(state).unwrap_or_else(PoisonError::into_inner);
+                }
+            }
         }
-        if self.schedule.is_cached() {
-            Ok(&self.storage)
-        } else {
-            Err(ErrorKind::NoCredentials.into())
-        }
+        self.served()
     }
 
     /// What a call to [`credentials`](Self::credentials) at this moment
-    /// would have to do.
+    /// would find the cached credentials to need.
     pub fn refresh_need(&self) -> RefreshNeed {
-        self.schedule.need(self.client.platform().now(), &self.storage)
+        let state = lock(&self.state);
+        Self::need(&state, self.clock.now())
     }
 
     /// The cached credentials, fresh or not, if any.
-    pub fn cached(&self) -> Option<&Credentials> {
-        self.schedule.is_cached().then_some(&*self.storage)
+    pub fn cached(&self) -> Option<Arc<Credentials>> {
+        lock(&self.state).current.clone()
     }
 
-    /// The refresh schedule (and the last advisory error).
-    pub fn schedule(&self) -> &RefreshSchedule {
-        &self.schedule
+    /// A copy of the refresh schedule (with the last advisory error).
+    pub fn schedule(&self) -> RefreshSchedule {
+        lock(&self.state).schedule.clone()
     }
 
-    /// The client.
+    /// The client (exclusive access: no refresh can be running).
     pub fn client(&mut self) -> &mut Client<T, P> {
-        &mut self.client
+        &mut self.fetcher.get_mut().unwrap_or_else(PoisonError::into_inner).client
     }
 
     /// The request input.
     pub fn input(&self) -> &OwnedInput {
         &self.input
     }
+
+    fn need(state: &State, now: Instant) -> RefreshNeed {
+        state
+            .current
+            .as_deref()
+            .map_or(RefreshNeed::Mandatory, |creds| state.schedule.need(now, creds))
+    }
+
+    /// Decides, under the state lock, what this caller does; a caller told
+    /// to [`Lead`](Step::Lead) must [`fly`](Self::fly).
+    pub(crate) fn step(&self) -> Step {
+        let mut state = lock(&self.state);
+        let now = self.clock.now();
+        let need = Self::need(&state, now);
+        match (need, &state.current) {
+            (RefreshNeed::None, Some(creds)) => Step::Ready(Arc::clone(creds)),
+            (RefreshNeed::Advisory, Some(creds)) if state.in_flight => Step::Ready(Arc::clone(creds)),
+            _ if state.in_flight => Step::Wait(state.landed),
+            _ => {
+                state.in_flight = true;
+                Step::Lead(Lead {
+                    need,
+                    now,
+                    landed: state.landed,
+                })
+            }
+        }
+    }
+
+    /// Runs the refresh `lead` stands for, then lands it.
+    pub(crate) fn fly(&self, lead: Lead) {
+        // Lands the flight even if the transport panics, so waiters wake.
+        let landing = Landing(self);
+        let fetched = {
+            let mut fetcher = lock(&self.fetcher);
+            let Fetcher {
+                client,
+                token,
+                request,
+                response,
+            } = &mut *fetcher;
+            let mut fresh = Box::new(Credentials::<[u8; STD_TOKEN_CAPACITY]>::empty());
+            let mut buffers = Buffers::new(request.as_mut_slice(), response.as_mut_slice());
+            let outcome = self
+                .input
+                .with_input(|i| client.fetch_into(i, token.as_mut(), &mut buffers, &mut *fresh));
+            outcome.map(|()| (fresh, client.platform_mut().next_u64()))
+        };
+        let mut state = lock(&self.state);
+        match fetched {
+            Ok((fresh, draw)) => {
+                state.schedule.stored(&*fresh, draw);
+                let fresh: Arc<Credentials> = Arc::<Credentials<[u8; STD_TOKEN_CAPACITY]>>::from(fresh);
+                state.current = Some(fresh);
+                state.failure = None;
+            }
+            Err(e) => {
+                let State { current, schedule, .. } = &mut *state;
+                let cached: &Credentials = current.as_deref().unwrap_or(&EMPTY);
+                // Reschedules an advisory try; the error itself is kept below.
+                let _ = schedule.settle(lead.now, lead.need, Err(e), cached, || 0);
+                state.failure = Some(e);
+            }
+        }
+        drop(state);
+        drop(landing);
+    }
+
+    /// Serves the cached credentials after a landed refresh: fresh ones, or
+    /// stale ones while an advisory retry is pending; else the error.
+    pub(crate) fn served(&self) -> Result<Arc<Credentials>, Error> {
+        let state = lock(&self.state);
+        self.served_from(&state)
+    }
+
+    fn served_from(&self, state: &State) -> Result<Arc<Credentials>, Error> {
+        let now = self.clock.now();
+        match (&state.current, state.failure) {
+            (Some(creds), None) if !creds.is_expired(now) => Ok(Arc::clone(creds)),
+            (Some(creds), Some(_)) if Self::need(state, now) != RefreshNeed::Mandatory => Ok(Arc::clone(creds)),
+            (_, Some(e)) => Err(e),
+            _ => Err(ErrorKind::NoCredentials.into()),
+        }
+    }
+}
+
+/// What the async adapter needs besides [`StdCredentialProvider::step`] and
+/// [`StdCredentialProvider::fly`].
+#[cfg(feature = "aws-credential-types")]
+impl<T: Transport, P: Platform> StdCredentialProvider<T, P> {
+    /// The clock the provider decides on.
+    pub(crate) fn now(&self) -> Instant {
+        self.clock.now()
+    }
+
+    /// Lands a flight whose [`Lead`] was lost before it could
+    /// [`fly`](Self::fly) (its thread failed to start).
+    pub(crate) fn land_unstarted(&self) {
+        drop(Landing(self));
+    }
+
+    /// [`served`](Self::served) once more than `landed` refreshes have
+    /// landed; until then `waker` is woken when one lands.
+    pub(crate) fn poll_landed(&self, landed: u64, waker: &Waker) -> Option<Result<Arc<Credentials>, Error>> {
+        let mut state = lock(&self.state);
+        if state.landed != landed {
+            return Some(self.served_from(&state));
+        }
+        if !state.wakers.iter().any(|w| w.will_wake(waker)) {
+            state.wakers.push(waker.clone());
+        }
+        None
+    }
+}
+
+/// Ends a flight when dropped: clears `in_flight`, counts it, wakes every
+/// waiter.
+struct Landing<'a, T, P>(&'a StdCredentialProvider<T, P>);
+
+impl<T, P> Drop for Landing<'_, T, P> {
+    fn drop(&mut self) {
+        let wakers = {
+            let mut state = lock(&self.0.state);
+            state.in_flight = false;
+            state.landed = state.landed.wrapping_add(1);
+            core::mem::take(&mut state.wakers)
+        };
+        self.0.landed.notify_all();
+        for waker in wakers {
+            waker.wake();
+        }
+    }
 }
 
 impl<T, P> fmt::Debug for StdCredentialProvider<T, P> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("StdCredentialProvider")
-            .field("client", &self.client)
-            .field("input", &self.input)
-            .field("schedule", &self.schedule)
-            .finish_non_exhaustive()
+        let mut d = f.debug_struct("StdCredentialProvider");
+        match self.fetcher.try_lock() {
+            Ok(fetcher) => d.field("client", &fetcher.client),
+            Err(_) => d.field("client", &"<refreshing>"),
+        };
+        d.field("input", &self.input);
+        match self.state.try_lock() {
+            Ok(state) => d.field("schedule", &state.schedule).field("cached", &state.current),
+            Err(_) => d.field("schedule", &"<busy>"),
+        };
+        d.finish_non_exhaustive()
     }
 }
 
@@ -218,7 +456,7 @@ impl<T, P> fmt::Debug for StdCredentialProvider<T, P> {
 /// policies (feature `std-transport`).
 ///
 /// ```no_run
-/// let mut provider = sts_client::from_env()?;
+/// let provider = sts_client::from_env()?;
 /// let creds = provider.credentials()?;
 /// println!("{} valid for {:?}", creds.access_key_id(), creds.lifetime());
 /// # Ok::<(), Box<dyn std::error::Error>>(())

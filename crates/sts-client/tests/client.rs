@@ -12,9 +12,12 @@ extern crate alloc;
 
 use alloc::collections::VecDeque;
 use alloc::rc::Rc;
-use core::cell::{Cell, RefCell};
+use alloc::sync::Arc;
+use core::cell::RefCell;
+use core::sync::atomic::{AtomicU64, Ordering};
 use core::time::Duration;
 use std::path::PathBuf;
+use std::sync::Mutex;
 
 use serde_json::Value;
 use sts_client::endpoint::{Endpoint, EndpointParams, resolve};
@@ -135,7 +138,7 @@ const TOKEN: &str = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJkZXZpY2UtNDIifQ.c2lnbmF0dXJ
 
 /// Shared fake time: the monotonic millis and the optional wall clock.
 #[derive(Clone, Default)]
-struct Time(Rc<(Cell<u64>, Cell<Option<Timestamp>>)>);
+struct Time(Arc<(AtomicU64, Mutex<Option<Timestamp>>)>);
 
 impl Time {
     fn at(ms: u64) -> Time {
@@ -144,13 +147,13 @@ impl Time {
         t
     }
     fn set(&self, ms: u64) {
-        self.0.0.set(ms);
+        self.0.0.store(ms, Ordering::SeqCst);
     }
     fn get(&self) -> u64 {
-        self.0.0.get()
+        self.0.0.load(Ordering::SeqCst)
     }
     fn with_wall(self, wall: Timestamp) -> Time {
-        self.0.1.set(Some(wall));
+        *self.0.1.lock().unwrap() = Some(wall);
         self
     }
 }
@@ -163,7 +166,8 @@ impl Clock for Time {
         // The wall clock moves with the monotonic one.
         self.0
             .1
-            .get()
+            .lock()
+            .unwrap()
             .map(|w| w.checked_add_secs((self.get() / 1000) as i64).unwrap())
     }
 }
@@ -1219,7 +1223,8 @@ fn token_file_reread_between_refreshes() {
         endpoint("eu-west-1"),
         (time.clone(), Waits::on(&time), Draws::default()),
     );
-    let mut provider = StdCredentialProvider::new(client, OwnedInput::new(ROLE), TokenFile::new(&path));
+    let provider =
+        StdCredentialProvider::with_clock(client, time.clone(), OwnedInput::new(ROLE), TokenFile::new(&path));
     assert_eq!(provider.credentials().unwrap().access_key_id(), "AKIDTEST");
 
     std::fs::write(&path, "second.token.value\r\n\n").unwrap();
