@@ -5,6 +5,8 @@
 //! - `data/exchanges/`: one recorded exchange per file ([`Exchange`]): what it
 //!   proves, the input, the request STS must receive, the answers, and the
 //!   expected outcome. `cargo test -p conformance` replays each one.
+//! - [`fleet`]: a million devices on a fake clock, running the providers'
+//!   refresh policy (the `fleet-sim` binary prints the table).
 //! - `data/`: the recorded material they are built from (see `data/README.md`
 //!   for sources and licences).
 //!
@@ -16,6 +18,8 @@
 // A host-only test crate: the core/alloc import lints are for the no_std crates.
 #![allow(clippy::std_instead_of_core, clippy::std_instead_of_alloc)]
 
+#[cfg(feature = "replay")]
+pub mod fleet;
 pub mod fuzzing;
 #[cfg(feature = "replay")]
 pub mod replay;

@@ -16,18 +16,28 @@
 //! windows sensible for short sessions (a 15-minute session refreshes at
 //! 3m45s..2m30s before expiry instead of at once).
 //!
-//! **Jitter**: the first refresh try is not at the start of the advisory
-//! window but at a point drawn uniformly between `valid_until - A` and
-//! `valid_until - M`, so a fleet that got its credentials at the same
-//! moment spreads its refreshes over `A - M` (5 minutes for 1-hour
-//! sessions).
+//! **Jitter** (on by default) spreads a fleet's refreshes over time:
 //!
-//! | lifetime | advisory window | mandatory window | first try, between |
-//! |---|---|---|---|
-//! | 1 h (STS default) | 15 min | 10 min | 15 and 10 min before expiry |
-//! | 12 h | 15 min | 10 min | 15 and 10 min before expiry |
-//! | 30 min | 7 min 30 s | 5 min | 7m30s and 5 min before expiry |
-//! | 15 min (STS minimum) | 3 min 45 s | 2 min 30 s | 3m45s and 2m30s before expiry |
+//! - A refresh try is not at the start of the advisory window but at a point
+//!   drawn uniformly between `valid_until - A` and `valid_until - M`, so
+//!   devices that got credentials at the same moment spread their next
+//!   refresh over `A - M` (5 minutes for 1-hour sessions).
+//! - That alone leaves a fleet that powered on together (after an outage)
+//!   bunched for many hours: each refresh widens the bunch by only a few
+//!   minutes. So the **first** try after the provider starts (nothing
+//!   cached) is drawn over one whole mean refresh period,
+//!   `L - (A + M) / 2`, ending at the mandatory window: from its second
+//!   refresh on, the fleet is spread evenly over the period. A provider
+//!   pays for this with one early refresh per start. `fleet-sim` (in
+//!   `conformance`) shows the effect on a million devices; the figures are
+//!   in BENCHMARKS.md.
+//!
+//! | lifetime | advisory window | mandatory window | later tries, between | first try, between |
+//! |---|---|---|---|---|
+//! | 1 h (STS default) | 15 min | 10 min | 15 and 10 min before expiry | 57m30s and 10 min before expiry |
+//! | 12 h | 15 min | 10 min | 15 and 10 min before expiry | 11h57m30s and 10 min before expiry |
+//! | 30 min | 7 min 30 s | 5 min | 7m30s and 5 min before expiry | 28m45s and 5 min before expiry |
+//! | 15 min (STS minimum) | 3 min 45 s | 2 min 30 s | 3m45s and 2m30s before expiry | 14m22.5s and 2m30s before expiry |
 
 use core::time::Duration;
 
@@ -53,7 +63,8 @@ pub struct RefreshPolicy {
     pub advisory_divisor: u32,
     /// The mandatory window is at most `lifetime / mandatory_divisor`. Default 6.
     pub mandatory_divisor: u32,
-    /// Draw the first try between the two window starts (default `true`);
+    /// Draw each try between the two window starts, and the first one over
+    /// a whole refresh period (default `true`; see the [module docs](self));
     /// `false` tries at the start of the advisory window.
     pub jitter: bool,
     /// After a failed advisory refresh, the next try is this much later (but
@@ -182,15 +193,24 @@ impl RefreshSchedule {
     }
 
     /// Schedules the refresh of freshly stored `creds`; `draw` (a uniform
-    /// 64-bit value) places the first try in the jitter span.
+    /// 64-bit value) places the next try in the jitter span (a whole
+    /// refresh period when nothing was cached before).
     pub fn stored(&mut self, creds: &Credentials, draw: u64) {
         let (a, m) = self.policy.windows(creds.lifetime());
         let until = creds.valid_until();
         self.mandatory_at = until.saturating_sub(m);
         self.advisory_at = if self.policy.jitter {
-            let spread = duration_millis(a.saturating_sub(m));
+            // Later tries: between the two window starts. The first (nothing
+            // was cached): anywhere in one mean refresh period before the
+            // mandatory window (see the module docs).
+            let (a, m) = (duration_millis(a), duration_millis(m));
+            let span = if self.cached {
+                a.saturating_sub(m)
+            } else {
+                duration_millis(creds.lifetime()).saturating_sub(a / 2 + m / 2)
+            };
             self.mandatory_at
-                .saturating_sub(Duration::from_millis(uniform_inclusive(draw, spread)))
+                .saturating_sub(Duration::from_millis(uniform_inclusive(draw, span)))
         } else {
             until.saturating_sub(a)
         };

@@ -1089,7 +1089,7 @@ fn refresh_windows() {
     let first = traffic("smithy-rs-web_identity_token_env.http-traffic.json").remove(0);
     let second = traffic("smithy-rs-web_identity_token_profile.http-traffic.json").remove(0);
     let script = Script::new(&time, [first]);
-    // Draws: session name; jitter 1<<63: half of the 5 min spread.
+    // Draws: session name; jitter 1<<63: half of the first try's spread.
     let draws = Draws::of(&[1, 1 << 63]);
     let client = Client::new(
         script.clone(),
@@ -1107,21 +1107,23 @@ fn refresh_windows() {
         &mut storage,
     );
     assert_eq!(provider.credentials().unwrap().access_key_id(), "AKIDTEST");
-    // 1 h credentials: advisory 15 min, mandatory 10 min; first try 12.5 min before expiry.
+    // 1 h credentials: advisory 15 min, mandatory 10 min. The first try is
+    // drawn over a whole mean refresh period (47.5 min) before the mandatory
+    // window: half of it is 23.75 min.
     assert_eq!(
         provider.schedule().mandatory_at(),
         Some(Instant::from_millis(3_000_000))
     );
-    assert_eq!(provider.schedule().advisory_at(), Some(Instant::from_millis(2_850_000)));
+    assert_eq!(provider.schedule().advisory_at(), Some(Instant::from_millis(1_575_000)));
 
-    time.set(2_849_999);
+    time.set(1_574_999);
     assert_eq!(provider.credentials().map(|_| ()), Ok(()));
     assert!(time.now() < provider.schedule().advisory_at().unwrap());
     provider.credentials().unwrap();
     assert_eq!(script.sent().len(), 1);
 
     // Advisory try fails: old credentials, no error, next try in 30 s.
-    time.set(2_850_000);
+    time.set(1_575_000);
     script.push([Reply::Fail(sts_transport::Error::Timeout)]);
     assert_eq!(provider.credentials().unwrap().access_key_id(), "AKIDTEST");
     assert_eq!(script.sent().len(), 2);
@@ -1129,8 +1131,8 @@ fn refresh_windows() {
         provider.schedule().last_error().map(Error::kind),
         Some(ErrorKind::Transport(_))
     ));
-    assert_eq!(provider.schedule().advisory_at(), Some(Instant::from_millis(2_880_000)));
-    time.set(2_879_999);
+    assert_eq!(provider.schedule().advisory_at(), Some(Instant::from_millis(1_605_000)));
+    time.set(1_604_999);
     provider.credentials().unwrap();
     assert_eq!(script.sent().len(), 2, "no retry inside the interval");
 
@@ -1152,6 +1154,12 @@ fn refresh_windows() {
     assert_eq!(
         provider.schedule().mandatory_at(),
         Some(Instant::from_millis(3_000_500 + 3_000_000))
+    );
+    // Later tries: between the advisory and mandatory window starts.
+    let advisory = provider.schedule().advisory_at().unwrap().as_millis();
+    assert!(
+        (3_000_500 + 2_700_000..=3_000_500 + 3_000_000).contains(&advisory),
+        "{advisory}"
     );
     // Each fetch drew its own session name.
     let names: Vec<_> = script
@@ -1193,14 +1201,15 @@ fn short_sessions_scale_the_windows() {
         &mut storage,
     );
     provider.credentials().unwrap();
-    // Advisory 225 s, mandatory 150 s; a full draw puts the first try at the advisory start.
+    // Advisory 225 s, mandatory 150 s; a full draw puts the first try a
+    // whole mean refresh period (900 - 187.5 s) before the mandatory window.
     assert_eq!(
         provider.schedule().mandatory_at(),
         Some(Instant::from_millis(900_000 - 150_000))
     );
     assert_eq!(
         provider.schedule().advisory_at(),
-        Some(Instant::from_millis(900_000 - 225_000))
+        Some(Instant::from_millis(900_000 - 150_000 - 712_500))
     );
 }
 

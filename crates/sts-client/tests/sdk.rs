@@ -67,8 +67,9 @@ fn sdk_provider_fetches_once_then_serves_the_cache() {
         .duration_since(SystemTime::now())
         .unwrap()
         .as_secs();
-    // Reported expiry: the first refresh try, 10 to 15 minutes before the real one.
-    assert!((2_690..=3_000).contains(&expiry), "{expiry}");
+    // Reported expiry: the first refresh try, drawn between 57.5 and 10
+    // minutes before the real one.
+    assert!((140..=3_000).contains(&expiry), "{expiry}");
     let again = futures_executor::block_on(provider.provide_credentials()).unwrap();
     assert_eq!(again.access_key_id(), "AKIDTEST");
     assert_eq!(*transport.calls.lock().unwrap(), 1);
