@@ -2,7 +2,7 @@
 //! powered on within one minute loads STS evenly from the second hour on;
 //! without jitter it stays bunched.
 
-use std::time::Duration;
+use core::time::Duration;
 
 use conformance::fleet::{FleetParams, simulate};
 use sts_client::RefreshPolicy;

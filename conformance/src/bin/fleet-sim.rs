@@ -10,7 +10,7 @@
 #![allow(clippy::std_instead_of_core, clippy::print_stdout)]
 
 use std::process::ExitCode;
-use std::time::Duration;
+use core::time::Duration;
 
 use conformance::fleet::{FleetParams, simulate};
 use sts_client::RefreshPolicy;
