@@ -38,15 +38,15 @@ fn raw_member(body: &str, tag: &str) -> String {
     body[start..end].to_owned()
 }
 
-fn sts_document(expiration: &str, subject: Option<&str>, packed: Option<&str>) -> String {
+/// A success document with `text` as its `Audience` (a string member the STS
+/// model puts no limits on, unlike `SubjectFromWebIdentityToken`).
+fn sts_document(expiration: &str, text: Option<&str>, packed: Option<&str>) -> String {
     let mut result = format!(
         "<Credentials><AccessKeyId>ASIAEXAMPLE</AccessKeyId><SecretAccessKey>s</SecretAccessKey>\
          <SessionToken>t</SessionToken><Expiration>{expiration}</Expiration></Credentials>"
     );
-    if let Some(s) = subject {
-        result.push_str(&format!(
-            "<SubjectFromWebIdentityToken>{s}</SubjectFromWebIdentityToken>"
-        ));
+    if let Some(s) = text {
+        result.push_str(&format!("<Audience>{s}</Audience>"));
     }
     if let Some(p) = packed {
         result.push_str(&format!("<PackedPolicySize>{p}</PackedPolicySize>"));
@@ -104,7 +104,7 @@ fn string_cases() {
         let expected = c["expected"]["params"][param].as_str().unwrap();
         let mut body = sts_document("2014-04-29T18:30:38Z", Some(&raw), None).into_bytes();
         let out = decode_response(200, &mut body).unwrap_or_else(|e| panic!("{id}: {e}"));
-        assert_eq!(out.subject_from_web_identity_token, Some(expected), "{id}");
+        assert_eq!(out.audience, Some(expected), "{id}");
     }
 }
 

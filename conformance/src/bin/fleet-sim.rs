@@ -9,8 +9,8 @@
 
 #![allow(clippy::std_instead_of_core, clippy::print_stdout)]
 
-use std::process::ExitCode;
 use core::time::Duration;
+use std::process::ExitCode;
 
 use conformance::fleet::{FleetParams, simulate};
 use sts_client::RefreshPolicy;

@@ -7,6 +7,7 @@ use core::fmt;
 use crate::model::{AssumeRoleWithWebIdentityOutput, AssumedRoleUser, Credentials};
 use crate::secret::Secret;
 use crate::time::{TimeError, parse_rfc3339};
+use crate::validate::{arn_char, check_str, session_name_char};
 use crate::xml::{RawEvent, Reader, XmlError};
 
 /// An element of the response, by its name in the STS model.
@@ -130,6 +131,8 @@ pub enum Malformed {
     InvalidTimestamp(Member, TimeError),
     /// A number member is not a non-negative 32-bit integer.
     InvalidNumber(Member),
+    /// A member's length or characters are outside the STS model's limits.
+    OutOfModel(Member),
 }
 
 impl fmt::Display for Malformed {
@@ -146,6 +149,7 @@ impl fmt::Display for Malformed {
             Malformed::ElementInText(m) => write!(f, "member {m} contains an element where text was expected"),
             Malformed::InvalidTimestamp(m, e) => write!(f, "member {m} is not an RFC 3339 timestamp: {e}"),
             Malformed::InvalidNumber(m) => write!(f, "member {m} is not a non-negative integer"),
+            Malformed::OutOfModel(m) => write!(f, "member {m} breaks the STS model"),
         }
     }
 }
@@ -381,6 +385,25 @@ fn expect_eof(reader: &mut Reader<'_>) -> Result<(), Malformed> {
     }
 }
 
+/// The STS model's limits on output members: maximum length (in
+/// characters) and pattern. Its minimum lengths are not checked: they guard
+/// nothing, and the SDKs' own recorded answers (smithy-rs, aws-c-auth)
+/// break them, which every SDK accepts.
+const OUTPUT_LIMITS: [(Member, u32, Option<CharRule>); 5] = [
+    (
+        Member::AccessKeyId,
+        128,
+        Some(|c| c.is_ascii_alphanumeric() || c == '_'),
+    ),
+    (Member::AssumedRoleId, 193, Some(|c| c == ':' || session_name_char(c))),
+    (Member::Arn, 2048, Some(arn_char)),
+    (Member::SubjectFromWebIdentityToken, 255, None),
+    (Member::SourceIdentity, 64, Some(session_name_char)),
+];
+
+/// Which characters a pattern allows.
+type CharRule = fn(char) -> bool;
+
 /// Reads the success document after its root's start: each member of
 /// [`RESPONSE_MEMBERS`] at most once, in any order, unknown elements skipped.
 fn response<'a>(reader: &mut Reader<'a>) -> Result<AssumeRoleWithWebIdentityOutput<'a>, Malformed> {
@@ -446,6 +469,11 @@ fn response<'a>(reader: &mut Reader<'a>) -> Result<AssumeRoleWithWebIdentityOutp
         Some(s) => Some(parse_u32(s).ok_or(Malformed::InvalidNumber(Member::PackedPolicySize))?),
         None => None,
     };
+    for (member, max, pattern) in OUTPUT_LIMITS {
+        if get(member).is_some_and(|v| check_str(v, 0, max, pattern).is_some()) {
+            return Err(Malformed::OutOfModel(member));
+        }
+    }
     Ok(AssumeRoleWithWebIdentityOutput {
         credentials: Credentials {
             access_key_id,

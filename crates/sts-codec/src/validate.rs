@@ -187,12 +187,12 @@ impl fmt::Display for ValidationError {
 impl core::error::Error for ValidationError {}
 
 /// `arnType`: TAB, LF, CR, U+0020-U+007E, U+0085, U+00A0-U+D7FF, U+E000-U+FFFD, U+10000-U+10FFFF.
-const fn arn_char(c: char) -> bool {
+pub(crate) const fn arn_char(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{7E}' | '\u{85}' | '\u{A0}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
 }
 
 /// `roleSessionNameType`: `[\w+=,.@-]` with `\w` = `[A-Za-z0-9_]`.
-const fn session_name_char(c: char) -> bool {
+pub(crate) const fn session_name_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, '_' | '+' | '=' | ',' | '.' | '@' | '-')
 }
 
@@ -203,7 +203,7 @@ const fn policy_char(c: char) -> bool {
 
 /// The rule one string member breaks, if any: length bounds first, then
 /// the pattern (`None`: any character).
-fn check_str(value: &str, min: u32, max: u32, pattern: Option<fn(char) -> bool>) -> Option<Rule> {
+pub(crate) fn check_str(value: &str, min: u32, max: u32, pattern: Option<fn(char) -> bool>) -> Option<Rule> {
     let len = u32::try_from(value.chars().count()).unwrap_or(u32::MAX);
     if len < min {
         return Some(Rule::TooShort { len, min });
@@ -246,7 +246,7 @@ impl AssumeRoleWithWebIdentityInput<'_> {
         for i in 0..MAX_VIOLATIONS {
             if let Some(v) = self.check(i) {
                 failed |= 1 << i;
-                first = first.or(Some(v));
+                first.get_or_insert(v);
             }
         }
         match first {

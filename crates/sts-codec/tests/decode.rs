@@ -388,6 +388,72 @@ fn malformed_success_documents() {
     for (name, body, expected) in cases {
         assert_eq!(malformed(&body), expected, "case {name}");
     }
+    // Output members outside the STS model's lengths and patterns.
+    let creds = |id: &str| {
+        format!(
+            "<Credentials><AccessKeyId>{id}</AccessKeyId><SecretAccessKey>S</SecretAccessKey>\
+             <SessionToken>T</SessionToken><Expiration>2021-08-16T20:52:53Z</Expiration></Credentials>"
+        )
+    };
+    let good = creds("ASIAEXAMPLE");
+    let arn = "arn:aws:sts::123456789012:assumed-role/r/s";
+    let user = |id: &str, arn: &str| {
+        format!("<AssumedRoleUser><AssumedRoleId>{id}</AssumedRoleId><Arn>{arn}</Arn></AssumedRoleUser>")
+    };
+    let out_of_model = [
+        (creds("ASIA'$(touch x)'"), Member::AccessKeyId),
+        (creds("ASIA EXAMPLE"), Member::AccessKeyId),
+        (creds(&"A".repeat(129)), Member::AccessKeyId),
+        (format!("{good}{}", user("AROA EXAMPLE:s", arn)), Member::AssumedRoleId),
+        (format!("{good}{}", user(&"A".repeat(194), arn)), Member::AssumedRoleId),
+        (
+            format!("{good}{}", user("AROAEXAMPLE:s", &"a".repeat(2049))),
+            Member::Arn,
+        ),
+        (
+            format!(
+                "{good}{}",
+                user("AROAEXAMPLE:s", "arn:aws:sts::123456789012:assumed-role/r/s\u{86}")
+            ),
+            Member::Arn,
+        ),
+        (
+            format!("{good}<SourceIdentity>a b</SourceIdentity>"),
+            Member::SourceIdentity,
+        ),
+        (
+            format!("{good}<SourceIdentity>{}</SourceIdentity>", "a".repeat(65)),
+            Member::SourceIdentity,
+        ),
+        (
+            format!(
+                "{good}<SubjectFromWebIdentityToken>{}</SubjectFromWebIdentityToken>",
+                "é".repeat(256)
+            ),
+            Member::SubjectFromWebIdentityToken,
+        ),
+    ];
+    for (inner, member) in out_of_model {
+        assert_eq!(malformed(&doc(&inner)), Malformed::OutOfModel(member), "{inner}");
+    }
+    // At the maxima (characters, not bytes), and below the model's minima
+    // (not checked: the SDKs' own recordings break them).
+    let at_bounds = format!(
+        "{}{}<SourceIdentity>{}</SourceIdentity><SubjectFromWebIdentityToken>{}</SubjectFromWebIdentityToken>",
+        creds(&"A".repeat(128)),
+        user("Ab+=,.@:-_9", arn),
+        "a".repeat(64),
+        "é".repeat(255),
+    );
+    let mut b = doc(&at_bounds).into_bytes();
+    assert!(decode_response(200, &mut b).is_ok());
+    let short = format!(
+        "{}{}<SourceIdentity>s</SourceIdentity><SubjectFromWebIdentityToken>sub</SubjectFromWebIdentityToken>",
+        creds("AKIDTEST"),
+        user("A", "arn:aws:sts::1:x")
+    );
+    let mut b = doc(&short).into_bytes();
+    assert!(decode_response(200, &mut b).is_ok());
     // A bad timestamp names the member and the reason.
     let m = malformed(&doc(
         "<Credentials><AccessKeyId>A</AccessKeyId><SecretAccessKey>S</SecretAccessKey><SessionToken>T</SessionToken><Expiration>2021-02-30T00:00:00Z</Expiration></Credentials>",
@@ -413,7 +479,7 @@ fn tolerated_variations() {
          <!-- c --><sts:AssumeRoleWithWebIdentityResult> stray text <fuzzMePlz><a><b/></a></fuzzMePlz>\
          <sts:Credentials><sts:AccessKeyId>AKID</sts:AccessKeyId><SecretAccessKey>s&amp;&lt;&#x41;&#66;</SecretAccessKey>\
          <SessionToken><![CDATA[a<b]]>c</SessionToken><Expiration>\n  2021-08-16T20:52:53.5+01:00\n</Expiration><MinimumSessionTokenSize>1</MinimumSessionTokenSize></sts:Credentials>\
-         <SourceIdentity>  sp ace </SourceIdentity><PackedPolicySize> 7 </PackedPolicySize>\
+         <Audience>  sp ace </Audience><PackedPolicySize> 7 </PackedPolicySize>\
          </sts:AssumeRoleWithWebIdentityResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></sts:AssumeRoleWithWebIdentityResponse>\n<!-- after -->\n";
     let mut b = body.as_bytes().to_vec();
     let out = decode_response(200, &mut b).unwrap();
@@ -425,7 +491,7 @@ fn tolerated_variations() {
         (1_629_147_173 - 3600, 500_000_000)
     );
     // Strings keep their whitespace (Smithy's rule); numbers may be padded.
-    assert_eq!(out.source_identity, Some("  sp ace "));
+    assert_eq!(out.audience, Some("  sp ace "));
     assert_eq!(out.packed_policy_size, Some(7));
     assert_eq!(out.request_id, Some("r"));
 }

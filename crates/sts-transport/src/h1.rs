@@ -622,7 +622,7 @@ impl<'b, 'n> ResponseReader<'b, 'n> {
             State::Chunked { out, pos, chunk } => {
                 if self.filled == len && pos > out {
                     // Compact: move the undecoded bytes down to the body's end.
-                    self.buf.copy_within(pos..self.filled, out);
+                    shift_down(self.buf, pos..self.filled, out);
                     self.filled -= pos - out;
                     self.state = State::Chunked { out, pos: out, chunk };
                 }
@@ -737,7 +737,7 @@ impl<'b, 'n> ResponseReader<'b, 'n> {
             if self.interim > MAX_INTERIM {
                 return Err(MalformedHttp::TooManyInterim.into());
             }
-            self.buf.copy_within(head_len..self.filled, 0);
+            shift_down(self.buf, head_len..self.filled, 0);
             self.filled -= head_len;
             self.state = State::Head { scanned: 0 };
             return Ok(());
@@ -858,7 +858,7 @@ impl<'b, 'n> ResponseReader<'b, 'n> {
                 }
                 let take = remaining.min(avail.len());
                 if pos != out {
-                    self.buf.copy_within(pos..pos + take, out);
+                    shift_down(self.buf, pos..pos + take, out);
                 }
                 let remaining = remaining - take;
                 let next = if remaining == 0 {
@@ -1010,6 +1010,17 @@ fn parse_chunk_line(line: &[u8]) -> Result<u64, Error> {
         None if ws == 0 => Ok(size),
         Some(b';') if rest.iter().all(|&b| b == b'\t' || (b >= 0x20 && b != 0x7f)) => Ok(size),
         _ => Err(MalformedHttp::ChunkSize.into()),
+    }
+}
+
+/// `buf.copy_within(from, to)` for `to <= from.start`, one byte at a time:
+/// the general `memmove` it would call costs more flash than the whole
+/// chunked decoder (see BENCHMARKS.md, "Flash by crate").
+fn shift_down(buf: &mut [u8], from: core::ops::Range<usize>, to: usize) {
+    for (i, src) in from.enumerate() {
+        if let (Some(&b), Some(_)) = (buf.get(src), buf.get(to + i)) {
+            buf[to + i] = b;
+        }
     }
 }
 
