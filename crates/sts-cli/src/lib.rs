@@ -28,6 +28,14 @@
 //! to the environment, then the profile, as the AWS SDKs do
 //! ([`sts_client::config`]).
 //!
+//! `credential-process` caches what it prints, one 0600 file per identity
+//! (role, session name, endpoint, duration, policies, a digest of the token)
+//! in `$XDG_CACHE_HOME/sts-web-identity/` (else `~/.cache/sts-web-identity/`),
+//! and prints it again until `--cache-refresh-margin` seconds (default 300)
+//! before it expires; `--no-cache` always calls STS. A cache file that is
+//! corrupt, someone else's or not mode 0600 is ignored and replaced. `env`
+//! does not use the cache. See the crate README for the rules.
+//!
 //! # Exit codes
 //!
 //! | code | meaning |

@@ -1235,3 +1235,368 @@ fn env_formats_carry_the_same_credentials() {
     args.extend(["--format", "json"].map(String::from));
     assert_eq!(run(&f, &args, &[]).code, 2);
 }
+
+// The credential cache of `credential-process`. Every run below points
+// `XDG_CACHE_HOME` into its fixture's temporary directory: no test touches
+// the real cache. The runs above have no `HOME` nor `XDG_CACHE_HOME`, so
+// no cache.
+
+/// Runs `credential-process` against `url` with `XDG_CACHE_HOME` = `cache`.
+fn cached(f: &Fixture, url: &str, cache: &Path, extra: &[&str]) -> Out {
+    let mut args = f.args("credential-process", url);
+    args.extend(extra.iter().map(|s| s.to_string()));
+    run(f, &args, &[("XDG_CACHE_HOME", cache.to_str().unwrap())])
+}
+
+/// The files in the cache directory under `cache` (an `XDG_CACHE_HOME`).
+fn cache_files(cache: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(cache.join("sts-web-identity"))
+        .map(|d| d.map(|e| e.unwrap().path()).collect())
+        .unwrap_or_default();
+    files.sort();
+    files
+}
+
+fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::symlink_metadata(path).unwrap().permissions().mode() & 0o7777
+}
+
+/// Valid `credential_process` output: version 1, every field, not expired.
+fn assert_valid_credentials(out: &Out, what: &str) -> Value {
+    assert_eq!(out.code, 0, "{what}: {}", out.stderr);
+    let v = out.json();
+    assert_eq!(v["Version"], 1, "{what}");
+    assert_eq!(v.as_object().unwrap().len(), 6, "{what}: {v}");
+    assert!(v["AccessKeyId"].as_str().unwrap().starts_with("ASIA"), "{what}");
+    assert_eq!(v["SecretAccessKey"].as_str().unwrap().len(), 40, "{what}");
+    assert!(v["SessionToken"].as_str().unwrap().len() > 100, "{what}");
+    assert!(rfc3339_seconds(&v["Expiration"]) > now(), "{what}");
+    v
+}
+
+#[test]
+fn credential_process_reuses_cached_credentials_until_the_refresh_margin() {
+    let f = Fixture::new();
+    let server = generating();
+    let url = server.url();
+    let cache = f.path("xdg-cache");
+    let first = cached(&f, &url, &cache, &["--duration", "900"]);
+    assert_valid_credentials(&first, "first run");
+    assert_eq!(server.requests().len(), 1);
+
+    // One file, named by a SHA-256, holding exactly what was printed;
+    // directory 0700, file 0600.
+    let files = cache_files(&cache);
+    assert_eq!(files.len(), 1, "{files:?}");
+    let name = files[0].file_name().unwrap().to_str().unwrap();
+    let stem = name.strip_suffix(".json").unwrap();
+    assert!(
+        stem.len() == 64 && stem.bytes().all(|b| b.is_ascii_hexdigit()),
+        "{name}"
+    );
+    assert_eq!(std::fs::read_to_string(&files[0]).unwrap(), first.stdout);
+    assert_eq!(mode(&cache.join("sts-web-identity")), 0o700);
+    assert_eq!(mode(&files[0]), 0o600);
+
+    // The second run prints the same credentials and sends nothing.
+    let second = cached(&f, &url, &cache, &["--duration", "900", "-v"]);
+    assert_eq!(second.code, 0, "{}", second.stderr);
+    assert_eq!(second.stdout, first.stdout);
+    assert_eq!(server.requests().len(), 1, "a cache hit makes no request");
+    assert!(second.stderr.contains("cached credentials from "), "{}", second.stderr);
+    for secret in ["SecretAccessKey", "SessionToken"] {
+        let value = first.json()[secret].as_str().unwrap().to_owned();
+        assert!(!second.stderr.contains(&value), "{secret} on stderr");
+    }
+
+    // --no-cache fetches, and leaves the cache as it was.
+    let bypass = cached(&f, &url, &cache, &["--duration", "900", "--no-cache"]);
+    assert_valid_credentials(&bypass, "--no-cache");
+    assert_ne!(bypass.stdout, first.stdout);
+    assert_eq!(server.requests().len(), 2, "--no-cache makes a request");
+    assert_eq!(std::fs::read_to_string(&files[0]).unwrap(), first.stdout);
+
+    // A margin of the whole lifetime: the entry is due for refresh, so the
+    // run fetches and replaces it.
+    let refreshed = cached(
+        &f,
+        &url,
+        &cache,
+        &["--duration", "900", "--cache-refresh-margin", "900"],
+    );
+    assert_valid_credentials(&refreshed, "margin of 900 s");
+    assert_eq!(
+        server.requests().len(),
+        3,
+        "credentials within the margin are refreshed"
+    );
+    assert_ne!(refreshed.stdout, first.stdout);
+    assert_eq!(cache_files(&cache), files);
+    assert_eq!(std::fs::read_to_string(&files[0]).unwrap(), refreshed.stdout);
+
+    // An entry 60 s from expiry is within the default 5 minutes.
+    let mut v = refreshed.json();
+    let soon = Timestamp::from_unix(now() + 60, 0).unwrap().rfc3339().unwrap();
+    v["Expiration"] = Value::from(soon.as_str());
+    std::fs::write(&files[0], serde_json::to_string_pretty(&v).unwrap()).unwrap();
+    let again = cached(&f, &url, &cache, &["--duration", "900"]);
+    assert_valid_credentials(&again, "entry about to expire");
+    assert_eq!(server.requests().len(), 4, "an entry about to expire is refreshed");
+    assert_eq!(std::fs::read_to_string(&files[0]).unwrap(), again.stdout);
+    // And 10 minutes from expiry it is still used.
+    let mut v = again.json();
+    let later = Timestamp::from_unix(now() + 600, 0).unwrap().rfc3339().unwrap();
+    v["Expiration"] = Value::from(later.as_str());
+    let kept = serde_json::to_string_pretty(&v).unwrap() + "\n";
+    std::fs::write(&files[0], &kept).unwrap();
+    let hit = cached(&f, &url, &cache, &["--duration", "900"]);
+    assert_eq!(hit.code, 0, "{}", hit.stderr);
+    // The same document, in the layout credential-process prints.
+    assert_eq!(hit.json(), v);
+    assert!(
+        hit.stdout.starts_with("{\n  \"Version\": 1,\n  \"AccessKeyId\": "),
+        "{}",
+        hit.stdout
+    );
+    assert_eq!(server.requests().len(), 4);
+
+    // Other parameters are other identities.
+    let other = cached(&f, &url, &cache, &["--duration", "901"]);
+    assert_valid_credentials(&other, "another duration");
+    assert_eq!(server.requests().len(), 5);
+    assert_eq!(cache_files(&cache).len(), 2);
+}
+
+#[test]
+fn another_token_never_reuses_cached_credentials() {
+    let f = Fixture::new();
+    let server = generating();
+    let cache = f.path("xdg-cache");
+    let first = cached(&f, &server.url(), &cache, &[]);
+    assert_valid_credentials(&first, "first token");
+    // The same role, session, endpoint and options; only the token differs.
+    std::fs::write(&f.token_file, jwt("device-43")).unwrap();
+    let second = cached(&f, &server.url(), &cache, &[]);
+    assert_valid_credentials(&second, "second token");
+    assert_ne!(second.stdout, first.stdout);
+    assert_eq!(server.requests().len(), 2, "another token makes a request");
+    assert_eq!(cache_files(&cache).len(), 2);
+    // The first token's entry is still there for it.
+    std::fs::write(&f.token_file, format!("{}\n", f.token)).unwrap();
+    let third = cached(&f, &server.url(), &cache, &[]);
+    assert_eq!(third.stdout, first.stdout);
+    assert_eq!(server.requests().len(), 2);
+    // The token never shows in the cache directory, by name or content.
+    for file in cache_files(&cache) {
+        assert!(!file.to_str().unwrap().contains(&f.token));
+        assert!(!std::fs::read_to_string(&file).unwrap().contains(&f.token));
+    }
+}
+
+#[test]
+fn untrusted_cache_files_are_ignored_and_replaced() {
+    use std::os::unix::fs::PermissionsExt;
+    let f = Fixture::new();
+    let server = generating();
+    let url = server.url();
+    let cache = f.path("xdg-cache");
+    assert_valid_credentials(&cached(&f, &url, &cache, &[]), "first run");
+    let file = cache_files(&cache).pop().unwrap();
+    let good = std::fs::read_to_string(&file).unwrap();
+    type Spoil = Box<dyn Fn(&Path)>;
+    let cases: Vec<(&str, Spoil, &str)> = vec![
+        (
+            "corrupt",
+            Box::new(|p| std::fs::write(p, "{\"Version\": 1, \"AccessKeyId\": ").unwrap()),
+            "not a credential_process document",
+        ),
+        (
+            "not JSON at all",
+            Box::new(|p| std::fs::write(p, [0xff, 0xfe, 0, 1]).unwrap()),
+            "not a credential_process document",
+        ),
+        (
+            "mode 0644",
+            Box::new(|p| std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o644)).unwrap()),
+            "mode 0644, not 0600",
+        ),
+        (
+            "unreadable (mode 0000)",
+            Box::new(|p| std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o000)).unwrap()),
+            "mode 0000, not 0600",
+        ),
+        (
+            "a FIFO, which would block a plain read",
+            Box::new(|p| {
+                std::fs::remove_file(p).unwrap();
+                assert!(Command::new("mkfifo").arg(p).status().unwrap().success());
+            }),
+            "not a regular file",
+        ),
+        (
+            "a symlink to a valid entry elsewhere",
+            Box::new(|p| {
+                let elsewhere = p.with_extension("elsewhere");
+                std::fs::rename(p, &elsewhere).unwrap();
+                std::os::unix::fs::symlink(&elsewhere, p).unwrap();
+            }),
+            "unreadable",
+        ),
+        (
+            "larger than any answer",
+            Box::new(|p| {
+                let f = std::fs::OpenOptions::new().append(true).open(p).unwrap();
+                f.set_len(1 << 30).unwrap();
+            }),
+            "larger than",
+        ),
+    ];
+    let mut requests = 1;
+    for (name, spoil, why) in cases {
+        spoil(&file);
+        let out = cached(&f, &url, &cache, &["-v"]);
+        let v = assert_valid_credentials(&out, name);
+        requests += 1;
+        assert_eq!(server.requests().len(), requests, "{name}: the file was not trusted");
+        assert!(out.stderr.contains(why), "{name}: {}", out.stderr);
+        assert!(out.stderr.contains("ignored, fetching"), "{name}: {}", out.stderr);
+        // Replaced by a good entry with the new credentials.
+        assert!(std::fs::symlink_metadata(&file).unwrap().is_file(), "{name}");
+        assert_eq!(mode(&file), 0o600, "{name}");
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), out.stdout, "{name}");
+        assert_ne!(out.stdout, good, "{name}");
+        assert_eq!(v["AccountId"], "123456789012");
+        // Which the next run uses.
+        let hit = cached(&f, &url, &cache, &[]);
+        assert_eq!(hit.stdout, out.stdout, "{name}");
+        assert_eq!(server.requests().len(), requests, "{name}");
+    }
+    assert_eq!(
+        cache_files(&cache)
+            .iter()
+            .filter(|p| p.extension().unwrap() == "json")
+            .count(),
+        1
+    );
+}
+
+#[test]
+fn a_loose_cache_directory_is_tightened_and_home_is_the_fallback() {
+    use std::os::unix::fs::PermissionsExt;
+    let f = Fixture::new();
+    let server = generating();
+    let home = f.path("home");
+    let dir = home.join(".cache/sts-web-identity");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o777)).unwrap();
+    let args = f.args("credential-process", &server.url());
+    let env = [("HOME", home.to_str().unwrap())];
+    let first = run(&f, &args, &env);
+    assert_valid_credentials(&first, "HOME");
+    assert_eq!(mode(&dir), 0o700);
+    assert_eq!(cache_files(&home.join(".cache")).len(), 1);
+    assert_eq!(run(&f, &args, &env).stdout, first.stdout);
+    assert_eq!(server.requests().len(), 1);
+}
+
+/// Eight invocations at once, on an empty cache and then on a full one
+/// while others refresh it: every one prints valid credentials (the entry
+/// is renamed into place whole, so no reader sees a part of one).
+#[test]
+fn concurrent_invocations_all_print_valid_credentials() {
+    let f = Fixture::new();
+    let server = generating();
+    let cache = f.path("xdg-cache");
+    let spawn = |extra: &[&str]| {
+        let mut c = bin(f.dir.path());
+        c.args(f.args("credential-process", &server.url()))
+            .args(extra)
+            .env("XDG_CACHE_HOME", &cache)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        c.spawn().unwrap()
+    };
+    let wait = |children: Vec<Child>| -> Vec<Out> {
+        children
+            .into_iter()
+            .map(|c| {
+                let o = c.wait_with_output().unwrap();
+                Out {
+                    code: o.status.code().unwrap_or(-1),
+                    stdout: String::from_utf8(o.stdout).unwrap(),
+                    stderr: String::from_utf8(o.stderr).unwrap(),
+                }
+            })
+            .collect()
+    };
+    let cold = wait((0..8).map(|_| spawn(&[])).collect());
+    for (i, out) in cold.iter().enumerate() {
+        assert_valid_credentials(out, &format!("cold run {i}"));
+    }
+    let sent = server.requests().len();
+    assert!((1..=8).contains(&sent), "{sent} requests");
+    let files = cache_files(&cache);
+    assert_eq!(files.len(), 1, "no temporary file is left: {files:?}");
+    let entry = std::fs::read_to_string(&files[0]).unwrap();
+    assert!(cold.iter().any(|o| o.stdout == entry), "the entry is one run's output");
+
+    // Half read the entry while the other half refresh it.
+    let mixed = wait(
+        (0..8)
+            .map(|i| {
+                if i % 2 == 0 {
+                    spawn(&[])
+                } else {
+                    spawn(&["--cache-refresh-margin", "43200"])
+                }
+            })
+            .collect(),
+    );
+    for (i, out) in mixed.iter().enumerate() {
+        assert_valid_credentials(out, &format!("mixed run {i}"));
+    }
+    assert_eq!(server.requests().len(), sent + 4, "the readers sent nothing");
+    let files = cache_files(&cache);
+    assert_eq!(files.len(), 1, "no temporary file is left: {files:?}");
+    let entry = std::fs::read_to_string(&files[0]).unwrap();
+    assert!(
+        mixed.iter().skip(1).step_by(2).any(|o| o.stdout == entry),
+        "the entry is one refresher's output"
+    );
+}
+
+#[test]
+fn env_and_dry_runs_do_not_use_the_cache() {
+    let f = Fixture::new();
+    let server = generating();
+    let cache = f.path("xdg-cache");
+    let env = [("XDG_CACHE_HOME", cache.to_str().unwrap())];
+    for _ in 0..2 {
+        let out = run(&f, &f.args("env", &server.url()), &env);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+    }
+    let mut dry = f.args("credential-process", &server.url());
+    dry.push("--dry-run".into());
+    assert_eq!(run(&f, &dry, &env).code, 0);
+    assert_eq!(server.requests().len(), 2, "each env run fetches");
+    assert!(!cache.exists(), "nothing was cached");
+}
+
+#[test]
+fn cache_options_are_checked() {
+    let f = Fixture::new();
+    let url = format!("http://127.0.0.1:{}/", closed_port());
+    let cache = f.path("xdg-cache");
+    for bad in ["abc", "-1", "43201", "1.5"] {
+        let out = cached(&f, &url, &cache, &["--cache-refresh-margin", bad]);
+        assert_eq!(out.code, 2, "{bad}: {}", out.stderr);
+        assert!(out.stderr.contains("--cache-refresh-margin"), "{bad}: {}", out.stderr);
+    }
+    // The cache flags are credential-process's only.
+    let mut args = f.args("env", &url);
+    args.push("--no-cache".into());
+    let out = run(&f, &args, &[]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("--no-cache"), "{}", out.stderr);
+}

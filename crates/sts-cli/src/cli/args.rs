@@ -93,6 +93,12 @@ pub(crate) struct FetchArgs {
     pub(crate) env_format: EnvFormat,
     /// Hidden `--retry-base-ms`: the backoff base (1 s by default).
     pub(crate) retry_base: Option<Duration>,
+    /// `credential-process --no-cache`: always fetch, never read or write
+    /// the cache.
+    pub(crate) no_cache: bool,
+    /// `credential-process --cache-refresh-margin`: cached credentials are
+    /// used until this many seconds before they expire.
+    pub(crate) cache_refresh_margin: u32,
 }
 
 impl Default for FetchArgs {
@@ -117,6 +123,8 @@ impl Default for FetchArgs {
             dry_run: false,
             env_format: EnvFormat::Sh,
             retry_base: None,
+            no_cache: false,
+            cache_refresh_margin: DEFAULT_REFRESH_MARGIN_SECS,
         }
     }
 }
@@ -206,6 +214,25 @@ fn timeout(value: OsString) -> Result<Duration, UsageError> {
     }
 }
 
+/// The default of `--cache-refresh-margin`, in seconds: cached credentials
+/// are used until 5 minutes before they expire (the AWS SDKs start
+/// refreshing a few minutes before expiry too, so credentials handed to
+/// them are never about to lapse).
+pub(crate) const DEFAULT_REFRESH_MARGIN_SECS: u32 = 300;
+
+/// The largest `--cache-refresh-margin`: the longest session STS grants.
+pub(crate) const MAX_REFRESH_MARGIN_SECS: u32 = 43_200;
+
+/// `--cache-refresh-margin`: whole seconds, 0 to 43200.
+pub(crate) fn refresh_margin(text: &str) -> Result<u32, String> {
+    match text.parse::<u32>() {
+        Ok(n) if n <= MAX_REFRESH_MARGIN_SECS => Ok(n),
+        _ => Err(format!(
+            "--cache-refresh-margin must be a whole number of seconds from 0 to {MAX_REFRESH_MARGIN_SECS}, not {text:?}"
+        )),
+    }
+}
+
 fn parse_fetch(mut parser: lexopt::Parser, output: Output) -> Result<Command, UsageError> {
     let mut a = FetchArgs::default();
     while let Some(arg) = parser.next()? {
@@ -241,6 +268,11 @@ fn parse_fetch(mut parser: lexopt::Parser, output: Output) -> Result<Command, Us
                     Some("json") => EnvFormat::Json,
                     _ => return Err(UsageError("--format takes sh, fish, powershell or json".into())),
                 };
+            }
+            Long("no-cache") if output == Output::CredentialProcess => a.no_cache = true,
+            Long("cache-refresh-margin") if output == Output::CredentialProcess => {
+                let text = string(parser.value()?, "--cache-refresh-margin")?;
+                a.cache_refresh_margin = refresh_margin(&text).map_err(UsageError)?;
             }
             Long("retry-base-ms") => a.retry_base = Some(Duration::from_millis(parser.value()?.parse()?)),
             Short('h') | Long("help") => {
@@ -350,6 +382,14 @@ In ~/.aws/config:
   credential_process = sts-web-identity credential-process --role-arn arn:aws:iam::123456789012:role/ci --token-file /var/run/secrets/token --region eu-west-1
 
 Usage: sts-web-identity credential-process [OPTIONS]
+
+Credentials are cached in $XDG_CACHE_HOME/sts-web-identity/ (else ~/.cache/sts-web-identity/),
+one 0600 file per role, session name, endpoint, duration, policies and token, and reused
+until the refresh margin before they expire:
+      --no-cache                      Always call STS; neither read nor write the cache
+      --cache-refresh-margin <SECONDS>
+                                      Fetch anew when the cached credentials expire within
+                                      this many seconds, 0 to 43200 [default: 300]
 
 ",
     fetch_options!()

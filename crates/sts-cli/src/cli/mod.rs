@@ -5,6 +5,8 @@ use std::io::Write;
 use std::process::ExitCode;
 
 mod args;
+#[cfg(unix)]
+mod cache;
 mod demo;
 mod fetch;
 mod serve;
