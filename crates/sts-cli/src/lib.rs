@@ -14,6 +14,8 @@
 //! | `env` | prints `export AWS_ACCESS_KEY_ID=...` lines (and `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`, `AWS_CREDENTIAL_EXPIRATION`), single-quoted, for `eval "$(sts-web-identity env ...)"` |
 //! | `mock-server [--port N] [--exchange FILE]` | a local STS on 127.0.0.1 ([`sts_mock`]): validates each request as STS would and generates credentials, or replays a recorded exchange |
 //! | `demo` | starts the mock in-process on a free port, fetches credentials from it through the real client and transport, reports each step on stderr and prints the `credential_process` JSON |
+//! | `completions SHELL` | prints the completion script of bash, zsh, fish, PowerShell or elvish |
+//! | `help [COMMAND]` | prints the help of the tool or of a command (as `COMMAND --help`) |
 //!
 //! `credential-process` and `env` take `--role-arn`, `--token-file` (`-` for
 //! standard input), `--session-name`, `--duration`, `--policy-file`,

@@ -426,10 +426,18 @@ fn usage_errors_exit_2() {
     let token_file = f.token_file.display().to_string();
     let cases: Vec<(&str, Vec<&str>, &str)> = vec![
         ("no command", vec![], "a command is required"),
-        ("unknown command", vec!["fetch"], "unknown command"),
+        ("unknown command", vec!["fetch"], "unrecognized subcommand 'fetch'"),
         ("unknown option", vec!["env", "--rolearn", ROLE], "--rolearn"),
-        ("bad number", vec!["env", "--duration", "1h"], "1h"),
-        ("bad transport", vec!["env", "--transport", "curl"], "std or embedded"),
+        (
+            "bad number",
+            vec!["env", "--duration", "1h"],
+            "invalid value '1h' for '--duration <SECONDS>'",
+        ),
+        (
+            "bad transport",
+            vec!["env", "--transport", "curl"],
+            "[possible values: std, embedded]",
+        ),
         ("zero attempts", vec!["env", "--max-attempts", "0"], "at least 1"),
         (
             "no role",
@@ -1227,10 +1235,12 @@ fn env_formats_carry_the_same_credentials() {
     let out = run(&f, &args, &[]);
     assert_eq!(out.code, 2);
     assert!(
-        out.stderr.contains("--format takes sh, fish, powershell or json"),
+        out.stderr.contains("invalid value 'csh' for '--format <FORMAT>'")
+            && out.stderr.contains("[possible values: sh, fish, powershell, json]"),
         "{}",
         out.stderr
     );
+    assert!(out.stdout.is_empty());
     let mut args = f.args("credential-process", &server.url());
     args.extend(["--format", "json"].map(String::from));
     assert_eq!(run(&f, &args, &[]).code, 2);
@@ -1599,4 +1609,165 @@ fn cache_options_are_checked() {
     let out = run(&f, &args, &[]);
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert!(out.stderr.contains("--no-cache"), "{}", out.stderr);
+}
+
+// The command line (clap): errors name the option and point at the
+// command's help; `help COMMAND` is `COMMAND --help`; completion scripts.
+
+#[test]
+fn parse_errors_name_the_option_and_point_to_the_commands_help() {
+    let f = Fixture::new();
+    let cases: &[(&[&str], &str, &str)] = &[
+        (
+            &["env", "--duration", "abc"],
+            "invalid value 'abc' for '--duration <SECONDS>'",
+            "env",
+        ),
+        (
+            &["credential-process", "--max-attempts", "zero"],
+            "invalid value 'zero' for '--max-attempts <N>'",
+            "credential-process",
+        ),
+        (
+            &["credential-process", "--cache-refresh-margin", "soon"],
+            "invalid value 'soon' for '--cache-refresh-margin <SECONDS>'",
+            "credential-process",
+        ),
+        (
+            &["env", "--format", "csh"],
+            "[possible values: sh, fish, powershell, json]",
+            "env",
+        ),
+        (&["mock-server", "--port", "http"], "'--port <N>'", "mock-server"),
+        (&["demo", "--transport"], "'--transport <ENGINE>'", "demo"),
+        (&["env", "--role-arn"], "'--role-arn <ARN>'", "env"),
+    ];
+    for (args, needle, command) in cases {
+        let out = run(&f, args, &[]);
+        assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
+        assert!(out.stdout.is_empty(), "{args:?}");
+        let first = out.stderr.lines().next().unwrap();
+        assert!(first.starts_with("sts-web-identity: "), "{args:?}: {}", out.stderr);
+        assert!(out.stderr.contains(needle), "{args:?}: {}", out.stderr);
+        assert!(
+            out.stderr.ends_with(&format!(
+                "Try 'sts-web-identity {command} --help' for more information.\n"
+            )),
+            "{args:?}: {}",
+            out.stderr
+        );
+    }
+    let out = run(&f, &["nope"], &[]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr
+            .ends_with("Try 'sts-web-identity --help' for more information.\n"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn help_command_and_help_flag_print_the_same_help() {
+    let f = Fixture::new();
+    for command in ["credential-process", "env", "mock-server", "demo", "completions"] {
+        let by_command = run(&f, &["help", command], &[]);
+        let by_flag = run(&f, &[command, "--help"], &[]);
+        assert_eq!(by_command.code, 0, "{command}: {}", by_command.stderr);
+        assert_eq!(by_flag.code, 0, "{command}: {}", by_flag.stderr);
+        assert_eq!(by_command.stdout, by_flag.stdout, "{command}");
+        assert!(
+            by_flag.stdout.contains(&format!("Usage: sts-web-identity {command}")),
+            "{command}: {}",
+            by_flag.stdout
+        );
+        assert!(by_flag.stderr.is_empty(), "{command}");
+        let short = run(&f, &[command, "-h"], &[]);
+        assert_eq!(short.code, 0, "{command}");
+        assert!(short.stdout.contains(&format!("Usage: sts-web-identity {command}")));
+    }
+    let out = run(&f, &["help", "credential-process"], &[]);
+    for option in ["--no-cache", "--cache-refresh-margin <SECONDS>", "[default: 300]"] {
+        assert!(out.stdout.contains(option), "{option}: {}", out.stdout);
+    }
+    let out = run(&f, &["help", "env"], &[]);
+    assert!(out.stdout.contains("--format <FORMAT>") && !out.stdout.contains("--no-cache"));
+    // The top-level help lists every command, `completions` and `help`
+    // included.
+    let out = run(&f, &["help"], &[]);
+    assert_eq!(out.code, 0);
+    for command in [
+        "credential-process",
+        "env",
+        "mock-server",
+        "demo",
+        "completions",
+        "help",
+    ] {
+        assert!(
+            out.stdout.contains(&format!("\n  {command} ")),
+            "{command}: {}",
+            out.stdout
+        );
+    }
+}
+
+#[test]
+fn completions_print_a_script_for_each_shell() {
+    let f = Fixture::new();
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let out = run(&f, &["completions", shell], &[]);
+        assert_eq!(out.code, 0, "{shell}: {}", out.stderr);
+        assert!(out.stdout.len() > 500, "{shell}: {}", out.stdout);
+        for word in [
+            "sts-web-identity",
+            "credential-process",
+            // fish spells options `-l role-arn`.
+            "role-arn",
+            "cache-refresh-margin",
+        ] {
+            assert!(out.stdout.contains(word), "{shell} script lacks {word}");
+        }
+    }
+    // The bash script completes the commands, their options and the values
+    // of --format.
+    let out = run(&f, &["completions", "bash"], &[]);
+    let script = f.path("completion.bash");
+    std::fs::write(&script, &out.stdout).unwrap();
+    let complete = |line: &str| -> String {
+        let words: Vec<&str> = line.split(' ').collect();
+        let program = format!(
+            "source {}\nCOMP_WORDS=({line})\nCOMP_CWORD={}\nCOMP_LINE='{line}'\nCOMP_POINT=${{#COMP_LINE}}\n\
+             _sts__web__identity sts-web-identity '{}' '{}'\nprintf '%s\\n' \"${{COMPREPLY[@]}}\"\n",
+            script.display(),
+            words.len() - 1,
+            words[words.len() - 1],
+            words[words.len() - 2],
+        );
+        let o = Command::new("bash").arg("-c").arg(program).output().unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8(o.stdout).unwrap()
+    };
+    let commands = complete("sts-web-identity cr");
+    assert_eq!(commands.trim(), "credential-process");
+    // A command's options (clap_complete's script alone completes none of
+    // them for a hyphenated binary name: clap-rs/clap#6421).
+    let options = complete("sts-web-identity credential-process --cache");
+    assert_eq!(options.trim(), "--cache-refresh-margin");
+    let formats = complete("sts-web-identity env --format ");
+    for format in ["sh", "fish", "powershell", "json"] {
+        assert!(formats.lines().any(|l| l == format), "{format}: {formats}");
+    }
+
+    let out = run(&f, &["completions", "tcsh"], &[]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr
+            .contains("[possible values: bash, elvish, fish, powershell, zsh]"),
+        "{}",
+        out.stderr
+    );
+    let out = run(&f, &["completions"], &[]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("<SHELL>"), "{}", out.stderr);
 }
