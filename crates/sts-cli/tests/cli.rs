@@ -1489,6 +1489,37 @@ fn untrusted_cache_files_are_ignored_and_replaced() {
             .count(),
         1
     );
+
+    // Someone else's file, and then someone else's directory. Making them
+    // takes root; without it the ownership checks are proven by the unit
+    // tests in src/cli/cache.rs (with another uid passed in).
+    let nobody = 65534;
+    if std::os::unix::fs::chown(&file, Some(nobody), Some(nobody)).is_ok() {
+        let out = cached(&f, &url, &cache, &["-v"]);
+        assert_valid_credentials(&out, "someone else's file");
+        requests += 1;
+        assert_eq!(server.requests().len(), requests, "someone else's file is not trusted");
+        assert!(out.stderr.contains("belongs to uid 65534"), "{}", out.stderr);
+        assert_ne!(
+            std::os::unix::fs::MetadataExt::uid(&std::fs::metadata(&file).unwrap()),
+            nobody
+        );
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), out.stdout, "replaced");
+
+        let dir = cache.join("sts-web-identity");
+        std::os::unix::fs::chown(&dir, Some(nobody), Some(nobody)).unwrap();
+        for _ in 0..2 {
+            let out = cached(&f, &url, &cache, &["-v"]);
+            assert_valid_credentials(&out, "someone else's directory");
+            requests += 1;
+            assert_eq!(
+                server.requests().len(),
+                requests,
+                "someone else's directory is not used"
+            );
+            assert!(out.stderr.contains("belongs to uid 65534"), "{}", out.stderr);
+        }
+    }
 }
 
 #[test]
@@ -1496,6 +1527,13 @@ fn a_loose_cache_directory_is_tightened_and_home_is_the_fallback() {
     use std::os::unix::fs::PermissionsExt;
     let f = Fixture::new();
     let server = generating();
+    // An XDG_CACHE_HOME that does not exist yet is made 0700.
+    let xdg = f.path("new/xdg-cache");
+    assert_valid_credentials(&cached(&f, &server.url(), &xdg, &[]), "new XDG_CACHE_HOME");
+    assert_eq!(mode(&xdg), 0o700);
+    assert_eq!(mode(&f.path("new")), 0o700);
+    assert_eq!(cache_files(&xdg).len(), 1);
+
     let home = f.path("home");
     let dir = home.join(".cache/sts-web-identity");
     std::fs::create_dir_all(&dir).unwrap();
@@ -1507,7 +1545,7 @@ fn a_loose_cache_directory_is_tightened_and_home_is_the_fallback() {
     assert_eq!(mode(&dir), 0o700);
     assert_eq!(cache_files(&home.join(".cache")).len(), 1);
     assert_eq!(run(&f, &args, &env).stdout, first.stdout);
-    assert_eq!(server.requests().len(), 1);
+    assert_eq!(server.requests().len(), 2);
 }
 
 /// Eight invocations at once, on an empty cache and then on a full one

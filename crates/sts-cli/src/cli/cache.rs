@@ -164,8 +164,14 @@ impl Cache {
     /// a directory of someone else is refused).
     fn open_as(dir: &Path, uid: u32) -> Result<Cache, Ignored> {
         let fail = |what: &str, e: std::io::Error| Ignored(format!("cache directory {}: {what}: {e}", dir.display()));
+        // Missing parents are made 0700 too, as the XDG base directory
+        // rules ask of a cache home that does not exist yet.
         if let Some(parent) = dir.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| fail("could not create its parent", e))?;
+            std::fs::DirBuilder::new()
+                .recursive(true)
+                .mode(0o700)
+                .create(parent)
+                .map_err(|e| fail("could not create its parent", e))?;
         }
         match std::fs::DirBuilder::new().mode(0o700).create(dir) {
             Ok(()) => {}
