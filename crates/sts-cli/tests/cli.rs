@@ -1809,3 +1809,33 @@ fn completions_print_a_script_for_each_shell() {
     assert_eq!(out.code, 2);
     assert!(out.stderr.contains("<SHELL>"), "{}", out.stderr);
 }
+
+/// The cache never fails a run: a cache home that is a file, or an entry
+/// that cannot be replaced, only means fetching (and saying why with -v).
+#[test]
+fn an_unusable_cache_never_fails_a_run() {
+    let f = Fixture::new();
+    let server = generating();
+    let url = server.url();
+    let not_a_dir = f.path("a-file");
+    std::fs::write(&not_a_dir, "").unwrap();
+    for i in 1..=2 {
+        let out = cached(&f, &url, &not_a_dir, &["-v"]);
+        assert_valid_credentials(&out, "cache home is a file");
+        assert_eq!(server.requests().len(), i);
+        assert!(out.stderr.contains("cache directory"), "{}", out.stderr);
+    }
+
+    let cache = f.path("xdg-cache");
+    assert_valid_credentials(&cached(&f, &url, &cache, &[]), "first run");
+    let entry = cache_files(&cache).pop().unwrap();
+    std::fs::remove_file(&entry).unwrap();
+    std::fs::create_dir_all(entry.join("occupied")).unwrap();
+    let out = cached(&f, &url, &cache, &["-v"]);
+    assert_valid_credentials(&out, "entry is a directory");
+    assert_eq!(server.requests().len(), 4);
+    assert!(out.stderr.contains("not a regular file"), "{}", out.stderr);
+    assert!(out.stderr.contains("could not write the cache file"), "{}", out.stderr);
+    // No temporary file is left behind.
+    assert_eq!(cache_files(&cache), [entry]);
+}

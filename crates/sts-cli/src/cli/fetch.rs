@@ -84,9 +84,10 @@ fn cached_credential_process(plan: &Plan, args: &FetchArgs) -> Result<(), Failur
             eprintln!("sts-web-identity: {text}");
         }
     };
-    let cache = match super::cache::dir_from(std::env::var_os("XDG_CACHE_HOME"), std::env::var_os("HOME")) {
-        None => None,
-        Some(dir) => Cache::open(&dir).map_err(|Ignored(why)| note(&why)).ok(),
+    let dir = super::cache::dir_from(std::env::var_os("XDG_CACHE_HOME"), std::env::var_os("HOME"));
+    let Some(cache) = dir.and_then(|dir| Cache::open(&dir).map_err(|Ignored(why)| note(&why)).ok()) else {
+        let fetched = plan.fetch(args.verbose)?;
+        return super::print_stdout(&credential_process_json(&fetched));
     };
     let endpoint = request_url(&plan.endpoint);
     let key = KeyParts {
@@ -100,35 +101,31 @@ fn cached_credential_process(plan: &Plan, args: &FetchArgs) -> Result<(), Failur
         token: &plan.token,
     }
     .digest();
-    if let Some(cache) = &cache {
-        let now = unix_now();
-        let at = |t: i64| rfc3339(Timestamp { seconds: t, nanos: 0 });
-        match cache.lookup(&key, now, args.cache_refresh_margin) {
-            Lookup::Hit { json, expires } => {
-                note(&format!(
-                    "cached credentials from {}, expire at {} by this machine's clock (in {} s)",
-                    cache.path(&key).display(),
-                    at(expires),
-                    expires - now
-                ));
-                return super::print_stdout(&json);
-            }
-            Lookup::Absent => {}
-            Lookup::Stale { expires } => note(&format!(
-                "cached credentials expire at {} (in {} s), within the refresh margin of {} s: fetching",
+    let now = unix_now();
+    let at = |t: i64| rfc3339(Timestamp { seconds: t, nanos: 0 });
+    match cache.lookup(&key, now, args.cache_refresh_margin) {
+        Lookup::Hit { json, expires } => {
+            note(&format!(
+                "cached credentials from {}, expire at {} by this machine's clock (in {} s)",
+                cache.path(&key).display(),
                 at(expires),
-                expires - now,
-                args.cache_refresh_margin
-            )),
-            Lookup::Ignored(Ignored(why)) => note(&format!("{why}: ignored, fetching")),
+                expires - now
+            ));
+            return super::print_stdout(&json);
         }
+        Lookup::Absent => {}
+        Lookup::Stale { expires } => note(&format!(
+            "cached credentials expire at {} (in {} s), within the refresh margin of {} s: fetching",
+            at(expires),
+            expires - now,
+            args.cache_refresh_margin
+        )),
+        Lookup::Ignored(Ignored(why)) => note(&format!("{why}: ignored, fetching")),
     }
     let fetched = plan.fetch(args.verbose)?;
     let json = credential_process_json(&fetched);
-    if let Some(cache) = &cache {
-        if let Err(Ignored(why)) = cache.store(&key, &json) {
-            note(&why);
-        }
+    if let Err(Ignored(why)) = cache.store(&key, &json) {
+        note(&why);
     }
     super::print_stdout(&json)
 }
