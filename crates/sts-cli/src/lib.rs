@@ -14,6 +14,8 @@
 //! | `env` | prints `export AWS_ACCESS_KEY_ID=...` lines (and `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`, `AWS_CREDENTIAL_EXPIRATION`), single-quoted, for `eval "$(sts-web-identity env ...)"` |
 //! | `mock-server [--port N] [--exchange FILE]` | a local STS on 127.0.0.1 ([`sts_mock`]): validates each request as STS would and generates credentials, or replays a recorded exchange |
 //! | `demo` | starts the mock in-process on a free port, fetches credentials from it through the real client and transport, reports each step on stderr and prints the `credential_process` JSON |
+//! | `completions SHELL` | prints the completion script of bash, zsh, fish, PowerShell or elvish |
+//! | `help [COMMAND]` | prints the help of the tool or of a command (as `COMMAND --help`) |
 //!
 //! `credential-process` and `env` take `--role-arn`, `--token-file` (`-` for
 //! standard input), `--session-name`, `--duration`, `--policy-file`,
@@ -27,6 +29,14 @@
 //! replaced by `<redacted N chars>`, sends nothing). Unset options fall back
 //! to the environment, then the profile, as the AWS SDKs do
 //! ([`sts_client::config`]).
+//!
+//! `credential-process` caches what it prints, one 0600 file per identity
+//! (role, session name, endpoint, duration, policies, a digest of the token)
+//! in `$XDG_CACHE_HOME/sts-web-identity/` (else `~/.cache/sts-web-identity/`),
+//! and prints it again until `--cache-refresh-margin` seconds (default 300)
+//! before it expires; `--no-cache` always calls STS. A cache file that is
+//! corrupt, someone else's or not mode 0600 is ignored and replaced. `env`
+//! does not use the cache. See the crate README for the rules.
 //!
 //! # Exit codes
 //!

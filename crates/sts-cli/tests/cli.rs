@@ -426,10 +426,18 @@ fn usage_errors_exit_2() {
     let token_file = f.token_file.display().to_string();
     let cases: Vec<(&str, Vec<&str>, &str)> = vec![
         ("no command", vec![], "a command is required"),
-        ("unknown command", vec!["fetch"], "unknown command"),
+        ("unknown command", vec!["fetch"], "unrecognized subcommand 'fetch'"),
         ("unknown option", vec!["env", "--rolearn", ROLE], "--rolearn"),
-        ("bad number", vec!["env", "--duration", "1h"], "1h"),
-        ("bad transport", vec!["env", "--transport", "curl"], "std or embedded"),
+        (
+            "bad number",
+            vec!["env", "--duration", "1h"],
+            "invalid value '1h' for '--duration <SECONDS>'",
+        ),
+        (
+            "bad transport",
+            vec!["env", "--transport", "curl"],
+            "[possible values: std, embedded]",
+        ),
         ("zero attempts", vec!["env", "--max-attempts", "0"], "at least 1"),
         (
             "no role",
@@ -1227,11 +1235,607 @@ fn env_formats_carry_the_same_credentials() {
     let out = run(&f, &args, &[]);
     assert_eq!(out.code, 2);
     assert!(
-        out.stderr.contains("--format takes sh, fish, powershell or json"),
+        out.stderr.contains("invalid value 'csh' for '--format <FORMAT>'")
+            && out.stderr.contains("[possible values: sh, fish, powershell, json]"),
         "{}",
         out.stderr
     );
+    assert!(out.stdout.is_empty());
     let mut args = f.args("credential-process", &server.url());
     args.extend(["--format", "json"].map(String::from));
     assert_eq!(run(&f, &args, &[]).code, 2);
+}
+
+// The credential cache of `credential-process`. Every run below points
+// `XDG_CACHE_HOME` into its fixture's temporary directory: no test touches
+// the real cache. The runs above have no `HOME` nor `XDG_CACHE_HOME`, so
+// no cache.
+
+/// Runs `credential-process` against `url` with `XDG_CACHE_HOME` = `cache`.
+fn cached(f: &Fixture, url: &str, cache: &Path, extra: &[&str]) -> Out {
+    let mut args = f.args("credential-process", url);
+    args.extend(extra.iter().map(|s| s.to_string()));
+    run(f, &args, &[("XDG_CACHE_HOME", cache.to_str().unwrap())])
+}
+
+/// The files in the cache directory under `cache` (an `XDG_CACHE_HOME`).
+fn cache_files(cache: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(cache.join("sts-web-identity"))
+        .map(|d| d.map(|e| e.unwrap().path()).collect())
+        .unwrap_or_default();
+    files.sort();
+    files
+}
+
+fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::symlink_metadata(path).unwrap().permissions().mode() & 0o7777
+}
+
+/// Valid `credential_process` output: version 1, every field, not expired.
+fn assert_valid_credentials(out: &Out, what: &str) -> Value {
+    assert_eq!(out.code, 0, "{what}: {}", out.stderr);
+    let v = out.json();
+    assert_eq!(v["Version"], 1, "{what}");
+    assert_eq!(v.as_object().unwrap().len(), 6, "{what}: {v}");
+    assert!(v["AccessKeyId"].as_str().unwrap().starts_with("ASIA"), "{what}");
+    assert_eq!(v["SecretAccessKey"].as_str().unwrap().len(), 40, "{what}");
+    assert!(v["SessionToken"].as_str().unwrap().len() > 100, "{what}");
+    assert!(rfc3339_seconds(&v["Expiration"]) > now(), "{what}");
+    v
+}
+
+#[test]
+fn credential_process_reuses_cached_credentials_until_the_refresh_margin() {
+    let f = Fixture::new();
+    let server = generating();
+    let url = server.url();
+    let cache = f.path("xdg-cache");
+    let first = cached(&f, &url, &cache, &["--duration", "900"]);
+    assert_valid_credentials(&first, "first run");
+    assert_eq!(server.requests().len(), 1);
+
+    // One file, named by a SHA-256, holding exactly what was printed;
+    // directory 0700, file 0600.
+    let files = cache_files(&cache);
+    assert_eq!(files.len(), 1, "{files:?}");
+    let name = files[0].file_name().unwrap().to_str().unwrap();
+    let stem = name.strip_suffix(".json").unwrap();
+    assert!(
+        stem.len() == 64 && stem.bytes().all(|b| b.is_ascii_hexdigit()),
+        "{name}"
+    );
+    assert_eq!(std::fs::read_to_string(&files[0]).unwrap(), first.stdout);
+    assert_eq!(mode(&cache.join("sts-web-identity")), 0o700);
+    assert_eq!(mode(&files[0]), 0o600);
+
+    // The second run prints the same credentials and sends nothing.
+    let second = cached(&f, &url, &cache, &["--duration", "900", "-v"]);
+    assert_eq!(second.code, 0, "{}", second.stderr);
+    assert_eq!(second.stdout, first.stdout);
+    assert_eq!(server.requests().len(), 1, "a cache hit makes no request");
+    assert!(second.stderr.contains("cached credentials from "), "{}", second.stderr);
+    for secret in ["SecretAccessKey", "SessionToken"] {
+        let value = first.json()[secret].as_str().unwrap().to_owned();
+        assert!(!second.stderr.contains(&value), "{secret} on stderr");
+    }
+
+    // --no-cache fetches, and leaves the cache as it was.
+    let bypass = cached(&f, &url, &cache, &["--duration", "900", "--no-cache"]);
+    assert_valid_credentials(&bypass, "--no-cache");
+    assert_ne!(bypass.stdout, first.stdout);
+    assert_eq!(server.requests().len(), 2, "--no-cache makes a request");
+    assert_eq!(std::fs::read_to_string(&files[0]).unwrap(), first.stdout);
+
+    // A margin of the whole lifetime: the entry is due for refresh, so the
+    // run fetches and replaces it.
+    let refreshed = cached(
+        &f,
+        &url,
+        &cache,
+        &["--duration", "900", "--cache-refresh-margin", "900"],
+    );
+    assert_valid_credentials(&refreshed, "margin of 900 s");
+    assert_eq!(
+        server.requests().len(),
+        3,
+        "credentials within the margin are refreshed"
+    );
+    assert_ne!(refreshed.stdout, first.stdout);
+    assert_eq!(cache_files(&cache), files);
+    assert_eq!(std::fs::read_to_string(&files[0]).unwrap(), refreshed.stdout);
+
+    // An entry 60 s from expiry is within the default 5 minutes.
+    let mut v = refreshed.json();
+    let soon = Timestamp::from_unix(now() + 60, 0).unwrap().rfc3339().unwrap();
+    v["Expiration"] = Value::from(soon.as_str());
+    std::fs::write(&files[0], serde_json::to_string_pretty(&v).unwrap()).unwrap();
+    let again = cached(&f, &url, &cache, &["--duration", "900"]);
+    assert_valid_credentials(&again, "entry about to expire");
+    assert_eq!(server.requests().len(), 4, "an entry about to expire is refreshed");
+    assert_eq!(std::fs::read_to_string(&files[0]).unwrap(), again.stdout);
+    // And 10 minutes from expiry it is still used.
+    let mut v = again.json();
+    let later = Timestamp::from_unix(now() + 600, 0).unwrap().rfc3339().unwrap();
+    v["Expiration"] = Value::from(later.as_str());
+    let kept = serde_json::to_string_pretty(&v).unwrap() + "\n";
+    std::fs::write(&files[0], &kept).unwrap();
+    let hit = cached(&f, &url, &cache, &["--duration", "900"]);
+    assert_eq!(hit.code, 0, "{}", hit.stderr);
+    // The same document, in the layout credential-process prints.
+    assert_eq!(hit.json(), v);
+    assert!(
+        hit.stdout.starts_with("{\n  \"Version\": 1,\n  \"AccessKeyId\": "),
+        "{}",
+        hit.stdout
+    );
+    assert_eq!(server.requests().len(), 4);
+
+    // Other parameters are other identities.
+    let other = cached(&f, &url, &cache, &["--duration", "901"]);
+    assert_valid_credentials(&other, "another duration");
+    assert_eq!(server.requests().len(), 5);
+    assert_eq!(cache_files(&cache).len(), 2);
+}
+
+#[test]
+fn another_token_never_reuses_cached_credentials() {
+    let f = Fixture::new();
+    let server = generating();
+    let cache = f.path("xdg-cache");
+    let first = cached(&f, &server.url(), &cache, &[]);
+    assert_valid_credentials(&first, "first token");
+    // The same role, session, endpoint and options; only the token differs.
+    std::fs::write(&f.token_file, jwt("device-43")).unwrap();
+    let second = cached(&f, &server.url(), &cache, &[]);
+    assert_valid_credentials(&second, "second token");
+    assert_ne!(second.stdout, first.stdout);
+    assert_eq!(server.requests().len(), 2, "another token makes a request");
+    assert_eq!(cache_files(&cache).len(), 2);
+    // The first token's entry is still there for it.
+    std::fs::write(&f.token_file, format!("{}\n", f.token)).unwrap();
+    let third = cached(&f, &server.url(), &cache, &[]);
+    assert_eq!(third.stdout, first.stdout);
+    assert_eq!(server.requests().len(), 2);
+    // The token never shows in the cache directory, by name or content.
+    for file in cache_files(&cache) {
+        assert!(!file.to_str().unwrap().contains(&f.token));
+        assert!(!std::fs::read_to_string(&file).unwrap().contains(&f.token));
+    }
+}
+
+#[test]
+fn untrusted_cache_files_are_ignored_and_replaced() {
+    use std::os::unix::fs::PermissionsExt;
+    let f = Fixture::new();
+    let server = generating();
+    let url = server.url();
+    let cache = f.path("xdg-cache");
+    assert_valid_credentials(&cached(&f, &url, &cache, &[]), "first run");
+    let file = cache_files(&cache).pop().unwrap();
+    let good = std::fs::read_to_string(&file).unwrap();
+    type Spoil = Box<dyn Fn(&Path)>;
+    let cases: Vec<(&str, Spoil, &str)> = vec![
+        (
+            "corrupt",
+            Box::new(|p| std::fs::write(p, "{\"Version\": 1, \"AccessKeyId\": ").unwrap()),
+            "not a credential_process document",
+        ),
+        (
+            "not JSON at all",
+            Box::new(|p| std::fs::write(p, [0xff, 0xfe, 0, 1]).unwrap()),
+            "not a credential_process document",
+        ),
+        (
+            "mode 0644",
+            Box::new(|p| std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o644)).unwrap()),
+            "mode 0644, not 0600",
+        ),
+        (
+            "unreadable (mode 0000)",
+            Box::new(|p| std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o000)).unwrap()),
+            "mode 0000, not 0600",
+        ),
+        (
+            "a FIFO, which would block a plain read",
+            Box::new(|p| {
+                std::fs::remove_file(p).unwrap();
+                assert!(Command::new("mkfifo").arg(p).status().unwrap().success());
+            }),
+            "not a regular file",
+        ),
+        (
+            "a symlink to a valid entry elsewhere",
+            Box::new(|p| {
+                let elsewhere = p.with_extension("elsewhere");
+                std::fs::rename(p, &elsewhere).unwrap();
+                std::os::unix::fs::symlink(&elsewhere, p).unwrap();
+            }),
+            "unreadable",
+        ),
+        (
+            "larger than any answer",
+            Box::new(|p| {
+                let f = std::fs::OpenOptions::new().append(true).open(p).unwrap();
+                f.set_len(1 << 30).unwrap();
+            }),
+            "larger than",
+        ),
+    ];
+    let mut requests = 1;
+    for (name, spoil, why) in cases {
+        spoil(&file);
+        let out = cached(&f, &url, &cache, &["-v"]);
+        let v = assert_valid_credentials(&out, name);
+        requests += 1;
+        assert_eq!(server.requests().len(), requests, "{name}: the file was not trusted");
+        assert!(out.stderr.contains(why), "{name}: {}", out.stderr);
+        assert!(out.stderr.contains("ignored, fetching"), "{name}: {}", out.stderr);
+        // Replaced by a good entry with the new credentials.
+        assert!(std::fs::symlink_metadata(&file).unwrap().is_file(), "{name}");
+        assert_eq!(mode(&file), 0o600, "{name}");
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), out.stdout, "{name}");
+        assert_ne!(out.stdout, good, "{name}");
+        assert_eq!(v["AccountId"], "123456789012");
+        // Which the next run uses.
+        let hit = cached(&f, &url, &cache, &[]);
+        assert_eq!(hit.stdout, out.stdout, "{name}");
+        assert_eq!(server.requests().len(), requests, "{name}");
+    }
+    assert_eq!(
+        cache_files(&cache)
+            .iter()
+            .filter(|p| p.extension().unwrap() == "json")
+            .count(),
+        1
+    );
+
+    // Someone else's file, and then someone else's directory. Making them
+    // takes root; without it the ownership checks are proven by the unit
+    // tests in src/cli/cache.rs (with another uid passed in).
+    let nobody = 65534;
+    if std::os::unix::fs::chown(&file, Some(nobody), Some(nobody)).is_ok() {
+        let out = cached(&f, &url, &cache, &["-v"]);
+        assert_valid_credentials(&out, "someone else's file");
+        requests += 1;
+        assert_eq!(server.requests().len(), requests, "someone else's file is not trusted");
+        assert!(out.stderr.contains("belongs to uid 65534"), "{}", out.stderr);
+        assert_ne!(
+            std::os::unix::fs::MetadataExt::uid(&std::fs::metadata(&file).unwrap()),
+            nobody
+        );
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), out.stdout, "replaced");
+
+        let dir = cache.join("sts-web-identity");
+        std::os::unix::fs::chown(&dir, Some(nobody), Some(nobody)).unwrap();
+        for _ in 0..2 {
+            let out = cached(&f, &url, &cache, &["-v"]);
+            assert_valid_credentials(&out, "someone else's directory");
+            requests += 1;
+            assert_eq!(
+                server.requests().len(),
+                requests,
+                "someone else's directory is not used"
+            );
+            assert!(out.stderr.contains("belongs to uid 65534"), "{}", out.stderr);
+        }
+    }
+}
+
+#[test]
+fn a_loose_cache_directory_is_tightened_and_home_is_the_fallback() {
+    use std::os::unix::fs::PermissionsExt;
+    let f = Fixture::new();
+    let server = generating();
+    // An XDG_CACHE_HOME that does not exist yet is made 0700.
+    let xdg = f.path("new/xdg-cache");
+    assert_valid_credentials(&cached(&f, &server.url(), &xdg, &[]), "new XDG_CACHE_HOME");
+    assert_eq!(mode(&xdg), 0o700);
+    assert_eq!(mode(&f.path("new")), 0o700);
+    assert_eq!(cache_files(&xdg).len(), 1);
+
+    let home = f.path("home");
+    let dir = home.join(".cache/sts-web-identity");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o777)).unwrap();
+    let args = f.args("credential-process", &server.url());
+    let env = [("HOME", home.to_str().unwrap())];
+    let first = run(&f, &args, &env);
+    assert_valid_credentials(&first, "HOME");
+    assert_eq!(mode(&dir), 0o700);
+    assert_eq!(cache_files(&home.join(".cache")).len(), 1);
+    assert_eq!(run(&f, &args, &env).stdout, first.stdout);
+    assert_eq!(server.requests().len(), 2);
+}
+
+/// Eight invocations at once, on an empty cache and then on a full one
+/// while others refresh it: every one prints valid credentials (the entry
+/// is renamed into place whole, so no reader sees a part of one).
+#[test]
+fn concurrent_invocations_all_print_valid_credentials() {
+    let f = Fixture::new();
+    let server = generating();
+    let cache = f.path("xdg-cache");
+    let spawn = |extra: &[&str]| {
+        let mut c = bin(f.dir.path());
+        c.args(f.args("credential-process", &server.url()))
+            .args(extra)
+            .env("XDG_CACHE_HOME", &cache)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        c.spawn().unwrap()
+    };
+    let wait = |children: Vec<Child>| -> Vec<Out> {
+        children
+            .into_iter()
+            .map(|c| {
+                let o = c.wait_with_output().unwrap();
+                Out {
+                    code: o.status.code().unwrap_or(-1),
+                    stdout: String::from_utf8(o.stdout).unwrap(),
+                    stderr: String::from_utf8(o.stderr).unwrap(),
+                }
+            })
+            .collect()
+    };
+    let cold = wait((0..8).map(|_| spawn(&[])).collect());
+    for (i, out) in cold.iter().enumerate() {
+        assert_valid_credentials(out, &format!("cold run {i}"));
+    }
+    let sent = server.requests().len();
+    assert!((1..=8).contains(&sent), "{sent} requests");
+    let files = cache_files(&cache);
+    assert_eq!(files.len(), 1, "no temporary file is left: {files:?}");
+    let entry = std::fs::read_to_string(&files[0]).unwrap();
+    assert!(cold.iter().any(|o| o.stdout == entry), "the entry is one run's output");
+
+    // Half read the entry while the other half refresh it.
+    let mixed = wait(
+        (0..8)
+            .map(|i| {
+                if i % 2 == 0 {
+                    spawn(&[])
+                } else {
+                    spawn(&["--cache-refresh-margin", "43200"])
+                }
+            })
+            .collect(),
+    );
+    for (i, out) in mixed.iter().enumerate() {
+        assert_valid_credentials(out, &format!("mixed run {i}"));
+    }
+    assert_eq!(server.requests().len(), sent + 4, "the readers sent nothing");
+    let files = cache_files(&cache);
+    assert_eq!(files.len(), 1, "no temporary file is left: {files:?}");
+    let entry = std::fs::read_to_string(&files[0]).unwrap();
+    assert!(
+        mixed.iter().skip(1).step_by(2).any(|o| o.stdout == entry),
+        "the entry is one refresher's output"
+    );
+}
+
+#[test]
+fn env_and_dry_runs_do_not_use_the_cache() {
+    let f = Fixture::new();
+    let server = generating();
+    let cache = f.path("xdg-cache");
+    let env = [("XDG_CACHE_HOME", cache.to_str().unwrap())];
+    for _ in 0..2 {
+        let out = run(&f, &f.args("env", &server.url()), &env);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+    }
+    let mut dry = f.args("credential-process", &server.url());
+    dry.push("--dry-run".into());
+    assert_eq!(run(&f, &dry, &env).code, 0);
+    assert_eq!(server.requests().len(), 2, "each env run fetches");
+    assert!(!cache.exists(), "nothing was cached");
+}
+
+#[test]
+fn cache_options_are_checked() {
+    let f = Fixture::new();
+    let url = format!("http://127.0.0.1:{}/", closed_port());
+    let cache = f.path("xdg-cache");
+    for bad in ["abc", "-1", "43201", "1.5"] {
+        let out = cached(&f, &url, &cache, &["--cache-refresh-margin", bad]);
+        assert_eq!(out.code, 2, "{bad}: {}", out.stderr);
+        assert!(out.stderr.contains("--cache-refresh-margin"), "{bad}: {}", out.stderr);
+    }
+    // The cache flags are credential-process's only.
+    let mut args = f.args("env", &url);
+    args.push("--no-cache".into());
+    let out = run(&f, &args, &[]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("--no-cache"), "{}", out.stderr);
+}
+
+// The command line (clap): errors name the option and point at the
+// command's help; `help COMMAND` is `COMMAND --help`; completion scripts.
+
+#[test]
+fn parse_errors_name_the_option_and_point_to_the_commands_help() {
+    let f = Fixture::new();
+    let cases: &[(&[&str], &str, &str)] = &[
+        (
+            &["env", "--duration", "abc"],
+            "invalid value 'abc' for '--duration <SECONDS>'",
+            "env",
+        ),
+        (
+            &["credential-process", "--max-attempts", "zero"],
+            "invalid value 'zero' for '--max-attempts <N>'",
+            "credential-process",
+        ),
+        (
+            &["credential-process", "--cache-refresh-margin", "soon"],
+            "invalid value 'soon' for '--cache-refresh-margin <SECONDS>'",
+            "credential-process",
+        ),
+        (
+            &["env", "--format", "csh"],
+            "[possible values: sh, fish, powershell, json]",
+            "env",
+        ),
+        (&["mock-server", "--port", "http"], "'--port <N>'", "mock-server"),
+        (&["demo", "--transport"], "'--transport <ENGINE>'", "demo"),
+        (&["env", "--role-arn"], "'--role-arn <ARN>'", "env"),
+    ];
+    for (args, needle, command) in cases {
+        let out = run(&f, args, &[]);
+        assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
+        assert!(out.stdout.is_empty(), "{args:?}");
+        let first = out.stderr.lines().next().unwrap();
+        assert!(first.starts_with("sts-web-identity: "), "{args:?}: {}", out.stderr);
+        assert!(out.stderr.contains(needle), "{args:?}: {}", out.stderr);
+        assert!(
+            out.stderr.ends_with(&format!(
+                "Try 'sts-web-identity {command} --help' for more information.\n"
+            )),
+            "{args:?}: {}",
+            out.stderr
+        );
+    }
+    let out = run(&f, &["nope"], &[]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr
+            .ends_with("Try 'sts-web-identity --help' for more information.\n"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn help_command_and_help_flag_print_the_same_help() {
+    let f = Fixture::new();
+    for command in ["credential-process", "env", "mock-server", "demo", "completions"] {
+        let by_command = run(&f, &["help", command], &[]);
+        let by_flag = run(&f, &[command, "--help"], &[]);
+        assert_eq!(by_command.code, 0, "{command}: {}", by_command.stderr);
+        assert_eq!(by_flag.code, 0, "{command}: {}", by_flag.stderr);
+        assert_eq!(by_command.stdout, by_flag.stdout, "{command}");
+        assert!(
+            by_flag.stdout.contains(&format!("Usage: sts-web-identity {command}")),
+            "{command}: {}",
+            by_flag.stdout
+        );
+        assert!(by_flag.stderr.is_empty(), "{command}");
+        let short = run(&f, &[command, "-h"], &[]);
+        assert_eq!(short.code, 0, "{command}");
+        assert!(short.stdout.contains(&format!("Usage: sts-web-identity {command}")));
+    }
+    let out = run(&f, &["help", "credential-process"], &[]);
+    for option in ["--no-cache", "--cache-refresh-margin <SECONDS>", "[default: 300]"] {
+        assert!(out.stdout.contains(option), "{option}: {}", out.stdout);
+    }
+    let out = run(&f, &["help", "env"], &[]);
+    assert!(out.stdout.contains("--format <FORMAT>") && !out.stdout.contains("--no-cache"));
+    // The top-level help lists every command, `completions` and `help`
+    // included.
+    let out = run(&f, &["help"], &[]);
+    assert_eq!(out.code, 0);
+    for command in [
+        "credential-process",
+        "env",
+        "mock-server",
+        "demo",
+        "completions",
+        "help",
+    ] {
+        assert!(
+            out.stdout.contains(&format!("\n  {command} ")),
+            "{command}: {}",
+            out.stdout
+        );
+    }
+}
+
+#[test]
+fn completions_print_a_script_for_each_shell() {
+    let f = Fixture::new();
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let out = run(&f, &["completions", shell], &[]);
+        assert_eq!(out.code, 0, "{shell}: {}", out.stderr);
+        assert!(out.stdout.len() > 500, "{shell}: {}", out.stdout);
+        for word in [
+            "sts-web-identity",
+            "credential-process",
+            // fish spells options `-l role-arn`.
+            "role-arn",
+            "cache-refresh-margin",
+        ] {
+            assert!(out.stdout.contains(word), "{shell} script lacks {word}");
+        }
+    }
+    // The bash script completes the commands, their options and the values
+    // of --format.
+    let out = run(&f, &["completions", "bash"], &[]);
+    let script = f.path("completion.bash");
+    std::fs::write(&script, &out.stdout).unwrap();
+    let complete = |line: &str| -> String {
+        let words: Vec<&str> = line.split(' ').collect();
+        let program = format!(
+            "source {}\nCOMP_WORDS=({line})\nCOMP_CWORD={}\nCOMP_LINE='{line}'\nCOMP_POINT=${{#COMP_LINE}}\n\
+             _sts__web__identity sts-web-identity '{}' '{}'\nprintf '%s\\n' \"${{COMPREPLY[@]}}\"\n",
+            script.display(),
+            words.len() - 1,
+            words[words.len() - 1],
+            words[words.len() - 2],
+        );
+        let o = Command::new("bash").arg("-c").arg(program).output().unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8(o.stdout).unwrap()
+    };
+    let commands = complete("sts-web-identity cr");
+    assert_eq!(commands.trim(), "credential-process");
+    // A command's options (clap_complete's script alone completes none of
+    // them for a hyphenated binary name: clap-rs/clap#6421).
+    let options = complete("sts-web-identity credential-process --cache");
+    assert_eq!(options.trim(), "--cache-refresh-margin");
+    let formats = complete("sts-web-identity env --format ");
+    for format in ["sh", "fish", "powershell", "json"] {
+        assert!(formats.lines().any(|l| l == format), "{format}: {formats}");
+    }
+
+    let out = run(&f, &["completions", "tcsh"], &[]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr
+            .contains("[possible values: bash, elvish, fish, powershell, zsh]"),
+        "{}",
+        out.stderr
+    );
+    let out = run(&f, &["completions"], &[]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("<SHELL>"), "{}", out.stderr);
+}
+
+/// The cache never fails a run: a cache home that is a file, or an entry
+/// that cannot be replaced, only means fetching (and saying why with -v).
+#[test]
+fn an_unusable_cache_never_fails_a_run() {
+    let f = Fixture::new();
+    let server = generating();
+    let url = server.url();
+    let not_a_dir = f.path("a-file");
+    std::fs::write(&not_a_dir, "").unwrap();
+    for i in 1..=2 {
+        let out = cached(&f, &url, &not_a_dir, &["-v"]);
+        assert_valid_credentials(&out, "cache home is a file");
+        assert_eq!(server.requests().len(), i);
+        assert!(out.stderr.contains("cache directory"), "{}", out.stderr);
+    }
+
+    let cache = f.path("xdg-cache");
+    assert_valid_credentials(&cached(&f, &url, &cache, &[]), "first run");
+    let entry = cache_files(&cache).pop().unwrap();
+    std::fs::remove_file(&entry).unwrap();
+    std::fs::create_dir_all(entry.join("occupied")).unwrap();
+    let out = cached(&f, &url, &cache, &["-v"]);
+    assert_valid_credentials(&out, "entry is a directory");
+    assert_eq!(server.requests().len(), 4);
+    assert!(out.stderr.contains("not a regular file"), "{}", out.stderr);
+    assert!(out.stderr.contains("could not write the cache file"), "{}", out.stderr);
+    // No temporary file is left behind.
+    assert_eq!(cache_files(&cache), [entry]);
 }

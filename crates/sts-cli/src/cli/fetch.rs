@@ -48,6 +48,9 @@ pub(crate) fn run(output: Output, args: &FetchArgs) -> Result<(), Failure> {
         let json = plan.dry_run()?;
         return super::print_stdout(&json);
     }
+    if output == Output::CredentialProcess && !args.no_cache {
+        return cached_credential_process(&plan, args);
+    }
     let fetched = plan.fetch(args.verbose)?;
     let text = match output {
         Output::CredentialProcess => credential_process_json(&fetched),
@@ -66,6 +69,79 @@ pub(crate) struct Fetched {
     pub(crate) expiration: Timestamp,
     /// The account of the role (and so of the assumed-role session).
     pub(crate) account_id: Option<String>,
+}
+
+/// `credential-process` through the cache (see [`super::cache`]): a
+/// trusted entry that expires after the refresh margin is printed as is;
+/// otherwise the credentials are fetched, stored and printed. The cache
+/// never makes a run fail: an unusable directory or a failed write only
+/// means no cache (said with `-v`).
+#[cfg(unix)]
+fn cached_credential_process(plan: &Plan, args: &FetchArgs) -> Result<(), Failure> {
+    use super::cache::{Cache, Ignored, KeyParts, Lookup};
+    let note = |text: &str| {
+        if args.verbose {
+            eprintln!("sts-web-identity: {text}");
+        }
+    };
+    let dir = super::cache::dir_from(std::env::var_os("XDG_CACHE_HOME"), std::env::var_os("HOME"));
+    let Some(cache) = dir.and_then(|dir| Cache::open(&dir).map_err(|Ignored(why)| note(&why)).ok()) else {
+        let fetched = plan.fetch(args.verbose)?;
+        return super::print_stdout(&credential_process_json(&fetched));
+    };
+    let endpoint = request_url(&plan.endpoint);
+    let key = KeyParts {
+        role_arn: &plan.params.role_arn,
+        session_name: plan.params.role_session_name.as_deref(),
+        endpoint: &endpoint,
+        duration: plan.params.duration_seconds,
+        policy: plan.params.policy.as_deref(),
+        policy_arns: &plan.params.policy_arns,
+        provider_id: plan.params.provider_id.as_deref(),
+        token: &plan.token,
+    }
+    .digest();
+    let now = unix_now();
+    let at = |t: i64| rfc3339(Timestamp { seconds: t, nanos: 0 });
+    match cache.lookup(&key, now, args.cache_refresh_margin) {
+        Lookup::Hit { json, expires } => {
+            note(&format!(
+                "cached credentials from {}, expire at {} by this machine's clock (in {} s)",
+                cache.path(&key).display(),
+                at(expires),
+                expires - now
+            ));
+            return super::print_stdout(&json);
+        }
+        Lookup::Absent => {}
+        Lookup::Stale { expires } => note(&format!(
+            "cached credentials expire at {} (in {} s), within the refresh margin of {} s: fetching",
+            at(expires),
+            expires - now,
+            args.cache_refresh_margin
+        )),
+        Lookup::Ignored(Ignored(why)) => note(&format!("{why}: ignored, fetching")),
+    }
+    let fetched = plan.fetch(args.verbose)?;
+    let json = credential_process_json(&fetched);
+    if let Err(Ignored(why)) = cache.store(&key, &json) {
+        note(&why);
+    }
+    super::print_stdout(&json)
+}
+
+/// Without a Unix file system's owners and modes there is no cache.
+#[cfg(not(unix))]
+fn cached_credential_process(plan: &Plan, args: &FetchArgs) -> Result<(), Failure> {
+    let fetched = plan.fetch(args.verbose)?;
+    super::print_stdout(&credential_process_json(&fetched))
+}
+
+/// This machine's clock, in Unix seconds.
+#[cfg(unix)]
+fn unix_now() -> i64 {
+    let wall = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
+    i64::try_from(wall.as_secs()).unwrap_or(i64::MAX)
 }
 
 /// The account id of a role ARN (`arn:PARTITION:iam::ACCOUNT:role/NAME`).
@@ -558,16 +634,34 @@ pub(crate) fn failure(e: &Error, url: &str, last_request_id: Option<&str>, full_
 /// secrets.
 pub(crate) fn credential_process_json(fetched: &Fetched) -> Zeroizing<String> {
     let creds = &fetched.creds;
-    let mut out = Zeroizing::new(String::with_capacity(2 * creds.session_token().len() + 512));
+    render_credential_process(
+        creds.access_key_id(),
+        creds.secret_access_key().expose(),
+        creds.session_token().expose(),
+        &rfc3339(fetched.expiration),
+        fetched.account_id.as_deref(),
+    )
+}
+
+/// The `credential_process` JSON of these values, in the one layout both a
+/// fetch and a cache hit print. Wiped on drop.
+pub(crate) fn render_credential_process(
+    access_key_id: &str,
+    secret_access_key: &str,
+    session_token: &str,
+    expiration: &str,
+    account_id: Option<&str>,
+) -> Zeroizing<String> {
+    let mut out = Zeroizing::new(String::with_capacity(2 * session_token.len() + 512));
     out.push_str("{\n  \"Version\": 1,\n  \"AccessKeyId\": ");
-    push_json(&mut out, creds.access_key_id());
+    push_json(&mut out, access_key_id);
     out.push_str(",\n  \"SecretAccessKey\": ");
-    push_json(&mut out, creds.secret_access_key().expose());
+    push_json(&mut out, secret_access_key);
     out.push_str(",\n  \"SessionToken\": ");
-    push_json(&mut out, creds.session_token().expose());
+    push_json(&mut out, session_token);
     out.push_str(",\n  \"Expiration\": ");
-    push_json(&mut out, &rfc3339(fetched.expiration));
-    if let Some(account) = &fetched.account_id {
+    push_json(&mut out, expiration);
+    if let Some(account) = account_id {
         out.push_str(",\n  \"AccountId\": ");
         push_json(&mut out, account);
     }
