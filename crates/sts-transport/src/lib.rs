@@ -179,7 +179,11 @@ mod blocking;
 mod nonblocking;
 
 #[cfg(feature = "std")]
+mod std_proxy;
+#[cfg(feature = "std")]
 mod std_tcp;
+#[cfg(feature = "std")]
+mod std_tls;
 #[cfg(feature = "std")]
 mod std_ureq;
 
@@ -188,7 +192,7 @@ mod http_adapter;
 #[cfg(any(feature = "std", feature = "http"))]
 mod owned;
 
-pub use error::{Error, MalformedHttp};
+pub use error::{CertificateProblem, Error, MalformedHttp, ProxyError};
 
 #[cfg(feature = "embedded-io-v0.7")]
 pub use blocking::{Connect, HttpClient};
@@ -199,6 +203,8 @@ pub use nonblocking::{AsyncConnect, AsyncHttpClient};
 pub use rustls;
 #[cfg(feature = "std")]
 pub use std_tcp::{TcpConnection, TcpConnector};
+#[cfg(feature = "std")]
+pub use std_tls::{CaBundle, CaBundleError, CaBundleProblem};
 #[cfg(feature = "std")]
 pub use std_ureq::{StdTransport, StdTransportBuilder};
 
