@@ -147,7 +147,7 @@ impl TcpConnector {
     fn tcp(&self, scheme: Scheme, host: &str, port: u16, deadline: Instant) -> Result<TcpStream, Error> {
         let addrs = resolve(host, port, deadline)?;
         // `http` to a name: every address it has must be loopback.
-        if scheme == Scheme::Http && addrs.iter().any(|a| !a.ip().is_loopback()) {
+        if scheme == Scheme::Http && !all_loopback(&addrs) {
             return Err(Error::InsecureScheme);
         }
         let mut last = Error::Connect;
@@ -163,6 +163,12 @@ impl TcpConnector {
         }
         Err(last)
     }
+}
+
+/// Whether every address is loopback (`127.0.0.0/8`, `::1`): what a name
+/// for `http://` must resolve to. No address is not loopback.
+pub(crate) fn all_loopback(addrs: &[SocketAddr]) -> bool {
+    !addrs.is_empty() && addrs.iter().all(|a| a.ip().is_loopback())
 }
 
 /// The addresses of `host` (a name or an IP literal, brackets allowed),
@@ -361,5 +367,31 @@ impl io::Write for Deadline {
 
     fn flush(&mut self) -> io::Result<()> {
         self.tcp.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn http_names_must_resolve_to_loopback_only() {
+        let addr = |s: &str| s.parse::<SocketAddr>().unwrap();
+        assert!(all_loopback(&[addr("127.0.0.1:80"), addr("[::1]:80")]));
+        assert!(all_loopback(&[addr("127.1.2.3:80")]));
+        // One address elsewhere is enough to refuse: the connect may go there.
+        assert!(!all_loopback(&[addr("127.0.0.1:80"), addr("192.0.2.1:80")]));
+        assert!(!all_loopback(&[addr("[2001:db8::1]:80")]));
+        assert!(!all_loopback(&[]));
+    }
+
+    #[test]
+    fn ip_literals_resolve_without_a_lookup() {
+        let deadline = Instant::now() + Duration::from_secs(1);
+        assert_eq!(
+            resolve("[::1]", 8080, deadline).unwrap(),
+            [SocketAddr::from(([0, 0, 0, 0, 0, 0, 0, 1], 8080))]
+        );
+        assert_eq!(resolve("nonexistent.invalid", 443, deadline), Err(Error::Resolve));
     }
 }

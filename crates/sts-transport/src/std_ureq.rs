@@ -17,7 +17,7 @@ use ureq::{Agent, Proxy};
 use crate::h1::{DEFAULT_MAX_BODY, DEFAULT_USER_AGENT, RequestHead, is_loopback};
 use crate::owned::{check_framing, check_length, response, store_headers};
 use crate::std_proxy::{EnvProxies, NoProxy, parse_proxy};
-use crate::std_tcp::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, io_to_error};
+use crate::std_tcp::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, all_loopback, io_to_error};
 use crate::std_tls::find_rustls;
 use crate::{CaBundle, Error, MalformedHttp, ProxyError, Request, Response, Scheme, Transport};
 
@@ -288,7 +288,7 @@ impl Resolver for Resolve {
                 e => e,
             })?;
         // Every address, not the first: ureq tries them in turn.
-        if self.direct && uri.scheme_str() == Some("http") && addrs.iter().any(|a| !a.ip().is_loopback()) {
+        if self.direct && uri.scheme_str() == Some("http") && !all_loopback(&addrs) {
             return Err(ureq::Error::Other(Box::new(NotLoopback)));
         }
         Ok(addrs)
@@ -499,6 +499,12 @@ mod tests {
         assert_eq!(
             ureq_error(&tls, false),
             Error::Certificate(crate::CertificateProblem::UnknownIssuer)
+        );
+        // The resolver's refusal of `http://` to a name with an address
+        // that is not loopback.
+        assert_eq!(
+            ureq_error(&ureq::Error::Other(Box::new(NotLoopback)), false),
+            Error::InsecureScheme
         );
     }
 }
