@@ -4,8 +4,8 @@
 //! | variable (lower case first, then upper case) | used for |
 //! |---|---|
 //! | `https_proxy`, `HTTPS_PROXY` | `https://` URLs |
-//! | `http_proxy`, `HTTP_PROXY` | `http://` URLs only (never for `https://`) |
-//! | `all_proxy`, `ALL_PROXY` | either, when the variable above is unset |
+//! | `http_proxy`, `HTTP_PROXY` | `http://` URLs only, never for `https://` (and as `http://` goes only to loopback, never used) |
+//! | `all_proxy`, `ALL_PROXY` | `https://` URLs, when `https_proxy` and `HTTPS_PROXY` are unset |
 //! | `no_proxy`, `NO_PROXY` | hosts that go direct |
 //!
 //! An empty variable counts as unset. `NO_PROXY` is a comma-separated list:
@@ -15,6 +15,13 @@
 //! (`10.0.0.0/8`, `fd00::/8`) matched against IP-literal hosts; a `:port`
 //! after an entry is ignored. Loopback hosts never use a proxy, whatever
 //! the variables say.
+//!
+//! Sources: curl's "Proxy environment variables" (everything.curl.dev) and
+//! `CURLOPT_NOPROXY` for the matching rules; curl reads `http_proxy` in
+//! lower case only (the "httpoxy" CGI issue), botocore (through Python's
+//! `urllib.request.getproxies`, as remembered, not re-read) both cases with
+//! lower case winning. As `http://` goes only to loopback, which never uses
+//! a proxy, neither is read here.
 //!
 //! ureq's own `Proxy::try_from_env` takes the first of `ALL_PROXY`,
 //! `HTTPS_PROXY`, `HTTP_PROXY` that parses, whatever the URL's scheme, and
@@ -34,8 +41,6 @@ use crate::h1::strip_brackets;
 
 /// The variables for `https://` URLs, in the order they are read.
 const HTTPS_VARS: [&str; 4] = ["https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"];
-/// The variables for `http://` URLs, in the order they are read.
-const HTTP_VARS: [&str; 4] = ["http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY"];
 /// The bypass list variables, in the order they are read.
 const NO_PROXY_VARS: [&str; 2] = ["no_proxy", "NO_PROXY"];
 
@@ -74,13 +79,13 @@ pub(crate) fn parse_proxy(url: &str, variable: Option<&'static str>) -> Result<P
     Ok(proxy)
 }
 
-/// The proxies the environment names, parsed once.
+/// The proxy the environment names for `https://`, parsed once, and the
+/// bypass list. (`http://` goes only to loopback, which never uses a proxy:
+/// `http_proxy` and `HTTP_PROXY` are never read.)
 #[derive(Debug, Clone, Default)]
 pub(crate) struct EnvProxies {
     /// For `https://` URLs.
     pub(crate) https: Option<Result<Proxy, ProxyError>>,
-    /// For `http://` URLs.
-    pub(crate) http: Option<Result<Proxy, ProxyError>>,
     /// The bypass list.
     pub(crate) no_proxy: NoProxy,
 }
@@ -91,7 +96,6 @@ impl EnvProxies {
         let parse = |names: &[&'static str]| first_set(lookup, names).map(|(name, url)| parse_proxy(&url, Some(name)));
         EnvProxies {
             https: parse(&HTTPS_VARS),
-            http: parse(&HTTP_VARS),
             no_proxy: first_set(lookup, &NO_PROXY_VARS)
                 .map(|(_, list)| NoProxy::parse(&list))
                 .unwrap_or_default(),
@@ -209,22 +213,19 @@ mod tests {
 
     #[test]
     fn each_scheme_reads_its_own_variables() {
-        let e = EnvProxies::from_lookup(&env(&[("HTTP_PROXY", "http://h:1")]));
+        let e = EnvProxies::from_lookup(&env(&[("HTTP_PROXY", "http://h:1"), ("http_proxy", "http://h:1")]));
         assert_eq!(host_of(&e.https), None, "HTTP_PROXY is for http:// only");
-        assert_eq!(host_of(&e.http), Some(Ok(("h".into(), 1))));
 
         let e = EnvProxies::from_lookup(&env(&[("HTTPS_PROXY", "http://s:2"), ("ALL_PROXY", "http://a:3")]));
         assert_eq!(host_of(&e.https), Some(Ok(("s".into(), 2))));
-        assert_eq!(host_of(&e.http), Some(Ok(("a".into(), 3))));
+        let e = EnvProxies::from_lookup(&env(&[("ALL_PROXY", "http://a:3")]));
+        assert_eq!(host_of(&e.https), Some(Ok(("a".into(), 3))));
 
         // Lower case first; an empty variable is unset.
-        let e = EnvProxies::from_lookup(&env(&[
-            ("https_proxy", "lower:4"),
-            ("HTTPS_PROXY", "http://upper:5"),
-            ("http_proxy", " "),
-        ]));
+        let e = EnvProxies::from_lookup(&env(&[("https_proxy", "lower:4"), ("HTTPS_PROXY", "http://upper:5")]));
         assert_eq!(host_of(&e.https), Some(Ok(("lower".into(), 4))));
-        assert_eq!(host_of(&e.http), None);
+        let e = EnvProxies::from_lookup(&env(&[("https_proxy", " "), ("HTTPS_PROXY", "http://upper:5")]));
+        assert_eq!(host_of(&e.https), Some(Ok(("upper".into(), 5))));
     }
 
     #[test]

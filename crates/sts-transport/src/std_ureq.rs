@@ -30,12 +30,12 @@ use crate::{CaBundle, Error, MalformedHttp, ProxyError, Request, Response, Schem
 ///   [`Error::InsecureScheme`].
 /// - Timeouts: connect 5 s, whole exchange 30 s (name resolution included),
 ///   by default ([`StdTransportBuilder`] changes them).
-/// - Proxy: from the environment by default, per scheme as curl and the AWS
-///   SDKs read it: `https_proxy` / `HTTPS_PROXY` for `https://`,
-///   `http_proxy` / `HTTP_PROXY` for `http://` only, `all_proxy` /
-///   `ALL_PROXY` for either when unset, `no_proxy` / `NO_PROXY` to bypass
-///   (`*`, domain suffixes, IP addresses, CIDR blocks); never for loopback
-///   hosts. A malformed proxy URL is [`ProxyError::InvalidUrl`] naming the
+/// - Proxy: from the environment by default, as curl and the AWS SDKs read
+///   it: `https_proxy` / `HTTPS_PROXY` for `https://`, else `all_proxy` /
+///   `ALL_PROXY`; `no_proxy` / `NO_PROXY` to bypass (`*`, domain suffixes,
+///   IP addresses, CIDR blocks); never for loopback hosts. `HTTP_PROXY` is
+///   for `http://` only, which goes only to loopback, directly: it is never
+///   used. A malformed proxy URL is [`ProxyError::InvalidUrl`] naming the
 ///   variable, when a request would use it. HTTP `CONNECT` proxies
 ///   (`http://` or `https://`, `user:password@` for basic authentication).
 /// - Failures say why: [`Error::Resolve`] for a name that does not resolve,
@@ -52,11 +52,9 @@ pub struct StdTransport {
     /// No proxy: loopback, `http`, `NO_PROXY` hosts, and everything when no
     /// proxy is set.
     direct: Agent,
-    /// For `https://` URLs, when a proxy is set for them.
+    /// For `https://` URLs, when a proxy is set for them (`http://` goes
+    /// only to loopback, which never uses a proxy).
     https: Option<Result<Agent, ProxyError>>,
-    /// For `http://` URLs to hosts that are not loopback (never sent: the
-    /// scheme policy refuses them first); kept so the selection is whole.
-    http: Option<Result<Agent, ProxyError>>,
     no_proxy: NoProxy,
     max_body: usize,
 }
@@ -142,8 +140,8 @@ impl StdTransportBuilder {
     }
 
     /// Uses this proxy (`http://[user:password@]host:port` or `https://...`;
-    /// SOCKS is not built in) for every host but loopback, instead of the
-    /// environment's.
+    /// SOCKS is not built in) for every `https://` host but loopback,
+    /// instead of the environment's (and its `NO_PROXY`).
     #[must_use]
     pub fn proxy(mut self, url: &str) -> Self {
         self.proxy = ProxySetting::Url(url.into());
@@ -230,23 +228,17 @@ impl StdTransportBuilder {
                 .build();
             Agent::with_parts(config, DefaultConnector::new(), Resolve { direct })
         };
-        let (https, http, no_proxy) = match &self.proxy {
-            ProxySetting::Off => (None, None, NoProxy::default()),
-            ProxySetting::Url(u) => {
-                let proxy = parse_proxy(u, None)?;
-                let a = agent(Some(proxy));
-                (Some(Ok(a.clone())), Some(Ok(a)), NoProxy::default())
-            }
+        let (https, no_proxy) = match &self.proxy {
+            ProxySetting::Off => (None, NoProxy::default()),
+            ProxySetting::Url(u) => (Some(Ok(agent(Some(parse_proxy(u, None)?)))), NoProxy::default()),
             ProxySetting::Env(lookup) => {
                 let env = EnvProxies::from_lookup(&**lookup);
-                let make = |p: Option<Result<Proxy, ProxyError>>| p.map(|r| r.map(|p| agent(Some(p))));
-                (make(env.https), make(env.http), env.no_proxy)
+                (env.https.map(|r| r.map(|p| agent(Some(p)))), env.no_proxy)
             }
         };
         Ok(StdTransport {
             direct: agent(None),
             https,
-            http,
             no_proxy,
             max_body: self.max_body,
         })
@@ -338,14 +330,10 @@ impl Transport for StdTransport {
             }
         }
         let http_request = builder.body(request.body).map_err(|_| Error::InvalidRequest)?;
-        let proxied = match request.scheme {
-            Scheme::Https => self.https.as_ref(),
-            Scheme::Http => self.http.as_ref(),
-        };
-        let agent = match proxied {
-            // Loopback and `http` (loopback only) never go through a proxy.
-            _ if request.scheme == Scheme::Http || is_loopback(host) => &self.direct,
-            Some(_) if self.no_proxy.matches(host) => &self.direct,
+        // Loopback and `http` (loopback only) never go through a proxy.
+        let direct = request.scheme == Scheme::Http || is_loopback(host) || self.no_proxy.matches(host);
+        let agent = match &self.https {
+            _ if direct => &self.direct,
             Some(Ok(agent)) => agent,
             Some(Err(e)) => return Err(Error::Proxy(*e)),
             None => &self.direct,
