@@ -460,7 +460,7 @@ fn usage_errors_exit_2() {
                 "--region",
                 "eu-west-1",
             ],
-            "web identity token file not found (/nonexistent/token)",
+            "web identity token file not found: No such file or directory (os error 2) (/nonexistent/token)",
         ),
         (
             "no region",

@@ -11,7 +11,8 @@
 //! | region | `AWS_REGION`, then `AWS_DEFAULT_REGION` | `region` |
 //! | FIPS endpoint | `AWS_USE_FIPS_ENDPOINT` (`true`/`false`) | — |
 //! | dual-stack endpoint | `AWS_USE_DUALSTACK_ENDPOINT` (`true`/`false`) | — |
-//! | endpoint override | `AWS_ENDPOINT_URL_STS`, then `AWS_ENDPOINT_URL` | — |
+//! | endpoint override | `AWS_ENDPOINT_URL_STS`, then `AWS_ENDPOINT_URL` | `endpoint_url` |
+//! | CA bundle (PEM file; its certificates replace the default roots) | `AWS_CA_BUNDLE` | `ca_bundle` |
 //! | global endpoint | `AWS_STS_REGIONAL_ENDPOINTS` (`regional` default, `legacy` = global for the legacy regions) | — |
 //! | attempts | `AWS_MAX_ATTEMPTS` (≥ 1) | — |
 //! | profile | `AWS_PROFILE` (default `default`) | — |
@@ -23,6 +24,14 @@
 //! lines, full-line comments with `#` or `;`, inline comments after
 //! whitespace, and indented lines (sub-sections such as `s3 =` followed by
 //! indented keys, or continuations) ignored.
+//!
+//! The endpoint and the CA bundle follow the SDKs too: a flag (explicit)
+//! over `AWS_ENDPOINT_URL_STS` over `AWS_ENDPOINT_URL` over the profile's
+//! `endpoint_url`; an explicit bundle over `AWS_CA_BUNDLE` over the
+//! profile's `ca_bundle`. (The per-service `services` sub-sections and
+//! `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` are not read.) [`load`] resolves
+//! the bundle's path; [`from_env`](crate::from_env) (and the CLI) read it,
+//! with a size limit, and trust only its certificates, as botocore does.
 //!
 //! [`load`] is a pure function of its inputs (an environment lookup and a
 //! file reader), so tests never touch the real environment;
@@ -53,6 +62,8 @@ pub struct Settings {
     pub use_dual_stack: Option<bool>,
     /// An endpoint override URL.
     pub endpoint_url: Option<String>,
+    /// A CA bundle: a PEM file whose certificates are the trust roots.
+    pub ca_bundle: Option<PathBuf>,
     /// Use the legacy global endpoint for the legacy regions.
     pub use_global_endpoint: Option<bool>,
     /// Total attempts per fetch.
@@ -75,6 +86,7 @@ impl Settings {
             use_fips: self.use_fips.or(lower.use_fips),
             use_dual_stack: self.use_dual_stack.or(lower.use_dual_stack),
             endpoint_url: self.endpoint_url.or(lower.endpoint_url),
+            ca_bundle: self.ca_bundle.or(lower.ca_bundle),
             use_global_endpoint: self.use_global_endpoint.or(lower.use_global_endpoint),
             max_attempts: self.max_attempts.or(lower.max_attempts),
             profile: self.profile.or(lower.profile),
@@ -102,6 +114,7 @@ impl Settings {
                 .map(|v| boolean("AWS_USE_DUALSTACK_ENDPOINT", &v))
                 .transpose()?,
             endpoint_url: get("AWS_ENDPOINT_URL_STS").or_else(|| get("AWS_ENDPOINT_URL")),
+            ca_bundle: get("AWS_CA_BUNDLE").map(PathBuf::from),
             use_global_endpoint: get("AWS_STS_REGIONAL_ENDPOINTS")
                 .map(|v| match v.trim().to_ascii_lowercase().as_str() {
                     "regional" => Ok(false),
@@ -174,6 +187,8 @@ impl Settings {
                 "web_identity_token_file" => target.web_identity_token_file = Some(PathBuf::from(value)),
                 "role_session_name" => target.role_session_name = Some(value.to_string()),
                 "region" => target.region = Some(value.to_string()),
+                "endpoint_url" => target.endpoint_url = Some(value.to_string()),
+                "ca_bundle" => target.ca_bundle = Some(PathBuf::from(value)),
                 _ => {}
             }
         }
@@ -216,6 +231,9 @@ pub struct Config {
     pub region: Option<String>,
     /// The resolved endpoint.
     pub endpoint: Endpoint,
+    /// The CA bundle to trust instead of the default roots, if one was
+    /// configured (not read yet).
+    pub ca_bundle: Option<PathBuf>,
     /// Total attempts per fetch, if configured.
     pub max_attempts: Option<u32>,
     /// The profile that was read.
@@ -284,7 +302,21 @@ pub enum ConfigError {
     /// config file does not have it.
     ProfileNotFound(String),
     /// The config file exists but could not be read.
-    ConfigFile(PathBuf),
+    ConfigFile {
+        /// The file.
+        path: PathBuf,
+        /// Why: the OS's reason (`Permission denied (os error 13)`), or the
+        /// size limit.
+        reason: String,
+    },
+    /// The CA bundle could not be used (feature `std-transport`; the CLI
+    /// reports its own).
+    CaBundle {
+        /// The file.
+        path: PathBuf,
+        /// Why: the OS's reason, the size limit, no certificate in it.
+        reason: String,
+    },
     /// The endpoint could not be resolved.
     Endpoint(EndpointError),
     /// The HTTPS transport could not be built (feature `std-transport`).
@@ -305,7 +337,10 @@ impl fmt::Display for ConfigError {
             }
             ConfigError::Invalid { name, value } => write!(f, "{name} has an invalid value {value:?}"),
             ConfigError::ProfileNotFound(p) => write!(f, "profile {p:?} not found in the config file"),
-            ConfigError::ConfigFile(p) => write!(f, "could not read the config file {}", p.display()),
+            ConfigError::ConfigFile { path, reason } => {
+                write!(f, "could not read the config file {}: {reason}", path.display())
+            }
+            ConfigError::CaBundle { path, reason } => write!(f, "CA bundle {}: {reason}", path.display()),
             ConfigError::Endpoint(EndpointError::MissingRegion) => {
                 f.write_str("missing configuration: region (AWS_REGION, AWS_DEFAULT_REGION or region)")
             }
@@ -341,7 +376,10 @@ pub fn load(
     let profile = upper.profile.clone().unwrap_or_else(|| "default".to_string());
     let file = upper.config_file.clone().or_else(|| default_config_file(&env));
     let contents = match &file {
-        Some(path) => read_file(path).map_err(|_| ConfigError::ConfigFile(path.clone()))?,
+        Some(path) => read_file(path).map_err(|e| ConfigError::ConfigFile {
+            path: path.clone(),
+            reason: e.to_string(),
+        })?,
         None => None,
     };
     let from_profile = match contents.as_deref().map(|c| Settings::from_profile(c, &profile)) {
@@ -378,6 +416,7 @@ pub fn load(
         role_session_name: s.role_session_name,
         region: s.region,
         endpoint,
+        ca_bundle: s.ca_bundle,
         max_attempts: s.max_attempts,
         profile,
     })

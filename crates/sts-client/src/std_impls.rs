@@ -183,7 +183,8 @@ impl fmt::Debug for StdPlatform {
 /// projected service account tokens in place).
 ///
 /// Trailing whitespace and newlines are trimmed (by the client, for every
-/// source). Errors: [`TokenError::NotFound`], [`TokenError::Unreadable`],
+/// source). Errors: [`TokenError::NotFound`], [`TokenError::Unreadable`]
+/// (each with the OS's error code),
 /// [`TokenError::Empty`], [`TokenError::TooLarge`] (the file is larger than
 /// the buffer: it is not read past that), [`TokenError::NotUtf8`].
 #[derive(Clone, PartialEq, Eq)]
@@ -210,16 +211,21 @@ impl fmt::Debug for TokenFile {
     }
 }
 
-fn io_error(e: &std::io::Error) -> TokenError {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => TokenError::NotFound,
-        _ => TokenError::Unreadable,
+/// A failed open or read of a token file or stream, with the OS's code (so
+/// the message carries the OS's reason): `NotFound` or `Unreadable`.
+impl From<&std::io::Error> for TokenError {
+    fn from(e: &std::io::Error) -> Self {
+        let os_error = e.raw_os_error();
+        match e.kind() {
+            std::io::ErrorKind::NotFound => TokenError::NotFound { os_error },
+            _ => TokenError::Unreadable { os_error },
+        }
     }
 }
 
 impl TokenSource for TokenFile {
     fn read_token(&mut self, buf: &mut [u8]) -> Result<usize, TokenError> {
-        let mut file = std::fs::File::open(&self.path).map_err(|e| io_error(&e))?;
+        let mut file = std::fs::File::open(&self.path).map_err(|e| TokenError::from(&e))?;
         let capacity = buf.len();
         if let Ok(meta) = file.metadata() {
             let len = usize::try_from(meta.len()).unwrap_or(usize::MAX);
@@ -236,7 +242,7 @@ impl TokenSource for TokenFile {
                 Ok(0) => return Ok(n),
                 Ok(k) => n += k,
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(io_error(&e)),
+                Err(e) => return Err(TokenError::from(&e)),
             }
         }
         // The buffer is full: one more byte means the file grew past it.
@@ -244,7 +250,7 @@ impl TokenSource for TokenFile {
         match file.read(&mut probe) {
             Ok(0) => Ok(n),
             Ok(_) => Err(TokenError::TooLarge { capacity, needed: None }),
-            Err(e) => Err(io_error(&e)),
+            Err(e) => Err(TokenError::from(&e)),
         }
     }
 }

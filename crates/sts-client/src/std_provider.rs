@@ -173,7 +173,9 @@ static EMPTY: Credentials<[u8; 0]> = Credentials::empty();
 
 impl<T: Transport> StdCredentialProvider<T> {
     /// A provider configured from the environment and the shared config
-    /// file (see [`config`](crate::config)), sending over `transport`.
+    /// file (see [`config`](crate::config)), sending over `transport` (a CA
+    /// bundle the configuration names is for you to give `transport`:
+    /// [`Config::ca_bundle`]).
     ///
     /// # Errors
     ///
@@ -452,7 +454,9 @@ impl<T, P> fmt::Debug for StdCredentialProvider<T, P> {
 
 /// A provider configured from the environment and the shared config file
 /// (see [`config`](crate::config)), over sts-transport's `StdTransport`
-/// (ureq, rustls, webpki roots), with the standard retry and refresh
+/// (ureq, rustls, webpki roots, or the certificates of the CA bundle that
+/// `AWS_CA_BUNDLE` or the profile's `ca_bundle` names; the proxy from
+/// `HTTPS_PROXY` and `NO_PROXY`), with the standard retry and refresh
 /// policies (feature `std-transport`).
 ///
 /// ```no_run
@@ -467,7 +471,16 @@ impl<T, P> fmt::Debug for StdCredentialProvider<T, P> {
 /// See [`ConfigError`].
 #[cfg(feature = "std-transport")]
 pub fn from_env() -> Result<StdCredentialProvider<sts_transport::StdTransport>, ConfigError> {
+    use alloc::string::ToString as _;
     let config = load_from_env(&Settings::default())?;
-    let transport = sts_transport::StdTransport::new().map_err(ConfigError::Transport)?;
+    let mut builder = sts_transport::StdTransport::builder();
+    if let Some(path) = &config.ca_bundle {
+        let bundle = sts_transport::CaBundle::read(path).map_err(|e| ConfigError::CaBundle {
+            path: path.clone(),
+            reason: e.problem().to_string(),
+        })?;
+        builder = builder.ca_bundle(&bundle);
+    }
+    let transport = builder.build().map_err(ConfigError::Transport)?;
     Ok(StdCredentialProvider::from_config(transport, config))
 }

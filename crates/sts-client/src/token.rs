@@ -26,9 +26,17 @@ use core::fmt;
 #[non_exhaustive]
 pub enum TokenError {
     /// The token file does not exist.
-    NotFound,
-    /// The token file exists but could not be read (permissions, I/O).
-    Unreadable,
+    NotFound {
+        /// The operating system's error code (`errno`, or `GetLastError` on
+        /// Windows), when known.
+        os_error: Option<i32>,
+    },
+    /// The token file (or stream) exists but could not be read
+    /// (permissions, I/O).
+    Unreadable {
+        /// The operating system's error code, when known.
+        os_error: Option<i32>,
+    },
     /// The token is empty (or only whitespace).
     Empty,
     /// The token does not fit in the buffer the client lends (the response
@@ -48,8 +56,14 @@ pub enum TokenError {
 impl fmt::Display for TokenError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            TokenError::NotFound => f.write_str("web identity token file not found"),
-            TokenError::Unreadable => f.write_str("web identity token could not be read"),
+            TokenError::NotFound { os_error } => {
+                f.write_str("web identity token file not found")?;
+                os_reason(f, *os_error)
+            }
+            TokenError::Unreadable { os_error } => {
+                f.write_str("web identity token could not be read")?;
+                os_reason(f, *os_error)
+            }
             TokenError::Empty => f.write_str("web identity token is empty"),
             TokenError::TooLarge {
                 capacity,
@@ -66,6 +80,17 @@ impl fmt::Display for TokenError {
             TokenError::NotUtf8 => f.write_str("web identity token is not UTF-8"),
             TokenError::Unavailable => f.write_str("no web identity token available"),
         }
+    }
+}
+
+/// `: <the OS's text> (os error N)` with std, ` (os error N)` without.
+fn os_reason(f: &mut fmt::Formatter<'_>, code: Option<i32>) -> fmt::Result {
+    match code {
+        #[cfg(feature = "std")]
+        Some(code) => write!(f, ": {}", std::io::Error::from_raw_os_error(code)),
+        #[cfg(not(feature = "std"))]
+        Some(code) => write!(f, " (os error {code})"),
+        None => Ok(()),
     }
 }
 

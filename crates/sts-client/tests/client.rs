@@ -1251,7 +1251,7 @@ fn token_file_reread_between_refreshes() {
 
     // The errors, each before anything is sent.
     let cases: [(&str, Option<&[u8]>, TokenError); 4] = [
-        ("missing", None, TokenError::NotFound),
+        ("missing", None, TokenError::NotFound { os_error: Some(2) }),
         ("empty", Some(b" \n"), TokenError::Empty),
         ("not utf-8", Some(b"ab\xffcd"), TokenError::NotUtf8),
         (
@@ -1281,6 +1281,14 @@ fn token_file_reread_between_refreshes() {
             .unwrap_err();
         assert_eq!(*err.kind(), ErrorKind::Token(want), "{name}");
         assert_eq!(err.attempts(), 0);
+        // The message carries the OS's reason.
+        #[cfg(unix)]
+        if name == "missing" {
+            assert_eq!(
+                err.to_string(),
+                "web identity token file not found: No such file or directory (os error 2)"
+            );
+        }
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -300,3 +300,61 @@ fn profile_parsing_details() {
     let s = Settings::from_profile("[profile   spaced  ]\nregion=x#not-a-comment\n", "spaced").unwrap();
     assert_eq!(s.region.as_deref(), Some("x#not-a-comment"));
 }
+
+/// `endpoint_url` and `ca_bundle` in a profile, under the environment's
+/// `AWS_ENDPOINT_URL_STS` / `AWS_ENDPOINT_URL` and `AWS_CA_BUNDLE`, under
+/// explicit settings.
+#[test]
+fn endpoint_url_and_ca_bundle_follow_the_sdk_precedence() {
+    let file = "[profile local]\nrole_arn = arn:aws:iam::123456789012:role/x\nweb_identity_token_file = /t\n\
+                endpoint_url = http://localhost:4566\nca_bundle = /profile/ca.pem\n";
+    let base = [HOME, ("AWS_PROFILE", "local")];
+    let with = |extra: &[(&'static str, &'static str)]| {
+        let mut env = base.to_vec();
+        env.extend_from_slice(extra);
+        env
+    };
+    // Profile only: no region needed with an endpoint URL.
+    let c = resolve(&Settings::default(), &with(&[]), Some(file)).unwrap();
+    assert_eq!(c.endpoint.url(), "http://localhost:4566");
+    assert_eq!(c.ca_bundle, Some(PathBuf::from("/profile/ca.pem")));
+    // The environment over the profile; AWS_ENDPOINT_URL_STS over AWS_ENDPOINT_URL.
+    let env = with(&[
+        ("AWS_ENDPOINT_URL", "https://all.example.com"),
+        ("AWS_CA_BUNDLE", "/env/ca.pem"),
+    ]);
+    let c = resolve(&Settings::default(), &env, Some(file)).unwrap();
+    assert_eq!(c.endpoint.url(), "https://all.example.com");
+    assert_eq!(c.ca_bundle, Some(PathBuf::from("/env/ca.pem")));
+    let mut env2 = env.clone();
+    env2.push(("AWS_ENDPOINT_URL_STS", "https://sts.example.com"));
+    let c = resolve(&Settings::default(), &env2, Some(file)).unwrap();
+    assert_eq!(c.endpoint.url(), "https://sts.example.com");
+    // Explicit over the environment.
+    let mut explicit = Settings::default();
+    explicit.endpoint_url = Some("https://flag.example.com".into());
+    explicit.ca_bundle = Some(PathBuf::from("/flag/ca.pem"));
+    let c = resolve(&explicit, &env2, Some(file)).unwrap();
+    assert_eq!(c.endpoint.url(), "https://flag.example.com");
+    assert_eq!(c.ca_bundle, Some(PathBuf::from("/flag/ca.pem")));
+    // None anywhere: none.
+    let c = resolve(&Settings::default(), &[HOME, ("AWS_REGION", "eu-west-1")], Some(CONFIG)).unwrap();
+    assert_eq!(c.ca_bundle, None);
+}
+
+/// A config file that cannot be read says why (the OS's reason).
+#[test]
+fn an_unreadable_config_file_carries_the_os_reason() {
+    let err = load(
+        &Settings::default(),
+        |name| (name == "HOME").then(|| "/home/u".to_string()),
+        |_: &Path| Err(std::io::Error::from_raw_os_error(13)),
+    )
+    .unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.starts_with("could not read the config file /home/u/.aws/config: "),
+        "{text}"
+    );
+    assert!(text.ends_with("(os error 13)"), "{text}");
+}

@@ -14,14 +14,24 @@ use core::fmt;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum Error {
-    /// No connection could be opened: refused, unreachable, or the name did not resolve.
+    /// No connection could be opened: refused or unreachable.
     Connect,
+    /// The host name could not be resolved to an address (no such name, or
+    /// the resolver failed).
+    Resolve,
     /// A connect, read or write, or the whole exchange, took longer than allowed.
     Timeout,
     /// The peer reset or aborted the connection, or the pipe broke, after it was opened.
     Reset,
-    /// The TLS layer failed: handshake, certificate verification, or a bad record.
+    /// The TLS layer failed: handshake, protocol or a bad record (a refused
+    /// server certificate is [`Error::Certificate`]).
     Tls,
+    /// The server's certificate was refused, for the reason given.
+    Certificate(CertificateProblem),
+    /// The proxy failed: it could not be reached, it refused the tunnel
+    /// (`407 Proxy Authentication Required` among others), or its URL is
+    /// malformed.
+    Proxy(ProxyError),
     /// The connection ended (EOF) before the response was complete.
     UnexpectedEof,
     /// The response is not valid HTTP/1.x, or uses framing this crate refuses.
@@ -56,21 +66,27 @@ pub enum Error {
 impl Error {
     /// Whether the same request may succeed if sent again on a fresh connection.
     ///
-    /// `true` for connect failures, timeouts, resets, early EOF, malformed
-    /// responses and other I/O errors: these come from the network or a
-    /// misbehaving middlebox. `false` for TLS failures, a buffer or body that is
-    /// too small or large, an insecure scheme and an invalid request: sending
-    /// the same request again gives the same answer.
+    /// `true` for connect and name resolution failures, timeouts, resets,
+    /// early EOF, malformed responses and other I/O errors, an unreachable
+    /// proxy or one answering `5xx` to the tunnel: these come from the
+    /// network or a misbehaving middlebox. `false` for TLS and certificate
+    /// failures, a proxy that wants authentication or refuses otherwise, a
+    /// malformed proxy URL, a buffer or body that is too small or large, an
+    /// insecure scheme and an invalid request: sending the same request again
+    /// gives the same answer.
     #[must_use]
     pub const fn is_retryable(&self) -> bool {
         match self {
+            Error::Proxy(p) => p.is_retryable(),
             Error::Connect
+            | Error::Resolve
             | Error::Timeout
             | Error::Reset
             | Error::UnexpectedEof
             | Error::MalformedResponse(_)
             | Error::Io => true,
             Error::Tls
+            | Error::Certificate(_)
             | Error::BufferTooSmall { .. }
             | Error::BodyTooLarge { .. }
             | Error::InsecureScheme
@@ -103,7 +119,10 @@ impl fmt::Display for Error {
             Error::Connect => f.write_str("could not connect to the server"),
             Error::Timeout => f.write_str("timed out"),
             Error::Reset => f.write_str("connection reset by the peer"),
+            Error::Resolve => f.write_str("the host name could not be resolved"),
             Error::Tls => f.write_str("TLS failure"),
+            Error::Certificate(p) => write!(f, "the server's TLS certificate was refused: {p}"),
+            Error::Proxy(p) => write!(f, "proxy: {p}"),
             Error::UnexpectedEof => f.write_str("connection closed before the response was complete"),
             Error::MalformedResponse(m) => write!(f, "malformed HTTP response: {m}"),
             Error::BufferTooSmall { needed: Some(n) } => {
@@ -121,6 +140,18 @@ impl fmt::Display for Error {
 }
 
 impl core::error::Error for Error {}
+
+impl From<CertificateProblem> for Error {
+    fn from(p: CertificateProblem) -> Self {
+        Error::Certificate(p)
+    }
+}
+
+impl From<ProxyError> for Error {
+    fn from(p: ProxyError) -> Self {
+        Error::Proxy(p)
+    }
+}
 
 impl From<MalformedHttp> for Error {
     fn from(m: MalformedHttp) -> Self {
@@ -185,3 +216,106 @@ impl fmt::Display for MalformedHttp {
 }
 
 impl core::error::Error for MalformedHttp {}
+
+/// Why the server's certificate was refused (rustls's `CertificateError`,
+/// in words a user can act on). An embedded TLS stack maps its own
+/// verification failures to the nearest one.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub enum CertificateProblem {
+    /// Not issued by a trusted certificate authority (a private CA, a
+    /// self-signed certificate, a TLS-intercepting proxy): trust its CA with a
+    /// CA bundle.
+    UnknownIssuer,
+    /// Expired (or the local clock is wrong).
+    Expired,
+    /// Not valid yet (or the local clock is wrong).
+    NotValidYet,
+    /// Issued for other names than the host connected to.
+    NameMismatch,
+    /// Revoked by its issuer.
+    Revoked,
+    /// Not usable to authenticate a server (key usage or extended key usage).
+    InvalidPurpose,
+    /// A signature in the chain does not verify, or uses an algorithm that is
+    /// not supported.
+    BadSignature,
+    /// Not a well-formed certificate.
+    BadEncoding,
+    /// Refused for another reason.
+    Other,
+}
+
+impl fmt::Display for CertificateProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            CertificateProblem::UnknownIssuer => "unknown issuer (not signed by a trusted certificate authority)",
+            CertificateProblem::Expired => "expired (or this machine's clock is wrong)",
+            CertificateProblem::NotValidYet => "not valid yet (or this machine's clock is wrong)",
+            CertificateProblem::NameMismatch => "not valid for the host name",
+            CertificateProblem::Revoked => "revoked",
+            CertificateProblem::InvalidPurpose => "not valid for a TLS server",
+            CertificateProblem::BadSignature => "bad or unsupported signature",
+            CertificateProblem::BadEncoding => "malformed certificate",
+            CertificateProblem::Other => "verification failed",
+        })
+    }
+}
+
+impl core::error::Error for CertificateProblem {}
+
+/// What went wrong with the HTTP proxy. Never holds the proxy URL: it may
+/// carry a user name and password.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub enum ProxyError {
+    /// The proxy could not be reached (refused, unreachable, its name did not
+    /// resolve, or it did not answer the `CONNECT`).
+    Unreachable,
+    /// The proxy answered `407 Proxy Authentication Required`: it wants
+    /// credentials (`http://user:password@host:port`) or others than given.
+    AuthenticationRequired,
+    /// The proxy answered the `CONNECT` with another status than `2xx`.
+    Refused {
+        /// The status of its answer.
+        status: u16,
+    },
+    /// The proxy URL is malformed (or names a scheme other than `http` or
+    /// `https`).
+    InvalidUrl {
+        /// The environment variable it came from; `None` when it was given
+        /// explicitly.
+        variable: Option<&'static str>,
+    },
+}
+
+impl ProxyError {
+    /// Whether a new attempt may succeed: an unreachable proxy, or one that
+    /// answered `5xx` (it could not reach the server).
+    #[must_use]
+    pub const fn is_retryable(&self) -> bool {
+        match self {
+            ProxyError::Unreachable => true,
+            ProxyError::Refused { status } => *status >= 500,
+            ProxyError::AuthenticationRequired | ProxyError::InvalidUrl { .. } => false,
+        }
+    }
+}
+
+impl fmt::Display for ProxyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ProxyError::Unreachable => f.write_str("could not connect to the proxy"),
+            ProxyError::AuthenticationRequired => {
+                f.write_str("the proxy requires authentication (HTTP 407 Proxy Authentication Required)")
+            }
+            ProxyError::Refused { status } => write!(f, "the proxy refused the tunnel (HTTP {status})"),
+            ProxyError::InvalidUrl { variable: Some(v) } => write!(f, "malformed proxy URL in {v}"),
+            ProxyError::InvalidUrl { variable: None } => f.write_str("malformed proxy URL"),
+        }
+    }
+}
+
+impl core::error::Error for ProxyError {}

@@ -37,7 +37,9 @@
 //!   The engine has no clock: timeouts belong to the stream (or, async, to a
 //!   timeout around `send`). The async futures are not `Send`-bounded, as
 //!   embassy needs. About 11.5 KB of flash on thumbv7em (`size-probe/`).
-//! - `StdTransport` (feature `std`): `ureq` 3 with rustls and webpki-roots.
+//! - `StdTransport` (feature `std`): `ureq` 3 with rustls and webpki-roots
+//!   (or a `CaBundle`), the proxy from `HTTPS_PROXY` / `NO_PROXY` as curl
+//!   reads them.
 //! - `TcpConnector` (feature `std`): a `Connect` over `std::net::TcpStream`
 //!   (rustls for https) so `HttpClient` runs on a host.
 //! - `HttpAdapter` (feature `http`): wraps any function from
@@ -49,7 +51,12 @@
 //! # Security policy (all engines)
 //!
 //! - `http://` only to loopback hosts ([`h1::is_loopback`]); anything else is
-//!   [`Error::InsecureScheme`] before a byte is sent.
+//!   [`Error::InsecureScheme`] before a byte is sent. The std transports
+//!   also resolve a name (`localhost`) and refuse it unless every address
+//!   is loopback.
+//! - Failures say why ([`Error`]): a refused certificate names its problem
+//!   ([`CertificateProblem`]), a name that does not resolve is
+//!   [`Error::Resolve`], a proxy's failure is [`Error::Proxy`].
 //! - Header names and values are checked: no CR, LF or other control byte
 //!   can inject a header; the framing headers are the transport's own
 //!   ([`h1::MANAGED_HEADERS`]).
@@ -141,7 +148,7 @@
 //! |---|---|
 //! | `embedded-io-v0.7` | `HttpClient` and `Connect` over `embedded-io` 0.7 (blocking) |
 //! | `embedded-io-async-v0.7` | `AsyncHttpClient` and `AsyncConnect` over `embedded-io-async` 0.7 (no boxing; works on embassy) |
-//! | `std` | `StdTransport` (ureq 3, rustls, webpki-roots), `TcpConnector`; implies `embedded-io-v0.7` |
+//! | `std` | `StdTransport` (ureq 3, rustls, webpki-roots, proxies from the environment), `TcpConnector`, `CaBundle`; implies `embedded-io-v0.7` |
 //! | `platform-verifier` | `StdTransportBuilder::platform_verifier`: the OS certificate verifier instead of webpki-roots |
 //! | `http` | `HttpAdapter` for clients using the `http` crate's types (needs std) |
 //! | `defmt` | `defmt::Format` for the public types (never prints bodies or header values) |
@@ -179,7 +186,11 @@ mod blocking;
 mod nonblocking;
 
 #[cfg(feature = "std")]
+mod std_proxy;
+#[cfg(feature = "std")]
 mod std_tcp;
+#[cfg(feature = "std")]
+mod std_tls;
 #[cfg(feature = "std")]
 mod std_ureq;
 
@@ -188,7 +199,7 @@ mod http_adapter;
 #[cfg(any(feature = "std", feature = "http"))]
 mod owned;
 
-pub use error::{Error, MalformedHttp};
+pub use error::{CertificateProblem, Error, MalformedHttp, ProxyError};
 
 #[cfg(feature = "embedded-io-v0.7")]
 pub use blocking::{Connect, HttpClient};
@@ -199,6 +210,8 @@ pub use nonblocking::{AsyncConnect, AsyncHttpClient};
 pub use rustls;
 #[cfg(feature = "std")]
 pub use std_tcp::{TcpConnection, TcpConnector};
+#[cfg(feature = "std")]
+pub use std_tls::{CaBundle, CaBundleError, CaBundleProblem};
 #[cfg(feature = "std")]
 pub use std_ureq::{StdTransport, StdTransportBuilder};
 

@@ -4,19 +4,22 @@
 use alloc::boxed::Box;
 use alloc::string::ToString;
 use alloc::sync::Arc;
+use alloc::vec::Vec;
 use core::fmt;
 use core::net::SocketAddr;
 use core::time::Duration;
 use std::io;
 use std::net::{TcpStream, ToSocketAddrs};
+use std::sync::mpsc;
 use std::time::Instant;
 
 use embedded_io_adapters::std::FromStd;
 use rustls::pki_types::ServerName;
 use rustls::{ClientConfig, ClientConnection, StreamOwned};
 
-use crate::h1::is_loopback;
-use crate::{Connect, Error, Scheme};
+use crate::h1::{is_loopback, strip_brackets};
+use crate::std_tls::{find_rustls, rustls_error};
+use crate::{CaBundle, Connect, Error, Scheme};
 
 /// Default time to open the TCP connection (per address tried).
 pub(crate) const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
@@ -30,14 +33,18 @@ pub(crate) const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// deadline per connection (default 30 s) that bounds the TLS handshake and
 /// every read and write: each I/O call gets the time left, at most the I/O
 /// timeout (default: the overall timeout), so a server that drips one byte at
-/// a time still ends in [`Error::Timeout`]. Name resolution uses the system
-/// resolver, which has no timeout of its own.
+/// a time still ends in [`Error::Timeout`]. Name resolution (the system
+/// resolver, on a helper thread) is bounded by the overall deadline too; a
+/// name that does not resolve is [`Error::Resolve`]. For `http`, a name
+/// (`localhost`) must resolve to loopback addresses only, else
+/// [`Error::InsecureScheme`].
 ///
 /// TLS: rustls 0.23 with the `ring` provider, TLS 1.2 and 1.3, and the
 /// Mozilla roots of `webpki-roots`, unless [`tls_config`](Self::tls_config)
 /// gives another configuration (a private CA, the platform verifier, ...).
+/// [`ca_bundle`](Self::ca_bundle) replaces the roots with a CA bundle's.
 /// The handshake is done in [`connect`](Connect::connect), so certificate
-/// failures are [`Error::Tls`] there.
+/// failures are [`Error::Certificate`] (with the reason) there.
 ///
 /// It connects directly: no proxy (use [`StdTransport`](crate::StdTransport)
 /// behind a proxy).
@@ -108,9 +115,26 @@ impl TcpConnector {
         self
     }
 
+    /// Trusts the certificates of `bundle`, and only them (they replace
+    /// webpki-roots, as botocore's `AWS_CA_BUNDLE` does): a rustls
+    /// configuration with the default provider and protocol versions.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Tls`] if rustls refuses the default protocol versions (it
+    /// does not).
+    pub fn ca_bundle(self, bundle: &CaBundle) -> Result<Self, Error> {
+        let config = Self::tls_with_roots(bundle.root_store())?;
+        Ok(self.tls_config(config))
+    }
+
     fn default_tls() -> Result<Arc<ClientConfig>, Error> {
         let mut roots = rustls::RootCertStore::empty();
         roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+        Self::tls_with_roots(roots)
+    }
+
+    fn tls_with_roots(roots: rustls::RootCertStore) -> Result<Arc<ClientConfig>, Error> {
         let provider = Arc::new(rustls::crypto::ring::default_provider());
         let config = ClientConfig::builder_with_provider(provider)
             .with_safe_default_protocol_versions()
@@ -120,8 +144,12 @@ impl TcpConnector {
         Ok(Arc::new(config))
     }
 
-    fn tcp(&self, host: &str, port: u16, deadline: Instant) -> Result<TcpStream, Error> {
-        let addrs = (host, port).to_socket_addrs().map_err(|_| Error::Connect)?;
+    fn tcp(&self, scheme: Scheme, host: &str, port: u16, deadline: Instant) -> Result<TcpStream, Error> {
+        let addrs = resolve(host, port, deadline)?;
+        // `http` to a name: every address it has must be loopback.
+        if scheme == Scheme::Http && !all_loopback(&addrs) {
+            return Err(Error::InsecureScheme);
+        }
         let mut last = Error::Connect;
         for addr in addrs {
             let left = deadline.saturating_duration_since(Instant::now());
@@ -134,6 +162,38 @@ impl TcpConnector {
             }
         }
         Err(last)
+    }
+}
+
+/// Whether every address is loopback (`127.0.0.0/8`, `::1`): what a name
+/// for `http://` must resolve to. No address is not loopback.
+pub(crate) fn all_loopback(addrs: &[SocketAddr]) -> bool {
+    !addrs.is_empty() && addrs.iter().all(|a| a.ip().is_loopback())
+}
+
+/// The addresses of `host` (a name or an IP literal, brackets allowed),
+/// by the deadline: the system resolver runs on a helper thread, left to
+/// finish on its own if the deadline passes ([`Error::Timeout`]). No
+/// address, or a resolver error, is [`Error::Resolve`].
+pub(crate) fn resolve(host: &str, port: u16, deadline: Instant) -> Result<Vec<SocketAddr>, Error> {
+    let host = strip_brackets(host);
+    if let Ok(ip) = host.parse::<core::net::IpAddr>() {
+        return Ok(alloc::vec![SocketAddr::new(ip, port)]);
+    }
+    let name = (host.to_string(), port);
+    let (tx, rx) = mpsc::sync_channel(1);
+    std::thread::Builder::new()
+        .name("sts-transport-resolve".into())
+        .spawn(move || {
+            let _ = tx.send(name.to_socket_addrs().map(Iterator::collect::<Vec<_>>));
+        })
+        .map_err(|_| Error::Io)?;
+    let left = deadline.saturating_duration_since(Instant::now());
+    match rx.recv_timeout(left) {
+        Ok(Ok(addrs)) if !addrs.is_empty() => Ok(addrs),
+        Ok(_) => Err(Error::Resolve),
+        Err(mpsc::RecvTimeoutError::Timeout) => Err(Error::Timeout),
+        Err(mpsc::RecvTimeoutError::Disconnected) => Err(Error::Resolve),
     }
 }
 
@@ -156,7 +216,7 @@ impl Connect for TcpConnector {
             return Err(Error::InsecureScheme);
         }
         let deadline = Instant::now() + self.timeout;
-        let tcp = self.tcp(host, port, deadline)?;
+        let tcp = self.tcp(scheme, host, port, deadline)?;
         let mut sock = Deadline {
             tcp,
             deadline,
@@ -174,7 +234,7 @@ impl Connect for TcpConnector {
                     }
                 };
                 let name = ServerName::try_from(host.to_string()).map_err(|_| Error::InvalidRequest)?;
-                let mut conn = ClientConnection::new(config, name).map_err(|_| Error::Tls)?;
+                let mut conn = ClientConnection::new(config, name).map_err(|e| rustls_error(&e))?;
                 while conn.is_handshaking() {
                     conn.complete_io(&mut sock).map_err(|e| io_to_error(&e))?;
                 }
@@ -191,12 +251,11 @@ impl Connect for TcpConnector {
 }
 
 /// Maps a std I/O error of a (TLS) stream: rustls failures are
-/// [`Error::Tls`], read timeouts (`WouldBlock` on Unix) [`Error::Timeout`].
+/// [`Error::Certificate`] or [`Error::Tls`], read timeouts (`WouldBlock` on
+/// Unix) [`Error::Timeout`].
 pub(crate) fn io_to_error(e: &io::Error) -> Error {
-    if e.get_ref()
-        .is_some_and(|inner| inner.downcast_ref::<rustls::Error>().is_some())
-    {
-        return Error::Tls;
+    if let Some(found) = find_rustls(e) {
+        return found;
     }
     match e.kind() {
         io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => Error::Timeout,
@@ -308,5 +367,31 @@ impl io::Write for Deadline {
 
     fn flush(&mut self) -> io::Result<()> {
         self.tcp.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn http_names_must_resolve_to_loopback_only() {
+        let addr = |s: &str| s.parse::<SocketAddr>().unwrap();
+        assert!(all_loopback(&[addr("127.0.0.1:80"), addr("[::1]:80")]));
+        assert!(all_loopback(&[addr("127.1.2.3:80")]));
+        // One address elsewhere is enough to refuse: the connect may go there.
+        assert!(!all_loopback(&[addr("127.0.0.1:80"), addr("192.0.2.1:80")]));
+        assert!(!all_loopback(&[addr("[2001:db8::1]:80")]));
+        assert!(!all_loopback(&[]));
+    }
+
+    #[test]
+    fn ip_literals_resolve_without_a_lookup() {
+        let deadline = Instant::now() + Duration::from_secs(1);
+        assert_eq!(
+            resolve("[::1]", 8080, deadline).unwrap(),
+            [SocketAddr::from(([0, 0, 0, 0, 0, 0, 0, 1], 8080))]
+        );
+        assert_eq!(resolve("nonexistent.invalid", 443, deadline), Err(Error::Resolve));
     }
 }

@@ -25,7 +25,8 @@
 //! key usage or extended key usage, name constraints, revocation, or the
 //! CA certificate's own validity period. The negative cases below prove that
 //! a certificate from another CA and a certificate for another name are
-//! refused, as `Error::Tls`.
+//! refused, as `Error::Tls` for embedded-tls (the test connector maps its
+//! errors so) and as `Error::Certificate` with the reason for rustls.
 
 extern crate alloc;
 
@@ -47,7 +48,9 @@ use embedded_tls::pki::CertVerifier;
 use rand_core::OsRng;
 use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair, KeyUsagePurpose};
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
-use sts_transport::{Connect, Error, HttpClient, Request, Scheme, StdTransport, TcpConnector, Transport};
+use sts_transport::{
+    CertificateProblem, Connect, Error, HttpClient, Request, Scheme, StdTransport, TcpConnector, Transport,
+};
 
 /// A CA and a server certificate it signed.
 struct Pki {
@@ -295,7 +298,7 @@ fn tcp_connector_https_with_rustls() {
 
     let mut wrong = HttpClient::new(rustls_connector(&other.ca_der));
     let got = wrong.send(&https_request(port), &mut buf).map(common::owned);
-    assert_eq!(got, Err(Error::Tls));
+    assert_eq!(got, Err(Error::Certificate(CertificateProblem::UnknownIssuer)));
 }
 
 #[test]
@@ -315,7 +318,7 @@ fn std_transport_https_with_a_private_root() {
     // The default roots (webpki-roots) do not know the test CA.
     let mut default = StdTransport::builder().timeout(Duration::from_secs(5)).build().unwrap();
     let got = default.send(&https_request(port), &mut buf).map(common::owned);
-    assert_eq!(got, Err(Error::Tls));
+    assert_eq!(got, Err(Error::Certificate(CertificateProblem::UnknownIssuer)));
 }
 
 fn pki_other() -> Pki {

@@ -5,16 +5,16 @@
 //! the variables set (changing the environment of a running, multi-threaded
 //! test binary is not sound). The "proxy" is the scripted server on
 //! 127.0.0.1, which refuses the CONNECT, so nothing leaves the machine.
-//! `NO_PROXY` matching is ureq's own (`Proxy::try_from_env` reads it); it is
-//! not exercised here because bypassing the proxy for a non-loopback name
-//! would need a DNS lookup.
+//! The selection itself (`HTTP_PROXY` only for `http://`, `NO_PROXY`, a
+//! malformed URL) is tested in `reasons.rs` through `proxy_env`; this file
+//! proves the process environment is what is read by default.
 
 mod common;
 
 use std::process::Command;
 
 use common::{Server, Step};
-use sts_transport::{Error, Request, Scheme, StdTransport, Transport};
+use sts_transport::{Error, ProxyError, Request, Scheme, StdTransport, Transport};
 
 const CHILD: &str = "STS_TRANSPORT_PROXY_TEST_CHILD";
 
@@ -58,7 +58,10 @@ fn https_goes_through_the_proxy_from_the_environment() {
         };
         let mut buf = [0u8; 4096];
         // The proxy refuses the tunnel.
-        assert_eq!(transport.send(&request, &mut buf).unwrap_err(), Error::Connect);
+        assert_eq!(
+            transport.send(&request, &mut buf).unwrap_err(),
+            Error::Proxy(ProxyError::Refused { status: 403 })
+        );
         return;
     }
     let proxy = Server::start(vec![

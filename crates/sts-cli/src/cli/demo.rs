@@ -69,6 +69,7 @@ pub(crate) fn run(transport: TransportKind) -> Result<(), Failure> {
         retry: RetryPolicy::STANDARD,
         timeout: super::args::DEFAULT_TIMEOUT,
         transport,
+        ca_bundle: None,
     };
     let view = plan.request_view()?;
     say(&format!(

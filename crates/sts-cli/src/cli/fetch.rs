@@ -16,7 +16,9 @@ use sts_client::{
 };
 use sts_codec::{AssumeRoleWithWebIdentityInput, encoded_len};
 use sts_transport::h1::{RequestHead, check_scheme};
-use sts_transport::{HttpClient, Scheme, StdTransport, TcpConnector, Transport};
+use sts_transport::{
+    CaBundle, CertificateProblem, HttpClient, ProxyError, Scheme, StdTransport, TcpConnector, Transport,
+};
 use zeroize::{Zeroize, Zeroizing};
 
 use super::args::{EnvFormat, FetchArgs, Output, TransportKind};
@@ -39,6 +41,9 @@ pub(crate) struct Plan {
     pub(crate) retry: RetryPolicy,
     pub(crate) timeout: Duration,
     pub(crate) transport: TransportKind,
+    /// The trust roots of the configured CA bundle (`AWS_CA_BUNDLE`, the
+    /// profile's `ca_bundle`), replacing the default ones.
+    pub(crate) ca_bundle: Option<CaBundle>,
 }
 
 /// Runs `credential-process` or `env`.
@@ -189,6 +194,11 @@ fn plan(args: &FetchArgs) -> Result<Plan, Failure> {
         };
         Failure::new(EXIT_USAGE, format!("{e} ({source})"))
     })?;
+    // Read now, so a dry run reports a bad bundle too.
+    let ca_bundle = match &config.ca_bundle {
+        Some(path) => Some(CaBundle::read(path).map_err(|e| Failure::new(EXIT_USAGE, e.to_string()))?),
+        None => None,
+    };
     let mut params = OwnedInput::new(config.role_arn);
     params.role_session_name = config.role_session_name;
     params.duration_seconds = args.duration;
@@ -212,6 +222,7 @@ fn plan(args: &FetchArgs) -> Result<Plan, Failure> {
         retry,
         timeout: args.timeout,
         transport: args.transport,
+        ca_bundle,
     })
 }
 
@@ -264,14 +275,14 @@ pub(crate) fn read_token(input: &mut dyn Read) -> Result<Zeroizing<Vec<u8>>, Tok
                         needed: None,
                     })
                 }
-                Err(_) => Err(TokenError::Unreadable),
+                Err(e) => Err(TokenError::from(&e)),
             };
         }
         match input.read(&mut buf[n..]) {
             Ok(0) => break,
             Ok(k) => n += k,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(_) => return Err(TokenError::Unreadable),
+            Err(e) => return Err(TokenError::from(&e)),
         }
     }
     buf.truncate(n);
@@ -457,18 +468,28 @@ impl Plan {
             .map_err(|e| Failure::new(EXIT_USAGE, format!("{} cannot be used: {e}", self.endpoint.url())))?;
         let mut transport: Box<dyn Transport> = match self.transport {
             TransportKind::Std => {
-                let t = StdTransport::builder()
+                let mut builder = StdTransport::builder()
                     .connect_timeout(self.timeout.min(Duration::from_secs(5)))
-                    .timeout(self.timeout)
+                    .timeout(self.timeout);
+                if let Some(bundle) = &self.ca_bundle {
+                    builder = builder.ca_bundle(bundle);
+                }
+                let t = builder
                     .build()
-                    .map_err(|e| Failure::new(EXIT_USAGE, format!("HTTPS transport: {e}")))?;
+                    .map_err(|e| Failure::new(exit_code(&ErrorKind::Transport(e)), format!("HTTPS transport: {e}")))?;
                 Box::new(t)
             }
-            TransportKind::Embedded => Box::new(HttpClient::new(
-                TcpConnector::new()
+            TransportKind::Embedded => {
+                let mut connector = TcpConnector::new()
                     .connect_timeout(self.timeout.min(Duration::from_secs(5)))
-                    .timeout(self.timeout),
-            )),
+                    .timeout(self.timeout);
+                if let Some(bundle) = &self.ca_bundle {
+                    connector = connector
+                        .ca_bundle(bundle)
+                        .map_err(|e| Failure::new(EXIT_USAGE, format!("HTTPS transport: {e}")))?;
+                }
+                Box::new(HttpClient::new(connector))
+            }
         };
         let mut last_request_id: Option<String> = None;
         // The error keeps only the start of a long STS message: the whole
@@ -583,11 +604,16 @@ fn rfc3339(t: Timestamp) -> String {
 ///   success, credentials that do not fit (only an absurd answer: the session
 ///   token may take the whole body) or are expired on arrival.
 /// - 2: the request could not be made: validation, the token, the endpoint,
-///   `http://` to a host that is not loopback.
+///   `http://` to a host that is not loopback (by name, or by address once
+///   resolved), a malformed proxy URL.
 pub(crate) fn exit_code(kind: &ErrorKind) -> u8 {
     match kind {
         ErrorKind::Service(_) | ErrorKind::Http { .. } => EXIT_SERVICE,
-        ErrorKind::Transport(sts_transport::Error::InsecureScheme | sts_transport::Error::InvalidRequest) => EXIT_USAGE,
+        ErrorKind::Transport(
+            sts_transport::Error::InsecureScheme
+            | sts_transport::Error::InvalidRequest
+            | sts_transport::Error::Proxy(ProxyError::InvalidUrl { .. }),
+        ) => EXIT_USAGE,
         ErrorKind::Validation(_) | ErrorKind::RequestTooLarge { .. } | ErrorKind::Token(_) | ErrorKind::Endpoint(_) => {
             EXIT_USAGE
         }
@@ -620,12 +646,22 @@ pub(crate) fn failure(e: &Error, url: &str, last_request_id: Option<&str>, full_
         }
         _ => {}
     }
+    // What to do about it, where there is one thing to do.
+    let hint = match e.kind() {
+        ErrorKind::Transport(sts_transport::Error::Certificate(CertificateProblem::UnknownIssuer)) => {
+            Some("to trust a private CA, set AWS_CA_BUNDLE or ca_bundle in the profile to its PEM file")
+        }
+        _ => None,
+    };
     match e.attempts() {
         0 => {}
         1 => message.push_str(" after 1 attempt"),
         n => {
             let _ = write!(message, " after {n} attempts");
         }
+    }
+    if let Some(hint) = hint {
+        let _ = write!(message, "; {hint}");
     }
     Failure::new(exit_code(e.kind()), message)
 }
@@ -888,7 +924,25 @@ mod tests {
         assert_eq!(exit_code(&ErrorKind::Transport(T::Timeout)), 4);
         assert_eq!(exit_code(&ErrorKind::Transport(T::Tls)), 4);
         assert_eq!(exit_code(&ErrorKind::Transport(T::InsecureScheme)), 2);
-        assert_eq!(exit_code(&ErrorKind::Token(TokenError::NotFound)), 2);
+        assert_eq!(
+            exit_code(&ErrorKind::Token(TokenError::NotFound { os_error: Some(2) })),
+            2
+        );
+        assert_eq!(exit_code(&ErrorKind::Transport(T::Resolve)), 4);
+        assert_eq!(
+            exit_code(&ErrorKind::Transport(T::Certificate(CertificateProblem::Expired))),
+            4
+        );
+        assert_eq!(
+            exit_code(&ErrorKind::Transport(T::Proxy(ProxyError::AuthenticationRequired))),
+            4
+        );
+        assert_eq!(
+            exit_code(&ErrorKind::Transport(T::Proxy(ProxyError::InvalidUrl {
+                variable: Some("HTTPS_PROXY")
+            }))),
+            2
+        );
         assert_eq!(exit_code(&ErrorKind::ExpiredOnArrival), 4);
         assert_eq!(
             exit_code(&ErrorKind::CredentialsTooLarge {
