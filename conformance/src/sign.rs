@@ -157,10 +157,13 @@ fn try_sign(o: &Map<String, Value>) -> Result<Value, String> {
     let credentials = Credentials::new(access_key_id, Secret::new(secret), token.map(Secret::new));
     let key = SigningKey::new(&credentials.secret_access_key, &date, region, service).map_err(|e| e.to_string())?;
     let request = Request::new(method, &url.target, &headers, Payload::Bytes(body.as_bytes()));
-    // Room for the canonical request (the target encoded up to three times
-    // over), the string to sign and the Authorization value.
-    let room: usize = 1024 + 3 * url.target.len() + headers.iter().map(|(n, v)| n.len() + v.len() + 2).sum::<usize>();
-    let mut buf = vec![0u8; room + token.map_or(0, str::len)];
+    // Room for the canonical request (the target encoded: up to three bytes
+    // per byte), the string to sign and the Authorization value (the
+    // signed-header names and the scope again, plus fixed text and hashes).
+    let headers_len: usize = headers.iter().map(|(n, v)| 2 * n.len() + v.len() + 2).sum();
+    let scope_len = 2 * (access_key_id.len() + region.len() + service.len());
+    let room = 512 + method.len() + 3 * url.target.len() + headers_len + token.map_or(0, str::len) + scope_len;
+    let mut buf = vec![0u8; room];
     let signed = sign(&request, &credentials, &key, &date, &mut buf).map_err(|e| match e {
         // Index 0 is the host from the url; the caller's headers follow.
         sts_sigv4::Error::InvalidHeaderName { index }
