@@ -1,7 +1,8 @@
 //! Conformance suite for the STS `AssumeRoleWithWebIdentity` client.
 //!
 //! - [`vectors`]: the JSON-line vector format that the `sts-vectors` binary
-//!   speaks, so anyone can run vectors against `sts-codec`.
+//!   speaks, so anyone can run vectors against `sts-codec`; `sign` (feature
+//!   `sign`) its signing format, run against `sts-sigv4`.
 //! - `data/exchanges/`: one recorded exchange per file ([`Exchange`]): what it
 //!   proves, the input, the request STS must receive, the answers, and the
 //!   expected outcome. `cargo test -p conformance` replays each one.
@@ -23,6 +24,8 @@ pub mod fleet;
 pub mod fuzzing;
 #[cfg(feature = "replay")]
 pub mod replay;
+#[cfg(feature = "sign")]
+pub mod sign;
 pub mod vectors;
 
 #[cfg(feature = "replay")]

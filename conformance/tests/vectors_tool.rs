@@ -141,3 +141,112 @@ fn token_never_printed_in_invalid_answers() {
     assert_eq!(out[0], json!({"invalid": ["WebIdentityToken"]}));
     assert!(!out[0].to_string().contains(token));
 }
+
+#[test]
+fn sign_examples() {
+    let (code, out) = run("sign", &examples("sign.jsonl"));
+    assert_eq!(code, 0);
+    assert_eq!(out.len(), 8);
+    // The first three are AWS SigV4 test-suite cases (get-vanilla,
+    // post-x-www-form-urlencoded, post-sts-header-before): the suite's
+    // signatures.
+    let suite = |signed_headers: &str, signature: &str| {
+        format!(
+            "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, \
+             SignedHeaders={signed_headers}, Signature={signature}"
+        )
+    };
+    assert_eq!(
+        out[0],
+        json!({"authorization": suite("host;x-amz-date", "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"),
+               "x-amz-date": "20150830T123600Z"})
+    );
+    assert_eq!(
+        out[1]["authorization"],
+        suite(
+            "content-type;host;x-amz-date",
+            "ff11897932ad3f4e8b18135d722051e5ac45fc38421b1da7b9d196a0fe09473a"
+        )
+    );
+    assert_eq!(
+        out[2]["authorization"],
+        suite(
+            "host;x-amz-date;x-amz-security-token",
+            "85d96828115b5dc0cfc3bd16ad9e210dd772bbebba041836c64533a82be05ead"
+        )
+    );
+    assert!(
+        out[2]["x-amz-security-token"]
+            .as_str()
+            .unwrap()
+            .starts_with("AQoDYXdzEPT//")
+    );
+    assert!(out[0].get("x-amz-security-token").is_none());
+    assert!(
+        out[3]["authorization"]
+            .as_str()
+            .unwrap()
+            .contains(", SignedHeaders=host;my-header1;x-amz-date, ")
+    );
+    // An AssumeRole call signed with session credentials (role chaining).
+    assert!(out[4]["authorization"].as_str().unwrap().starts_with(
+        "AWS4-HMAC-SHA256 Credential=ASIAEXAMPLEKEY/20260103/us-east-1/sts/aws4_request, \
+         SignedHeaders=content-type;host;x-amz-date;x-amz-security-token, Signature="
+    ));
+    assert_eq!(out[4]["x-amz-date"], "20260103T123000Z");
+    assert_eq!(out[4]["x-amz-security-token"], "IQoJb3JpZ2luX2Vj");
+    assert_eq!(out[5], json!({"invalid": "url must be http:// or https://"}));
+    assert!(
+        out[6]["invalid"].as_str().unwrap().contains("control byte"),
+        "{}",
+        out[6]
+    );
+    assert_eq!(out[7], json!({"invalid": "\"time\" must be YYYYMMDDTHHMMSSZ"}));
+}
+
+#[test]
+fn every_bad_sign_line_gets_an_answer_without_its_secrets() {
+    let good = json!({"method": "GET", "url": "https://example.amazonaws.com/", "region": "us-east-1",
+                      "service": "sts", "access_key_id": "AKIDEXAMPLE", "secret_access_key": "SECRETKEY",
+                      "session_token": "SESSIONTOKEN", "time": "20150830T123600Z"});
+    let with = |key: &str, value: Value| {
+        let mut v = good.clone();
+        v[key] = value;
+        v.to_string()
+    };
+    let lines = [
+        "not json".to_owned(),
+        "[1]".to_owned(),
+        with("method", json!("G T")),
+        with("url", json!("https://user@example.amazonaws.com/")),
+        with("url", json!("https://example.amazonaws.com/#frag")),
+        with("url", json!("https://example.amazonaws.com:x/")),
+        with("url", json!("https://example.amazonaws.com/?a=%zz")),
+        with("url", json!("https://example.amazonaws.com/a\u{0}b")),
+        with("headers", json!([["Host", "other"]])),
+        with("headers", json!([["X-Amz-Date", "20150830T123600Z"]])),
+        with("headers", json!([["bad name", "v"]])),
+        with("headers", json!([["a"]])),
+        with("headers", json!("x")),
+        with("region", json!("us/east")),
+        with("access_key_id", json!("AKID EXAMPLE")),
+        with("session_token", json!("SESSION\nTOKEN")),
+        with("secret_access_key", json!("SECRETKEY".repeat(20))),
+        with("time", json!("20151330T123600Z")),
+        with("body", json!(5)),
+    ];
+    let (code, out) = run("sign", &(lines.join("\n") + "\n"));
+    assert_eq!(code, 0);
+    assert_eq!(out.len(), lines.len());
+    for (line, answer) in lines.iter().zip(&out) {
+        assert!(answer["invalid"].is_string(), "{line} -> {answer}");
+        let reason = answer["invalid"].as_str().unwrap();
+        assert!(!reason.contains("SECRETKEY") && !reason.contains("SESSION"), "{reason}");
+    }
+    assert_eq!(out[8], json!({"invalid": "host comes from the url"}));
+    assert_eq!(
+        out[9]["invalid"],
+        "header 0: x-amz-date, x-amz-security-token and authorization are set by the signer"
+    );
+    assert!(out[17]["invalid"].as_str().unwrap().contains("month"), "{}", out[17]);
+}

@@ -3,6 +3,7 @@
 //! ```text
 //! sts-vectors encode < inputs.jsonl    # {"body": ...} or {"invalid": [members]}
 //! sts-vectors decode < answers.jsonl   # {"ok": ...} / {"error": ...} / {"http_error": N} / {"malformed": ...}
+//! sts-vectors sign < requests.jsonl    # {"authorization", "x-amz-date", ...} or {"invalid": "reason"}
 //! ```
 //!
 //! Every input line gets exactly one output line, however bad it is; the
@@ -17,13 +18,15 @@ use std::process::ExitCode;
 
 use conformance::vectors::{decode_line, encode_line};
 
-const USAGE: &str = "usage: sts-vectors encode|decode < lines.jsonl";
+const USAGE: &str = "usage: sts-vectors encode|decode|sign < lines.jsonl";
 
 fn main() -> ExitCode {
     let mut args = std::env::args().skip(1);
     let mode = match (args.next().as_deref(), args.next()) {
         (Some("encode"), None) => encode_line as fn(&str) -> String,
         (Some("decode"), None) => decode_line,
+        #[cfg(feature = "sign")]
+        (Some("sign"), None) => conformance::sign::sign_line,
         (Some("-h" | "--help"), None) => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
