@@ -53,6 +53,8 @@ pub enum Member {
     Message,
     /// An error document's `Error/Type`.
     Type,
+    /// `AssumeRoleResult` (the `AssumeRole` response's result element).
+    AssumeRoleResult,
 }
 
 /// The members of the success document, in the enum's order, each with the
@@ -95,6 +97,7 @@ impl Member {
             Member::Code => "Code",
             Member::Message => "Message",
             Member::Type => "Type",
+            Member::AssumeRoleResult => "AssumeRoleResult",
             m => RESPONSE_MEMBERS[m as usize].2,
         }
     }
@@ -141,7 +144,7 @@ impl fmt::Display for Malformed {
             Malformed::Xml(e) => write!(f, "response is not well-formed XML: {e}"),
             Malformed::EmptyBody => f.write_str("response body is empty"),
             Malformed::UnexpectedRoot => {
-                f.write_str("root element is neither AssumeRoleWithWebIdentityResponse nor an error document")
+                f.write_str("root element is neither the operation's response (AssumeRoleWithWebIdentityResponse, AssumeRoleResponse) nor an error document")
             }
             Malformed::MissingMember(m) => write!(f, "required member {m} is missing"),
             Malformed::EmptyMember(m) => write!(f, "required member {m} is empty"),
@@ -330,7 +333,7 @@ pub fn decode_error(status: u16, body: &mut [u8]) -> DecodeError<'_> {
 /// The local name (after any prefix) of the next child element of the
 /// element whose start was read last (or of the root, at the start), `None`
 /// at that element's end. Text between elements is skipped.
-fn next_child<'a>(reader: &mut Reader<'a>) -> Result<Option<&'a [u8]>, Malformed> {
+pub(crate) fn next_child<'a>(reader: &mut Reader<'a>) -> Result<Option<&'a [u8]>, Malformed> {
     loop {
         match reader.next_raw()? {
             RawEvent::Text(_) => {}
@@ -351,7 +354,7 @@ fn next_child<'a>(reader: &mut Reader<'a>) -> Result<Option<&'a [u8]>, Malformed
 
 /// The text of the element whose start was just read ("" when empty), and
 /// its end.
-fn text<'a>(reader: &mut Reader<'a>, member: Member) -> Result<&'a str, Malformed> {
+pub(crate) fn text<'a>(reader: &mut Reader<'a>, member: Member) -> Result<&'a str, Malformed> {
     let at = reader.offset();
     let text = match reader.next_raw()? {
         RawEvent::End(_) => return Ok(""),
@@ -366,7 +369,7 @@ fn text<'a>(reader: &mut Reader<'a>, member: Member) -> Result<&'a str, Malforme
 
 /// Skips the rest of the element whose start was just read. Iterative: the
 /// reader bounds the depth.
-fn skip(reader: &mut Reader<'_>) -> Result<(), Malformed> {
+pub(crate) fn skip(reader: &mut Reader<'_>) -> Result<(), Malformed> {
     let mut open = 1usize;
     while open > 0 {
         match next_child(reader)? {
@@ -378,7 +381,7 @@ fn skip(reader: &mut Reader<'_>) -> Result<(), Malformed> {
 }
 
 /// After the root's end: nothing but the end of the document.
-fn expect_eof(reader: &mut Reader<'_>) -> Result<(), Malformed> {
+pub(crate) fn expect_eof(reader: &mut Reader<'_>) -> Result<(), Malformed> {
     match reader.next_raw()? {
         RawEvent::Eof => Ok(()),
         _ => Err(Malformed::UnexpectedRoot),
@@ -389,7 +392,7 @@ fn expect_eof(reader: &mut Reader<'_>) -> Result<(), Malformed> {
 /// characters) and pattern. Its minimum lengths are not checked: they guard
 /// nothing, and the SDKs' own recorded answers (smithy-rs, aws-c-auth)
 /// break them, which every SDK accepts.
-const OUTPUT_LIMITS: [(Member, u32, Option<CharRule>); 5] = [
+pub(crate) const OUTPUT_LIMITS: [(Member, u32, Option<CharRule>); 5] = [
     (
         Member::AccessKeyId,
         128,
@@ -402,7 +405,7 @@ const OUTPUT_LIMITS: [(Member, u32, Option<CharRule>); 5] = [
 ];
 
 /// Which characters a pattern allows.
-type CharRule = fn(char) -> bool;
+pub(crate) type CharRule = fn(char) -> bool;
 
 /// Reads the success document after its root's start: each member of
 /// [`RESPONSE_MEMBERS`] at most once, in any order, unknown elements skipped.
@@ -493,7 +496,7 @@ fn response<'a>(reader: &mut Reader<'a>) -> Result<AssumeRoleWithWebIdentityOutp
 
 /// A non-negative decimal integer that fits `u32` (surrounding XML whitespace
 /// allowed, as for any number in XML).
-fn parse_u32(s: &str) -> Option<u32> {
+pub(crate) fn parse_u32(s: &str) -> Option<u32> {
     let s = str::trim_ascii(s);
     if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
         return None;
@@ -516,7 +519,11 @@ fn set<'a>(slot: &mut Option<&'a str>, value: &'a str, member: Member) -> Result
 /// (any root holding `Errors/Error`) and a bare `<Error>` root. The first
 /// `Error` wins; `Ok(None)` when there is no `Code`. `root` is the local name
 /// of the root.
-fn error_body<'a>(status: u16, root: &[u8], reader: &mut Reader<'a>) -> Result<Option<ServiceError<'a>>, Malformed> {
+pub(crate) fn error_body<'a>(
+    status: u16,
+    root: &[u8],
+    reader: &mut Reader<'a>,
+) -> Result<Option<ServiceError<'a>>, Malformed> {
     let mut code = None;
     let mut message = None;
     let mut error_type = None;

@@ -71,13 +71,13 @@ impl From<ValidationError> for EncodeError {
 
 /// A writer that keeps counting after the buffer is full, so one pass gives
 /// the exact size needed.
-struct Sink<'b> {
-    buf: &'b mut [u8],
-    len: usize,
+pub(crate) struct Sink<'b> {
+    pub(crate) buf: &'b mut [u8],
+    pub(crate) len: usize,
 }
 
 impl Sink<'_> {
-    fn raw(&mut self, s: &[u8]) {
+    pub(crate) fn raw(&mut self, s: &[u8]) {
         let end = self.len + s.len();
         if let Some(dst) = self.buf.get_mut(self.len..end) {
             dst.copy_from_slice(s);
@@ -87,7 +87,7 @@ impl Sink<'_> {
 
     /// `s` with every byte but the unreserved ones written `%XX`: each run
     /// of unreserved bytes (a whole JWT, usually) copied at once.
-    fn escaped(&mut self, mut s: &[u8]) {
+    pub(crate) fn escaped(&mut self, mut s: &[u8]) {
         const HEX: &[u8; 16] = b"0123456789ABCDEF";
         while let Some(run) = s.iter().position(|&b| !UNRESERVED[usize::from(b)]) {
             let (clean, rest) = s.split_at(run);
@@ -103,12 +103,12 @@ impl Sink<'_> {
     }
 
     /// `prefix` (`&Name=`) and the escaped `value`.
-    fn param(&mut self, prefix: &str, value: &str) {
+    pub(crate) fn param(&mut self, prefix: &str, value: &str) {
         self.raw(prefix.as_bytes());
         self.escaped(value.as_bytes());
     }
 
-    fn number(&mut self, n: u32) {
+    pub(crate) fn number(&mut self, n: u32) {
         // Leading zeros skipped; `n` itself is at most 10 digits.
         let mut div = 1_000_000_000;
         while div > 1 && n / div == 0 {

@@ -1,4 +1,5 @@
-//! A `no_std`, allocation-free codec for AWS STS `AssumeRoleWithWebIdentity`.
+//! A `no_std`, allocation-free codec for AWS STS `AssumeRoleWithWebIdentity`
+//! and `AssumeRole` (the second hop of a role chain: see [`assume_role`]).
 //!
 //! It turns an input into the exact awsQuery request body, and turns STS's
 //! XML answers (success and error) into typed values that borrow from the
@@ -83,6 +84,7 @@
 #[cfg(feature = "alloc")]
 extern crate alloc;
 
+pub mod assume_role;
 pub mod decode;
 pub mod encode;
 pub mod model;
@@ -91,6 +93,10 @@ pub mod time;
 pub mod validate;
 pub mod xml;
 
+pub use assume_role::{
+    ASSUME_ROLE_ACTION, AssumeRoleInput, AssumeRoleOutput, ProvidedContext, Tag, assume_role_encoded_len,
+    decode_assume_role_response, encode_assume_role,
+};
 pub use decode::{DecodeError, ErrorCode, Malformed, Member, ServiceError, decode_error, decode_response};
 pub use encode::{CONTENT_TYPE, EncodeError, encode, encoded_len};
 pub use model::{

@@ -25,6 +25,24 @@ pub enum Field {
     Policy,
     /// `DurationSeconds`.
     DurationSeconds,
+    /// `Tags` (`AssumeRole`): the list itself.
+    Tags,
+    /// `Tags.member.N.Key` (`AssumeRole`; N in [`Violation::index`]).
+    TagKey,
+    /// `Tags.member.N.Value` (`AssumeRole`; N in [`Violation::index`]).
+    TagValue,
+    /// `TransitiveTagKeys` (`AssumeRole`): the list, or one of its members.
+    TransitiveTagKeys,
+    /// `ExternalId` (`AssumeRole`).
+    ExternalId,
+    /// `SourceIdentity` (`AssumeRole`).
+    SourceIdentity,
+    /// `ProvidedContexts` (`AssumeRole`): the list itself.
+    ProvidedContexts,
+    /// `ProvidedContexts.member.N.ProviderArn` (`AssumeRole`).
+    ProviderArn,
+    /// `ProvidedContexts.member.N.ContextAssertion` (`AssumeRole`).
+    ContextAssertion,
 }
 
 impl Field {
@@ -38,6 +56,15 @@ impl Field {
             Field::PolicyArns => "PolicyArns",
             Field::Policy => "Policy",
             Field::DurationSeconds => "DurationSeconds",
+            Field::Tags => "Tags",
+            Field::TagKey => "Key",
+            Field::TagValue => "Value",
+            Field::TransitiveTagKeys => "TransitiveTagKeys",
+            Field::ExternalId => "ExternalId",
+            Field::SourceIdentity => "SourceIdentity",
+            Field::ProvidedContexts => "ProvidedContexts",
+            Field::ProviderArn => "ProviderArn",
+            Field::ContextAssertion => "ContextAssertion",
         }
     }
 }
@@ -112,8 +139,10 @@ impl fmt::Display for Rule {
 pub struct Violation {
     /// The member.
     pub field: Field,
-    /// For a `PolicyArns` member: its 1-based position (as in
-    /// `PolicyArns.member.N.arn`). `None` for the member itself.
+    /// For a list member (`PolicyArns`, and for `AssumeRole` the `Tags`,
+    /// `TransitiveTagKeys` and `ProvidedContexts` members): its 1-based
+    /// position (as in `PolicyArns.member.N.arn`). `None` for the member
+    /// itself.
     pub index: Option<u8>,
     /// The rule it breaks.
     pub rule: Rule,
@@ -121,9 +150,14 @@ pub struct Violation {
 
 impl fmt::Display for Violation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.index {
-            Some(n) => write!(f, "{}.member.{n}.arn: {}", self.field, self.rule),
-            None => write!(f, "{}: {}", self.field, self.rule),
+        match (self.field, self.index) {
+            (Field::TagKey | Field::TagValue, Some(n)) => write!(f, "Tags.member.{n}.{}: {}", self.field, self.rule),
+            (Field::TransitiveTagKeys, Some(n)) => write!(f, "TransitiveTagKeys.member.{n}: {}", self.rule),
+            (Field::ProviderArn | Field::ContextAssertion, Some(n)) => {
+                write!(f, "ProvidedContexts.member.{n}.{}: {}", self.field, self.rule)
+            }
+            (_, Some(n)) => write!(f, "{}.member.{n}.arn: {}", self.field, self.rule),
+            (_, None) => write!(f, "{}: {}", self.field, self.rule),
         }
     }
 }
@@ -131,7 +165,7 @@ impl fmt::Display for Violation {
 /// Most violations one input can have: one per scalar member, the
 /// `PolicyArns` count, and each of the model's at most ten `PolicyArns`.
 pub const MAX_VIOLATIONS: usize = 6 + 1 + MAX_POLICY_ARNS;
-const MAX_POLICY_ARNS: usize = 10;
+pub(crate) const MAX_POLICY_ARNS: usize = 10;
 
 /// That an input breaks the STS model: the first violation and which checks
 /// failed. Small and `Copy`; never contains any member's value. Every
@@ -140,9 +174,21 @@ const MAX_POLICY_ARNS: usize = 10;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct ValidationError {
-    /// Bit `i` set: check `i` (see `check`) failed.
+    /// `AssumeRoleWithWebIdentity`: bit `i` set: check `i` (see `check`)
+    /// failed. `AssumeRole`: bit `i` set: a member of `ASSUME_ROLE_FIELDS[i]`
+    /// breaks a rule.
     failed: u32,
     first: Violation,
+    /// Which operation's input; for `AssumeRole`, how many violations.
+    op: Operation,
+}
+
+/// The operation a [`ValidationError`] is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+enum Operation {
+    WebIdentity,
+    AssumeRole { violations: u16 },
 }
 
 impl ValidationError {
@@ -153,12 +199,23 @@ impl ValidationError {
 
     /// Whether `field` breaks any rule.
     pub fn contains(&self, field: Field) -> bool {
-        (0..MAX_VIOLATIONS).any(|i| self.failed & (1 << i) != 0 && check_field(i) == field)
+        match self.op {
+            Operation::WebIdentity => {
+                (0..MAX_VIOLATIONS).any(|i| self.failed & (1 << i) != 0 && check_field(i) == field)
+            }
+            Operation::AssumeRole { .. } => ASSUME_ROLE_FIELDS
+                .iter()
+                .position(|&f| f == field)
+                .is_some_and(|i| self.failed & (1 << i) != 0),
+        }
     }
 
     /// How many violations there are (at least one).
     pub fn len(&self) -> usize {
-        self.failed.count_ones() as usize
+        match self.op {
+            Operation::WebIdentity => self.failed.count_ones() as usize,
+            Operation::AssumeRole { violations } => usize::from(violations),
+        }
     }
 
     /// Always false: an error has at least one violation.
@@ -169,6 +226,9 @@ impl ValidationError {
 
 impl fmt::Display for ValidationError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Operation::AssumeRole { .. } = self.op {
+            return self.fmt_assume_role(f);
+        }
         write!(f, "invalid AssumeRoleWithWebIdentity input: {}", self.first)?;
         // The other members that break a rule, by name.
         let first = self.failed.trailing_zeros() as usize;
@@ -197,7 +257,7 @@ pub(crate) const fn session_name_char(c: char) -> bool {
 }
 
 /// `sessionPolicyDocumentType`: TAB, LF, CR, U+0020-U+00FF.
-const fn policy_char(c: char) -> bool {
+pub(crate) const fn policy_char(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{FF}')
 }
 
@@ -250,7 +310,11 @@ impl AssumeRoleWithWebIdentityInput<'_> {
             }
         }
         match first {
-            Some(first) => Err(ValidationError { failed, first }),
+            Some(first) => Err(ValidationError {
+                failed,
+                first,
+                op: Operation::WebIdentity,
+            }),
             None => Ok(()),
         }
     }
@@ -297,6 +361,10 @@ impl AssumeRoleWithWebIdentityInput<'_> {
         rule.map(|rule| Violation { field, index, rule })
     }
 }
+
+mod assume_role;
+
+pub(crate) use assume_role::ASSUME_ROLE_FIELDS;
 
 #[cfg(test)]
 mod tests {
