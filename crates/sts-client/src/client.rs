@@ -4,14 +4,15 @@
 
 use core::fmt;
 
-use sts_codec::AssumeRoleWithWebIdentityInput;
+use sts_codec::{AssumeRoleInput, AssumeRoleWithWebIdentityInput};
 use sts_transport::{AsyncTransport, Transport};
 
 use crate::credentials::Credentials;
 use crate::endpoint::Endpoint;
-use crate::error::Error;
-use crate::exchange::{self, Buffers, Next};
+use crate::error::{Error, ErrorKind};
+use crate::exchange::{self, Buffers, Exchange, Next};
 use crate::retry::RetryPolicy;
+use crate::signed::signing_time;
 use crate::time::{AsyncPlatform, Platform};
 use crate::token::TokenSource;
 
@@ -98,7 +99,7 @@ macro_rules! client_common {
 /// ```
 /// use sts_client::endpoint::{EndpointParams, resolve};
 /// use sts_client::{Buffers, Client, Clock, Credentials, Instant, MemoryToken, NoDelay, SplitMix64};
-/// use sts_codec::AssumeRoleWithWebIdentityInput;
+/// use sts_codec::{AssumeRoleInput, AssumeRoleWithWebIdentityInput};
 /// use sts_transport::{Error, Request, Response, Transport};
 ///
 /// // A transport that answers like STS (normally: an HTTP stack).
@@ -196,6 +197,69 @@ impl<T: Transport, P: Platform> Client<T, P> {
         exchange::wipe_prefix(buffers.request, ex.body_len());
         result
     }
+
+    /// One `AssumeRole` hop: signs the request for `input` with `source`
+    /// (SigV4, for the endpoint's signing region or else `region`, service
+    /// `sts`, at the platform's wall time or else `source`'s server `Date`
+    /// plus the monotonic time since), sends it with the same retries as
+    /// [`fetch_into`](Self::fetch_into) and writes the credentials into
+    /// `out` (left as it was on error). A session name is generated when
+    /// `input` has none.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::NoSigningTime`] when there is no time to sign with;
+    /// otherwise the [`Error`] of the last attempt.
+    pub fn assume_role_into(
+        &mut self,
+        input: &AssumeRoleInput<'_>,
+        source: &Credentials,
+        region: &str,
+        buffers: &mut Buffers<'_>,
+        out: &mut Credentials,
+    ) -> Result<(), Error> {
+        let Client {
+            transport,
+            endpoint,
+            platform,
+            retry,
+            last_skew,
+        } = self;
+        let time = signing_time(platform.wall_time(), source, platform.now()).ok_or(ErrorKind::NoSigningTime)?;
+        let mut ex = Exchange::assume_role(
+            endpoint,
+            *retry,
+            input,
+            source,
+            region,
+            time,
+            || platform.next_u64(),
+            buffers.request,
+        )?;
+        let result = loop {
+            let headers = ex.headers(buffers.request);
+            let request = ex.request_with(buffers.request, &headers);
+            let outcome = transport.send(&request, buffers.response);
+            let (next, event) = ex.handle(
+                outcome,
+                platform.now(),
+                platform.wall_time(),
+                || platform.next_u64(),
+                out,
+            );
+            platform.on_attempt(&event);
+            exchange::wipe_used(buffers.response);
+            match next {
+                Next::Done => break Ok(()),
+                Next::Fail(e) => break Err(e),
+                Next::Retry(d) => platform.delay(d),
+            }
+        };
+        *last_skew = ex.clock_skew_millis().or(*last_skew);
+        // The body, and the canonical request that holds the session token.
+        exchange::wipe_prefix(buffers.request, ex.request_len());
+        result
+    }
 }
 
 /// The async client: the same as [`Client`] over [`AsyncTransport`] and an
@@ -253,6 +317,62 @@ impl<T: AsyncTransport, P: AsyncPlatform> AsyncClient<T, P> {
         };
         *last_skew = ex.clock_skew_millis().or(*last_skew);
         exchange::wipe_prefix(buffers.request, ex.body_len());
+        result
+    }
+
+    /// One `AssumeRole` hop; see [`Client::assume_role_into`].
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::NoSigningTime`] when there is no time to sign with;
+    /// otherwise the [`Error`] of the last attempt.
+    pub async fn assume_role_into(
+        &mut self,
+        input: &AssumeRoleInput<'_>,
+        source: &Credentials,
+        region: &str,
+        buffers: &mut Buffers<'_>,
+        out: &mut Credentials,
+    ) -> Result<(), Error> {
+        let AsyncClient {
+            transport,
+            endpoint,
+            platform,
+            retry,
+            last_skew,
+        } = self;
+        let time = signing_time(platform.wall_time(), source, platform.now()).ok_or(ErrorKind::NoSigningTime)?;
+        let mut ex = Exchange::assume_role(
+            endpoint,
+            *retry,
+            input,
+            source,
+            region,
+            time,
+            || platform.next_u64(),
+            buffers.request,
+        )?;
+        let result = loop {
+            let headers = ex.headers(buffers.request);
+            let request = ex.request_with(buffers.request, &headers);
+            let outcome = transport.send(&request, buffers.response).await;
+            let (next, event) = ex.handle(
+                outcome,
+                platform.now(),
+                platform.wall_time(),
+                || platform.next_u64(),
+                out,
+            );
+            platform.on_attempt(&event);
+            exchange::wipe_used(buffers.response);
+            match next {
+                Next::Done => break Ok(()),
+                Next::Fail(e) => break Err(e),
+                Next::Retry(d) => platform.delay(d).await,
+            }
+        };
+        *last_skew = ex.clock_skew_millis().or(*last_skew);
+        exchange::wipe_prefix(buffers.request, ex.request_len());
         result
     }
 }

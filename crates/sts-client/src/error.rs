@@ -180,6 +180,14 @@ pub enum ErrorKind {
     /// (a provider asked before any successful refresh, its error
     /// forgotten).
     NoCredentials,
+    /// An `AssumeRole` request could not be signed (source credentials the
+    /// signer refuses, a region that is not a scope, a request buffer too
+    /// small for the signature); nothing was sent.
+    Signing(sts_sigv4::Error),
+    /// An `AssumeRole` request needs the time: the platform has no wall
+    /// clock and the source credentials no server `Date` to count from;
+    /// nothing was sent.
+    NoSigningTime,
 }
 
 impl fmt::Display for ErrorKind {
@@ -209,6 +217,10 @@ impl fmt::Display for ErrorKind {
             ),
             ErrorKind::ExpiredOnArrival => f.write_str("STS returned credentials that had already expired"),
             ErrorKind::NoCredentials => f.write_str("no credentials cached"),
+            ErrorKind::Signing(e) => write!(f, "cannot sign the AssumeRole request: {e}"),
+            ErrorKind::NoSigningTime => f.write_str(
+                "cannot sign the AssumeRole request: no wall clock, and the source credentials carry no server Date",
+            ),
         }
     }
 }
@@ -285,6 +297,7 @@ impl core::error::Error for Error {
             ErrorKind::Validation(e) => Some(e),
             ErrorKind::Token(e) => Some(e),
             ErrorKind::Endpoint(e) => Some(e),
+            ErrorKind::Signing(e) => Some(e),
             _ => None,
         }
     }

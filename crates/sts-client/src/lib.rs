@@ -175,6 +175,7 @@ mod error;
 pub mod exchange;
 pub mod refresh;
 pub mod retry;
+pub mod signed;
 pub mod time;
 pub mod token;
 
@@ -193,9 +194,10 @@ pub use credentials::{
     ACCESS_KEY_ID_CAPACITY, CredentialField, Credentials, DEFAULT_TOKEN_CAPACITY, SECRET_ACCESS_KEY_CAPACITY,
 };
 pub use error::{Error, ErrorKind, STS_ERROR_TEXT_LEN, StsError};
-pub use exchange::{AttemptEvent, Buffers, Exchange, Next, SESSION_NAME_PREFIX};
+pub use exchange::{AttemptEvent, Buffers, Exchange, Next, RequestHeaders, SESSION_NAME_PREFIX};
 pub use refresh::{AsyncCredentialProvider, CredentialProvider, RefreshNeed, RefreshPolicy, RefreshSchedule, Token};
 pub use retry::{RetryClass, RetryPolicy};
+pub use signed::signing_time;
 pub use time::{AsyncDelay, AsyncPlatform, Clock, Delay, Instant, NoDelay, Platform, Rng, SplitMix64, Timestamp};
 pub use token::{FnToken, MemoryToken, TokenError, TokenSource};
 
