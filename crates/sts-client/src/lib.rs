@@ -168,6 +168,7 @@ extern crate std;
 #[cfg(feature = "std")]
 extern crate alloc;
 
+pub mod chain;
 mod client;
 mod credentials;
 pub mod endpoint;
@@ -189,6 +190,7 @@ mod std_provider;
 #[cfg(feature = "aws-credential-types")]
 mod sdk;
 
+pub use chain::{AsyncChainProvider, ChainProvider, Hop, MAX_CHAINED_DURATION_SECONDS};
 pub use client::{AsyncClient, Client};
 pub use credentials::{
     ACCESS_KEY_ID_CAPACITY, CredentialField, Credentials, DEFAULT_TOKEN_CAPACITY, SECRET_ACCESS_KEY_CAPACITY,

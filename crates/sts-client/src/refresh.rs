@@ -371,6 +371,12 @@ macro_rules! provider {
             pub fn client(&mut self) -> &mut $client<T, P> {
                 &mut self.client
             }
+
+            /// The client, the buffers and the cached credentials at once
+            /// (for the hops of a chain, which sign with them).
+            pub(crate) fn parts(&mut self) -> (&mut $client<T, P>, &mut Buffers<'a>, &Credentials) {
+                (&mut self.client, &mut self.buffers, &*self.storage)
+            }
         }
 
         impl<T, P> core::fmt::Debug for $name<'_, T, P> {
