@@ -4,15 +4,20 @@
 
 use core::fmt;
 
-use sts_codec::{AssumeRoleInput, AssumeRoleWithWebIdentityInput};
+#[cfg(feature = "chain")]
+use sts_codec::AssumeRoleInput;
+use sts_codec::AssumeRoleWithWebIdentityInput;
 use sts_transport::{AsyncTransport, Transport};
 
 use crate::credentials::Credentials;
 use crate::endpoint::Endpoint;
-use crate::error::{Error, ErrorKind};
-use crate::exchange::{self, Buffers, Exchange, Next};
+use crate::error::Error;
+#[cfg(feature = "chain")]
+use crate::error::ErrorKind;
+use crate::exchange::{self, Buffers, Next};
 use crate::retry::RetryPolicy;
-use crate::signed::signing_time;
+#[cfg(feature = "chain")]
+use crate::signed::{SignedExchange, signing_time};
 use crate::time::{AsyncPlatform, Platform};
 use crate::token::TokenSource;
 
@@ -99,7 +104,7 @@ macro_rules! client_common {
 /// ```
 /// use sts_client::endpoint::{EndpointParams, resolve};
 /// use sts_client::{Buffers, Client, Clock, Credentials, Instant, MemoryToken, NoDelay, SplitMix64};
-/// use sts_codec::{AssumeRoleInput, AssumeRoleWithWebIdentityInput};
+/// use sts_codec::AssumeRoleWithWebIdentityInput;
 /// use sts_transport::{Error, Request, Response, Transport};
 ///
 /// // A transport that answers like STS (normally: an HTTP stack).
@@ -210,6 +215,7 @@ impl<T: Transport, P: Platform> Client<T, P> {
     ///
     /// [`ErrorKind::NoSigningTime`] when there is no time to sign with;
     /// otherwise the [`Error`] of the last attempt.
+    #[cfg(feature = "chain")]
     pub fn assume_role_into(
         &mut self,
         input: &AssumeRoleInput<'_>,
@@ -226,7 +232,7 @@ impl<T: Transport, P: Platform> Client<T, P> {
             last_skew,
         } = self;
         let time = signing_time(platform.wall_time(), source, platform.now()).ok_or(ErrorKind::NoSigningTime)?;
-        let mut ex = Exchange::assume_role(
+        let mut ex = SignedExchange::new(
             endpoint,
             *retry,
             input,
@@ -238,7 +244,7 @@ impl<T: Transport, P: Platform> Client<T, P> {
         )?;
         let result = loop {
             let headers = ex.headers(buffers.request);
-            let request = ex.request_with(buffers.request, &headers);
+            let request = ex.request(buffers.request, &headers);
             let outcome = transport.send(&request, buffers.response);
             let (next, event) = ex.handle(
                 outcome,
@@ -326,6 +332,7 @@ impl<T: AsyncTransport, P: AsyncPlatform> AsyncClient<T, P> {
     ///
     /// [`ErrorKind::NoSigningTime`] when there is no time to sign with;
     /// otherwise the [`Error`] of the last attempt.
+    #[cfg(feature = "chain")]
     pub async fn assume_role_into(
         &mut self,
         input: &AssumeRoleInput<'_>,
@@ -342,7 +349,7 @@ impl<T: AsyncTransport, P: AsyncPlatform> AsyncClient<T, P> {
             last_skew,
         } = self;
         let time = signing_time(platform.wall_time(), source, platform.now()).ok_or(ErrorKind::NoSigningTime)?;
-        let mut ex = Exchange::assume_role(
+        let mut ex = SignedExchange::new(
             endpoint,
             *retry,
             input,
@@ -354,7 +361,7 @@ impl<T: AsyncTransport, P: AsyncPlatform> AsyncClient<T, P> {
         )?;
         let result = loop {
             let headers = ex.headers(buffers.request);
-            let request = ex.request_with(buffers.request, &headers);
+            let request = ex.request(buffers.request, &headers);
             let outcome = transport.send(&request, buffers.response).await;
             let (next, event) = ex.handle(
                 outcome,

@@ -183,10 +183,12 @@ pub enum ErrorKind {
     /// An `AssumeRole` request could not be signed (source credentials the
     /// signer refuses, a region that is not a scope, a request buffer too
     /// small for the signature); nothing was sent.
+    #[cfg(feature = "chain")]
     Signing(sts_sigv4::Error),
     /// An `AssumeRole` request needs the time: the platform has no wall
     /// clock and the source credentials no server `Date` to count from;
     /// nothing was sent.
+    #[cfg(feature = "chain")]
     NoSigningTime,
 }
 
@@ -217,7 +219,9 @@ impl fmt::Display for ErrorKind {
             ),
             ErrorKind::ExpiredOnArrival => f.write_str("STS returned credentials that had already expired"),
             ErrorKind::NoCredentials => f.write_str("no credentials cached"),
+            #[cfg(feature = "chain")]
             ErrorKind::Signing(e) => write!(f, "cannot sign the AssumeRole request: {e}"),
+            #[cfg(feature = "chain")]
             ErrorKind::NoSigningTime => f.write_str(
                 "cannot sign the AssumeRole request: no wall clock, and the source credentials carry no server Date",
             ),
@@ -297,6 +301,7 @@ impl core::error::Error for Error {
             ErrorKind::Validation(e) => Some(e),
             ErrorKind::Token(e) => Some(e),
             ErrorKind::Endpoint(e) => Some(e),
+            #[cfg(feature = "chain")]
             ErrorKind::Signing(e) => Some(e),
             _ => None,
         }

@@ -3,11 +3,10 @@
 //! random draw in, a decision out: credentials written, retry after a
 //! delay, or a final error.
 //!
-//! The same exchange carries the `AssumeRole` hops of a role chain
-//! ([`Exchange::assume_role`]): the body signed with SigV4 by the
-//! credentials of the hop before (see [`signed`](crate::signed)), sent with
-//! [`Exchange::headers`] and [`Exchange::request_with`], its answers handled
-//! by the same [`handle`](Exchange::handle), retries and timing.
+//! With feature `chain`, `signed::SignedExchange`
+//! is the same exchange for the `AssumeRole` hops of a role chain: the body
+//! signed with SigV4 by the credentials of the hop before, its answers
+//! handled by the same code, retries and timing.
 //!
 //! [`Exchange`] sends nothing, reads no clock and sleeps never, so it runs
 //! the same under the blocking [`Client`](crate::Client), the async
@@ -42,10 +41,9 @@ use core::time::Duration;
 
 use zeroize::Zeroize;
 
-use sts_codec::{
-    AssumeRoleInput, AssumeRoleWithWebIdentityInput, CONTENT_TYPE, DecodeError, EncodeError,
-    decode_assume_role_response, decode_response, encode, encode_assume_role,
-};
+#[cfg(feature = "chain")]
+use sts_codec::decode_assume_role_response;
+use sts_codec::{AssumeRoleWithWebIdentityInput, CONTENT_TYPE, DecodeError, EncodeError, decode_response, encode};
 use sts_transport::date::parse_http_date;
 use sts_transport::{Request, Response, Scheme};
 
@@ -53,7 +51,6 @@ use crate::credentials::{ACCESS_KEY_ID_CAPACITY, CredentialField, Credentials, S
 use crate::endpoint::Endpoint;
 use crate::error::{Error, ErrorKind, StsError};
 use crate::retry::{RetryClass, RetryPolicy, classify_answer, classify_transport};
-use crate::signed::{Signature, sign_request};
 use crate::time::{Instant, Timestamp, timestamp_diff_millis};
 use crate::token::{self, TokenSource};
 
@@ -120,146 +117,88 @@ pub struct Exchange<'e> {
     requested_seconds: u32,
     body_len: usize,
     clock_skew_ms: Option<i64>,
-    /// `Some` for a signed `AssumeRole` exchange ([`Exchange::assume_role`]).
-    signature: Option<Signature<'e>>,
-    /// Bytes of the request buffer written (body, and the signature's
-    /// scratch for a signed exchange): what is wiped afterwards.
-    request_len: usize,
 }
 
-/// The headers of a request: `Content-Type`, and for a signed exchange
-/// `X-Amz-Date`, `Authorization` and (with a source session token)
-/// `X-Amz-Security-Token`. Made by [`Exchange::headers`], lent to
-/// [`Exchange::request_with`]. `Debug` prints the names only.
-pub struct RequestHeaders<'r> {
-    items: [(&'r str, &'r str); 4],
-    len: usize,
-}
-
-impl<'r> RequestHeaders<'r> {
-    /// The headers as `(name, value)`.
-    pub fn as_slice(&self) -> &[(&'r str, &'r str)] {
-        self.items.get(..self.len).unwrap_or_default()
-    }
-}
-
-impl core::fmt::Debug for RequestHeaders<'_> {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_list().entries(self.as_slice().iter().map(|(n, _)| n)).finish()
-    }
-}
-
-/// Maps an encoding failure to the exchange's error, wiping `body`.
-fn encode_failed(e: EncodeError, body: &mut [u8]) -> Error {
-    let capacity = body.len();
-    body.zeroize();
-    Error::from(match e {
-        EncodeError::Invalid(v) => ErrorKind::Validation(v),
-        EncodeError::BufferTooSmall { needed } => ErrorKind::RequestTooLarge { needed, capacity },
-        // `EncodeError` is non_exhaustive; any future variant means nothing
-        // usable was written.
-        _ => ErrorKind::RequestTooLarge { needed: 0, capacity },
-    })
+/// The body of [`Exchange::handle`], for each operation's decoder: one
+/// text, so the web identity path compiles exactly as it did before role
+/// chaining (feature `chain`) added the signed `AssumeRole` one.
+macro_rules! handle_body {
+    ($s:ident, $outcome:ident, $now:ident, $wall:ident, $draw:ident, $out:ident, $decode:path) => {{
+        $s.attempt += 1;
+        let mut event = AttemptEvent {
+            attempt: $s.attempt,
+            max_attempts: $s.policy.max_attempts,
+            endpoint: $s.endpoint.parts().0,
+            status: None,
+            request_id: None,
+            server_date: None,
+            error: None,
+            service_error: None,
+            retry_in: None,
+        };
+        let mut retry_after = None;
+        let result = match $outcome {
+            Err(e) => Err(ErrorKind::Transport(e)),
+            Ok(response) => {
+                // HTTP whitespace around a field value is ASCII (SP, HTAB).
+                let server_date = response
+                    .date
+                    .and_then(|d| parse_http_date(d.trim_ascii()).ok())
+                    .map(|seconds| Timestamp { seconds, nanos: 0 });
+                event.status = Some(response.status);
+                event.request_id = response.request_id;
+                event.server_date = server_date;
+                retry_after = response.retry_after;
+                let received = Received {
+                    at: $now,
+                    wall: $wall,
+                    server_date,
+                };
+                if let (Some(server), Some(wall)) = (server_date, $wall) {
+                    $s.clock_skew_ms = Some(timestamp_diff_millis(server, wall));
+                }
+                match $decode(response.status, response.body) {
+                    Ok(answer) => credentials(&answer.credentials, &received, $s.requested_seconds, $out),
+                    Err(DecodeError::Service(e)) => {
+                        event.service_error = Some(e);
+                        event.request_id = e.request_id.or(response.request_id);
+                        Err(ErrorKind::Service(StsError::new(
+                            e.status,
+                            e.code,
+                            e.message,
+                            event.request_id,
+                        )))
+                    }
+                    Err(DecodeError::Http { status }) => Err(ErrorKind::Http { status }),
+                    Err(DecodeError::Malformed(m)) => Err(ErrorKind::Malformed(m)),
+                    // `DecodeError` is non_exhaustive: treat anything new as
+                    // an answer without a usable document.
+                    Err(_) => Err(ErrorKind::Http {
+                        status: response.status,
+                    }),
+                }
+            }
+        };
+        let Err(kind) = result else {
+            return (Next::Done, event);
+        };
+        let retry = retry_class(&kind).is_some_and(|c| $s.policy.retries(c)) && $s.attempt < $s.policy.max_attempts;
+        let delay = retry.then(|| {
+            $s.policy
+                .retry_after(retry_after)
+                .unwrap_or_else(|| $s.policy.backoff($s.attempt, $draw()))
+        });
+        event.error = Some(kind);
+        event.retry_in = delay;
+        let next = match delay {
+            Some(d) => Next::Retry(d),
+            None => Next::Fail(Error::new(kind, $s.attempt)),
+        };
+        (next, event)
+    }};
 }
 
 impl<'e> Exchange<'e> {
-    /// A signed `AssumeRole` exchange: validates `input` and encodes it into
-    /// `buf` (the request buffer), with a session name drawn from `draw`
-    /// when it has none, then signs it with SigV4 for `source` at `time`
-    /// (see [`signed`](crate::signed) for the layout and what is signed).
-    /// `region` is signed for unless the endpoint fixes its own signing
-    /// region. Send it with [`headers`](Self::headers) and
-    /// [`request_with`](Self::request_with); [`handle`](Self::handle) reads
-    /// the answers as for `AssumeRoleWithWebIdentity`.
-    ///
-    /// # Errors
-    ///
-    /// [`ErrorKind::Validation`] when the input breaks the STS model,
-    /// [`ErrorKind::RequestTooLarge`] when `buf` cannot hold the body and
-    /// the signature, [`ErrorKind::Signing`] when the signer refuses the
-    /// credentials or region; `buf` is wiped then.
-    #[allow(clippy::too_many_arguments)]
-    pub fn assume_role(
-        endpoint: &'e Endpoint,
-        policy: RetryPolicy,
-        input: &AssumeRoleInput<'_>,
-        source: &'e Credentials,
-        region: &str,
-        time: Timestamp,
-        draw: impl FnOnce() -> u64,
-        buf: &mut [u8],
-    ) -> Result<Self, Error> {
-        let generated;
-        let mut input = *input;
-        if input.role_session_name.is_empty() {
-            generated = SessionName::generate(draw());
-            input.role_session_name = generated.as_str();
-        }
-        let body_len = match encode_assume_role(&input, buf) {
-            Ok(len) => len,
-            Err(e) => return Err(encode_failed(e, buf)),
-        };
-        let region = endpoint.signing_region().unwrap_or(region);
-        let (signature, request_len) = match sign_request(endpoint, region, source, time, body_len, buf) {
-            Ok(signed) => signed,
-            Err(kind) => {
-                buf.zeroize();
-                return Err(kind.into());
-            }
-        };
-        Ok(Exchange {
-            endpoint,
-            policy,
-            attempt: 0,
-            requested_seconds: input.duration_seconds.unwrap_or(DEFAULT_DURATION_SECONDS),
-            body_len,
-            clock_skew_ms: None,
-            signature: Some(signature),
-            request_len,
-        })
-    }
-
-    /// The headers of every attempt (values in `buf`, the request buffer,
-    /// and in the exchange).
-    pub fn headers<'r>(&'r self, buf: &'r [u8]) -> RequestHeaders<'r> {
-        let mut items = [("Content-Type", CONTENT_TYPE); 4];
-        let mut len = 1;
-        if let Some(s) = &self.signature {
-            let authorization = buf
-                .get(s.authorization.clone())
-                .and_then(|b| core::str::from_utf8(b).ok())
-                .unwrap_or_default();
-            items[1] = ("X-Amz-Date", s.date.as_str());
-            items[2] = ("Authorization", authorization);
-            len = 3;
-            if let Some(token) = &s.token {
-                items[3] = ("X-Amz-Security-Token", token.expose());
-                len = 4;
-            }
-        }
-        RequestHeaders { items, len }
-    }
-
-    /// The request of every attempt with `headers` (from
-    /// [`headers`](Self::headers)): what a signed exchange sends.
-    pub fn request_with<'r>(&'r self, buf: &'r [u8], headers: &'r RequestHeaders<'r>) -> Request<'r> {
-        let mut request = self.request(buf);
-        request.headers = headers.as_slice();
-        request
-    }
-
-    /// Bytes of the request buffer this exchange wrote: the body, and for a
-    /// signed exchange the signature's scratch (which holds the session
-    /// token). Wipe that much after the exchange.
-    pub const fn request_len(&self) -> usize {
-        self.request_len
-    }
-
-    /// Whether this is a signed `AssumeRole` exchange.
-    pub const fn is_signed(&self) -> bool {
-        self.signature.is_some()
-    }
-
     /// Validates `input` and encodes it into `body` (the request buffer),
     /// with a session name drawn from `draw` (called only when the input's
     /// `RoleSessionName` is empty: `sts-web-identity-` and 16 hex digits).
@@ -286,9 +225,19 @@ impl<'e> Exchange<'e> {
         }
         let encoded = encode(named.as_ref().unwrap_or(input), body);
         drop(named);
+        let capacity = body.len();
         let body_len = match encoded {
             Ok(len) => len,
-            Err(e) => return Err(encode_failed(e, body)),
+            Err(e) => {
+                body.zeroize();
+                return Err(Error::from(match e {
+                    EncodeError::Invalid(v) => ErrorKind::Validation(v),
+                    EncodeError::BufferTooSmall { needed } => ErrorKind::RequestTooLarge { needed, capacity },
+                    // `EncodeError` is non_exhaustive; any future variant
+                    // means nothing usable was written.
+                    _ => ErrorKind::RequestTooLarge { needed: 0, capacity },
+                }));
+            }
         };
         Ok(Exchange {
             endpoint,
@@ -297,15 +246,11 @@ impl<'e> Exchange<'e> {
             requested_seconds: input.duration_seconds.unwrap_or(DEFAULT_DURATION_SECONDS),
             body_len,
             clock_skew_ms: None,
-            signature: None,
-            request_len: body_len,
         })
     }
 
     /// The request of every attempt: POST to the endpoint's path (or `/`),
-    /// with the body [`new`](Self::new) wrote into `body` and its one header,
-    /// `Content-Type`. A signed exchange needs its other headers too: send
-    /// it with [`request_with`](Self::request_with).
+    /// with the body [`new`](Self::new) wrote into `body`.
     pub fn request<'r>(&'r self, body: &'r [u8]) -> Request<'r> {
         let (_, host, path) = self.endpoint.parts();
         Request {
@@ -359,93 +304,55 @@ impl<'e> Exchange<'e> {
     where
         'e: 'r,
     {
-        self.attempt += 1;
-        let mut event = AttemptEvent {
-            attempt: self.attempt,
-            max_attempts: self.policy.max_attempts,
-            endpoint: self.endpoint.parts().0,
-            status: None,
-            request_id: None,
-            server_date: None,
-            error: None,
-            service_error: None,
-            retry_in: None,
-        };
-        let mut retry_after = None;
-        let result = match outcome {
-            Err(e) => Err(ErrorKind::Transport(e)),
-            Ok(response) => {
-                // HTTP whitespace around a field value is ASCII (SP, HTAB).
-                let server_date = response
-                    .date
-                    .and_then(|d| parse_http_date(d.trim_ascii()).ok())
-                    .map(|seconds| Timestamp { seconds, nanos: 0 });
-                event.status = Some(response.status);
-                event.request_id = response.request_id;
-                event.server_date = server_date;
-                retry_after = response.retry_after;
-                let received = Received {
-                    at: now,
-                    wall,
-                    server_date,
-                };
-                if let (Some(server), Some(wall)) = (server_date, wall) {
-                    self.clock_skew_ms = Some(timestamp_diff_millis(server, wall));
-                }
-                let decoded = if self.signature.is_some() {
-                    decode_assume_role_response(response.status, response.body).map(|a| a.credentials)
-                } else {
-                    decode_response(response.status, response.body).map(|a| a.credentials)
-                };
-                match decoded {
-                    Ok(answer) => credentials(&answer, &received, self.requested_seconds, out),
-                    Err(DecodeError::Service(e)) => {
-                        event.service_error = Some(e);
-                        event.request_id = e.request_id.or(response.request_id);
-                        Err(ErrorKind::Service(StsError::new(
-                            e.status,
-                            e.code,
-                            e.message,
-                            event.request_id,
-                        )))
-                    }
-                    Err(DecodeError::Http { status }) => Err(ErrorKind::Http { status }),
-                    Err(DecodeError::Malformed(m)) => Err(ErrorKind::Malformed(m)),
-                    // `DecodeError` is non_exhaustive: treat anything new as
-                    // an answer without a usable document.
-                    Err(_) => Err(ErrorKind::Http {
-                        status: response.status,
-                    }),
-                }
-            }
-        };
-        let Err(kind) = result else {
-            return (Next::Done, event);
-        };
-        let retry =
-            retry_class(&kind).is_some_and(|c| self.policy.retries(c)) && self.attempt < self.policy.max_attempts;
-        let delay = retry.then(|| {
-            self.policy
-                .retry_after(retry_after)
-                .unwrap_or_else(|| self.policy.backoff(self.attempt, draw()))
-        });
-        event.error = Some(kind);
-        event.retry_in = delay;
-        let next = match delay {
-            Some(d) => Next::Retry(d),
-            None => Next::Fail(Error::new(kind, self.attempt)),
-        };
-        (next, event)
+        handle_body!(self, outcome, now, wall, draw, out, decode_response)
+    }
+
+    /// The exchange part of a signed `AssumeRole` request whose body
+    /// (`body_len` bytes) is already in the request buffer.
+    #[cfg(feature = "chain")]
+    pub(crate) const fn for_body(
+        endpoint: &'e Endpoint,
+        policy: RetryPolicy,
+        duration_seconds: Option<u32>,
+        body_len: usize,
+    ) -> Self {
+        Exchange {
+            endpoint,
+            policy,
+            attempt: 0,
+            requested_seconds: match duration_seconds {
+                Some(d) => d,
+                None => DEFAULT_DURATION_SECONDS,
+            },
+            body_len,
+            clock_skew_ms: None,
+        }
+    }
+
+    /// [`handle`](Self::handle) for an `AssumeRole` answer.
+    #[cfg(feature = "chain")]
+    pub(crate) fn handle_assume_role<'r>(
+        &mut self,
+        outcome: Result<Response<'r>, sts_transport::Error>,
+        now: Instant,
+        wall: Option<Timestamp>,
+        draw: impl FnOnce() -> u64,
+        out: &mut Credentials,
+    ) -> (Next, AttemptEvent<'r>)
+    where
+        'e: 'r,
+    {
+        handle_body!(self, outcome, now, wall, draw, out, decode_assume_role_response)
     }
 }
 
 /// A generated session name: the prefix and 16 hex digits of one draw.
-struct SessionName {
+pub(crate) struct SessionName {
     buf: [u8; 33],
 }
 
 impl SessionName {
-    fn generate(draw: u64) -> Self {
+    pub(crate) fn generate(draw: u64) -> Self {
         const HEX: &[u8; 16] = b"0123456789abcdef";
         let mut buf = [0u8; 33];
         let (prefix, digits) = buf.split_at_mut(SESSION_NAME_PREFIX.len());
@@ -456,7 +363,7 @@ impl SessionName {
         SessionName { buf }
     }
 
-    fn as_str(&self) -> &str {
+    pub(crate) fn as_str(&self) -> &str {
         core::str::from_utf8(&self.buf).unwrap_or(SESSION_NAME_PREFIX)
     }
 }

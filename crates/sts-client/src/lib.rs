@@ -152,7 +152,8 @@
 //!
 //! | feature | what it adds |
 //! |---|---|
-//! | `std` (default) | `StdPlatform`, `StdClock`, `ThreadSleep`, `OsRng`, `TokenFile`, `config`, `StdCredentialProvider` |
+//! | `std` (default) | `StdPlatform`, `StdClock`, `ThreadSleep`, `OsRng`, `TokenFile`, `config`, `StdCredentialProvider`; implies `chain` |
+//! | `chain` | role chaining, no_std and no alloc: `SignedExchange` (SigV4-signed `AssumeRole`, over `sts-sigv4`), `Client::assume_role_into`, `ChainProvider` / `AsyncChainProvider` (module `chain`) |
 //! | `std-transport` | `from_env()`: a provider over sts-transport's `StdTransport` (ureq + rustls) |
 //! | `aws-credential-types` | `SdkCredentialsProvider`: `aws_credential_types::provider::ProvideCredentials` for aws-sdk-rust clients |
 //!
@@ -168,6 +169,7 @@ extern crate std;
 #[cfg(feature = "std")]
 extern crate alloc;
 
+#[cfg(feature = "chain")]
 pub mod chain;
 mod client;
 mod credentials;
@@ -176,7 +178,9 @@ mod error;
 pub mod exchange;
 pub mod refresh;
 pub mod retry;
+#[cfg(feature = "chain")]
 pub mod signed;
+
 pub mod time;
 pub mod token;
 
@@ -190,16 +194,19 @@ mod std_provider;
 #[cfg(feature = "aws-credential-types")]
 mod sdk;
 
+#[cfg(feature = "chain")]
 pub use chain::{AsyncChainProvider, ChainProvider, Hop, MAX_CHAINED_DURATION_SECONDS};
 pub use client::{AsyncClient, Client};
 pub use credentials::{
     ACCESS_KEY_ID_CAPACITY, CredentialField, Credentials, DEFAULT_TOKEN_CAPACITY, SECRET_ACCESS_KEY_CAPACITY,
 };
 pub use error::{Error, ErrorKind, STS_ERROR_TEXT_LEN, StsError};
-pub use exchange::{AttemptEvent, Buffers, Exchange, Next, RequestHeaders, SESSION_NAME_PREFIX};
+pub use exchange::{AttemptEvent, Buffers, Exchange, Next, SESSION_NAME_PREFIX};
 pub use refresh::{AsyncCredentialProvider, CredentialProvider, RefreshNeed, RefreshPolicy, RefreshSchedule, Token};
 pub use retry::{RetryClass, RetryPolicy};
-pub use signed::signing_time;
+#[cfg(feature = "chain")]
+pub use signed::{RequestHeaders, SignedExchange, signing_time};
+
 pub use time::{AsyncDelay, AsyncPlatform, Clock, Delay, Instant, NoDelay, Platform, Rng, SplitMix64, Timestamp};
 pub use token::{FnToken, MemoryToken, TokenError, TokenSource};
 

@@ -374,6 +374,7 @@ macro_rules! provider {
 
             /// The client, the buffers and the cached credentials at once
             /// (for the hops of a chain, which sign with them).
+            #[cfg(feature = "chain")]
             pub(crate) fn parts(&mut self) -> (&mut $client<T, P>, &mut Buffers<'a>, &Credentials) {
                 (&mut self.client, &mut self.buffers, &*self.storage)
             }

@@ -1,4 +1,5 @@
-//! The SigV4 signature of an `AssumeRole` request, in the request buffer.
+//! The signed `AssumeRole` exchange (feature `chain`): [`SignedExchange`],
+//! the SigV4 signature of the request in the request buffer.
 //!
 //! ```text
 //!  request buffer: [ form body | Host value | canonical request | string to sign | Authorization ]
@@ -15,12 +16,17 @@
 
 use core::fmt::Write as _;
 
-use sts_codec::{CONTENT_TYPE, Secret, Timestamp};
+use zeroize::Zeroize;
+
+use sts_codec::{AssumeRoleInput, CONTENT_TYPE, EncodeError, Secret, Timestamp, encode_assume_role};
 use sts_sigv4::{AmzDate, Payload, SigningKey, sign};
+use sts_transport::{Request, Response};
 
 use crate::credentials::Credentials;
 use crate::endpoint::Endpoint;
-use crate::error::ErrorKind;
+use crate::error::{Error, ErrorKind};
+use crate::exchange::{AttemptEvent, Exchange, Next, SessionName};
+use crate::retry::RetryPolicy;
 use crate::time::Instant;
 
 /// The service name requests to STS are signed for.
@@ -30,10 +36,167 @@ pub const SIGNING_SERVICE: &str = "sts";
 /// token (sent as `X-Amz-Security-Token`) and where the `Authorization`
 /// value sits in the request buffer.
 #[derive(Debug, Clone)]
-pub(crate) struct Signature<'e> {
-    pub(crate) date: AmzDate,
-    pub(crate) token: Option<Secret<&'e str>>,
-    pub(crate) authorization: core::ops::Range<usize>,
+struct Signature<'e> {
+    date: AmzDate,
+    token: Option<Secret<&'e str>>,
+    authorization: core::ops::Range<usize>,
+}
+
+/// One signed `AssumeRole` exchange across its attempts: the body encoded
+/// and signed once, then one [`handle`](Self::handle) per answer, exactly
+/// as [`Exchange`] does for `AssumeRoleWithWebIdentity`.
+///
+/// ```text
+///  let headers = ex.headers(buf);                      // X-Amz-Date, Authorization, ...
+///  let request = ex.request(buf, &headers);            // send it, then
+///  let (next, event) = ex.handle(outcome, now, wall, draw, out);
+/// ```
+#[derive(Debug, Clone)]
+pub struct SignedExchange<'e> {
+    exchange: Exchange<'e>,
+    signature: Signature<'e>,
+    request_len: usize,
+}
+
+/// The headers of a signed request: `Content-Type`, `X-Amz-Date`,
+/// `Authorization` and (with a source session token)
+/// `X-Amz-Security-Token`. `Debug` prints the names only.
+pub struct RequestHeaders<'r> {
+    items: [(&'r str, &'r str); 4],
+    len: usize,
+}
+
+impl<'r> RequestHeaders<'r> {
+    /// The headers as `(name, value)`.
+    pub fn as_slice(&self) -> &[(&'r str, &'r str)] {
+        self.items.get(..self.len).unwrap_or_default()
+    }
+}
+
+impl core::fmt::Debug for RequestHeaders<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_list().entries(self.as_slice().iter().map(|(n, _)| n)).finish()
+    }
+}
+
+impl<'e> SignedExchange<'e> {
+    /// Validates `input` and encodes it into `buf` (the request buffer),
+    /// with a session name drawn from `draw` when it has none, then signs
+    /// it with SigV4 for `source` at `time` (see the [module docs](self)).
+    /// `region` is signed for unless the endpoint fixes its own signing
+    /// region.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Validation`] when the input breaks the STS model,
+    /// [`ErrorKind::RequestTooLarge`] when `buf` cannot hold the body and
+    /// the signature, [`ErrorKind::Signing`] when the signer refuses the
+    /// credentials or region; `buf` is wiped then.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        endpoint: &'e Endpoint,
+        policy: RetryPolicy,
+        input: &AssumeRoleInput<'_>,
+        source: &'e Credentials,
+        region: &str,
+        time: Timestamp,
+        draw: impl FnOnce() -> u64,
+        buf: &mut [u8],
+    ) -> Result<Self, Error> {
+        let generated;
+        let mut input = *input;
+        if input.role_session_name.is_empty() {
+            generated = SessionName::generate(draw());
+            input.role_session_name = generated.as_str();
+        }
+        let capacity = buf.len();
+        let body_len = match encode_assume_role(&input, buf) {
+            Ok(len) => len,
+            Err(e) => {
+                buf.zeroize();
+                return Err(Error::from(match e {
+                    EncodeError::Invalid(v) => ErrorKind::Validation(v),
+                    EncodeError::BufferTooSmall { needed } => ErrorKind::RequestTooLarge { needed, capacity },
+                    _ => ErrorKind::RequestTooLarge { needed: 0, capacity },
+                }));
+            }
+        };
+        let region = endpoint.signing_region().unwrap_or(region);
+        let (signature, request_len) = match sign_request(endpoint, region, source, time, body_len, buf) {
+            Ok(signed) => signed,
+            Err(kind) => {
+                buf.zeroize();
+                return Err(kind.into());
+            }
+        };
+        Ok(SignedExchange {
+            exchange: Exchange::for_body(endpoint, policy, input.duration_seconds, body_len),
+            signature,
+            request_len,
+        })
+    }
+
+    /// The headers of every attempt (values in `buf`, the request buffer,
+    /// and in the exchange).
+    pub fn headers<'r>(&'r self, buf: &'r [u8]) -> RequestHeaders<'r> {
+        let s = &self.signature;
+        let authorization = buf
+            .get(s.authorization.clone())
+            .and_then(|b| core::str::from_utf8(b).ok())
+            .unwrap_or_default();
+        let mut items = [
+            ("Content-Type", CONTENT_TYPE),
+            ("X-Amz-Date", s.date.as_str()),
+            ("Authorization", authorization),
+            ("", ""),
+        ];
+        let mut len = 3;
+        if let Some(token) = &s.token {
+            items[3] = ("X-Amz-Security-Token", token.expose());
+            len = 4;
+        }
+        RequestHeaders { items, len }
+    }
+
+    /// The request of every attempt, with `headers` from
+    /// [`headers`](Self::headers).
+    pub fn request<'r>(&'r self, buf: &'r [u8], headers: &'r RequestHeaders<'r>) -> Request<'r> {
+        let mut request = self.exchange.request(buf);
+        request.headers = headers.as_slice();
+        request
+    }
+
+    /// Takes the outcome of the next attempt; see [`Exchange::handle`].
+    pub fn handle<'r>(
+        &mut self,
+        outcome: Result<Response<'r>, sts_transport::Error>,
+        now: Instant,
+        wall: Option<Timestamp>,
+        draw: impl FnOnce() -> u64,
+        out: &mut Credentials,
+    ) -> (Next, AttemptEvent<'r>)
+    where
+        'e: 'r,
+    {
+        self.exchange.handle_assume_role(outcome, now, wall, draw, out)
+    }
+
+    /// Bytes of the request buffer written: the body and the signature's
+    /// scratch (whose canonical request holds the session token). Wipe that
+    /// much after the exchange.
+    pub const fn request_len(&self) -> usize {
+        self.request_len
+    }
+
+    /// Attempts handled so far.
+    pub const fn attempts(&self) -> u32 {
+        self.exchange.attempts()
+    }
+
+    /// The clock skew the last answer showed, in milliseconds.
+    pub const fn clock_skew_millis(&self) -> Option<i64> {
+        self.exchange.clock_skew_millis()
+    }
 }
 
 /// The time to sign with: the wall clock when the platform has one, else
@@ -70,7 +233,7 @@ impl core::fmt::Write for Cursor<'_> {
 /// Signs the body at `buf[..body_len]` for `endpoint` with `source`,
 /// writing the rest of the layout above after it. Returns the signature
 /// and the bytes of `buf` written.
-pub(crate) fn sign_request<'e>(
+fn sign_request<'e>(
     endpoint: &Endpoint,
     region: &str,
     source: &'e Credentials,

@@ -4,6 +4,7 @@
 
 // A host-only test crate: the core/alloc import lints are for the no_std crates.
 #![allow(clippy::std_instead_of_core, clippy::std_instead_of_alloc)]
+#![cfg(feature = "chain")]
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;

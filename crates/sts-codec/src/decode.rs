@@ -53,7 +53,10 @@ pub enum Member {
     Message,
     /// An error document's `Error/Type`.
     Type,
-    /// `AssumeRoleResult` (the `AssumeRole` response's result element).
+    /// `AssumeRoleResult` (the `AssumeRole` response's result element;
+    /// feature `assume-role`, so that the web identity decoder's tables stay
+    /// as they were without it).
+    #[cfg(feature = "assume-role")]
     AssumeRoleResult,
 }
 
@@ -97,6 +100,7 @@ impl Member {
             Member::Code => "Code",
             Member::Message => "Message",
             Member::Type => "Type",
+            #[cfg(feature = "assume-role")]
             Member::AssumeRoleResult => "AssumeRoleResult",
             m => RESPONSE_MEMBERS[m as usize].2,
         }

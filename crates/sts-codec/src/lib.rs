@@ -1,5 +1,6 @@
 //! A `no_std`, allocation-free codec for AWS STS `AssumeRoleWithWebIdentity`
-//! and `AssumeRole` (the second hop of a role chain: see [`assume_role`]).
+//! and, with feature `assume-role`, `AssumeRole` (the later hops of a role
+//! chain: see the `assume_role` module).
 //!
 //! It turns an input into the exact awsQuery request body, and turns STS's
 //! XML answers (success and error) into typed values that borrow from the
@@ -73,6 +74,9 @@
 //!
 //! All additive; none is on by default.
 //!
+//! - `assume-role`: `AssumeRole` (the hops of a role chain): the
+//!   `assume_role` module. Off by default so that a device that only does
+//!   web identity links exactly what it did before.
 //! - `alloc`: `Secret<String>`, an owned secret zeroized on drop.
 //! - `serde`: `serde::Serialize` for the output types (secrets serialize as
 //!   their value: serializing is asking for them).
@@ -84,6 +88,7 @@
 #[cfg(feature = "alloc")]
 extern crate alloc;
 
+#[cfg(feature = "assume-role")]
 pub mod assume_role;
 pub mod decode;
 pub mod encode;
@@ -93,6 +98,7 @@ pub mod time;
 pub mod validate;
 pub mod xml;
 
+#[cfg(feature = "assume-role")]
 pub use assume_role::{
     ASSUME_ROLE_ACTION, AssumeRoleInput, AssumeRoleOutput, ProvidedContext, Tag, assume_role_encoded_len,
     decode_assume_role_response, encode_assume_role,

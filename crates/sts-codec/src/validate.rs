@@ -175,21 +175,18 @@ pub(crate) const MAX_POLICY_ARNS: usize = 10;
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct ValidationError {
     /// `AssumeRoleWithWebIdentity`: bit `i` set: check `i` (see `check`)
-    /// failed. `AssumeRole`: bit `i` set: a member of `ASSUME_ROLE_FIELDS[i]`
-    /// breaks a rule.
+    /// failed (bits 0 to 16). `AssumeRole` ([`ASSUME_ROLE`] set): bit `i`
+    /// set: a member of `ASSUME_ROLE_FIELDS[i]` breaks a rule (bits 0 to
+    /// 13), and bits 16 to 23 count the violations (at most 255). Packed in
+    /// one word so that the web identity path's error keeps its size.
     failed: u32,
     first: Violation,
-    /// Which operation's input; for `AssumeRole`, how many violations.
-    op: Operation,
 }
 
-/// The operation a [`ValidationError`] is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "defmt", derive(defmt::Format))]
-enum Operation {
-    WebIdentity,
-    AssumeRole { violations: u16 },
-}
+/// The bit of [`ValidationError::failed`] that marks an `AssumeRole` error.
+const ASSUME_ROLE: u32 = 1 << 31;
+/// Where an `AssumeRole` error counts its violations.
+const COUNT_SHIFT: u32 = 16;
 
 impl ValidationError {
     /// The first violation, in member order.
@@ -199,23 +196,21 @@ impl ValidationError {
 
     /// Whether `field` breaks any rule.
     pub fn contains(&self, field: Field) -> bool {
-        match self.op {
-            Operation::WebIdentity => {
-                (0..MAX_VIOLATIONS).any(|i| self.failed & (1 << i) != 0 && check_field(i) == field)
-            }
-            Operation::AssumeRole { .. } => ASSUME_ROLE_FIELDS
+        if self.failed & ASSUME_ROLE != 0 {
+            return ASSUME_ROLE_FIELDS
                 .iter()
                 .position(|&f| f == field)
-                .is_some_and(|i| self.failed & (1 << i) != 0),
+                .is_some_and(|i| self.failed & (1 << i) != 0);
         }
+        (0..MAX_VIOLATIONS).any(|i| self.failed & (1 << i) != 0 && check_field(i) == field)
     }
 
     /// How many violations there are (at least one).
     pub fn len(&self) -> usize {
-        match self.op {
-            Operation::WebIdentity => self.failed.count_ones() as usize,
-            Operation::AssumeRole { violations } => usize::from(violations),
+        if self.failed & ASSUME_ROLE != 0 {
+            return ((self.failed >> COUNT_SHIFT) & 0xFF) as usize;
         }
+        self.failed.count_ones() as usize
     }
 
     /// Always false: an error has at least one violation.
@@ -226,7 +221,7 @@ impl ValidationError {
 
 impl fmt::Display for ValidationError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if let Operation::AssumeRole { .. } = self.op {
+        if self.failed & ASSUME_ROLE != 0 {
             return self.fmt_assume_role(f);
         }
         write!(f, "invalid AssumeRoleWithWebIdentity input: {}", self.first)?;
@@ -310,11 +305,7 @@ impl AssumeRoleWithWebIdentityInput<'_> {
             }
         }
         match first {
-            Some(first) => Err(ValidationError {
-                failed,
-                first,
-                op: Operation::WebIdentity,
-            }),
+            Some(first) => Err(ValidationError { failed, first }),
             None => Ok(()),
         }
     }
@@ -362,9 +353,51 @@ impl AssumeRoleWithWebIdentityInput<'_> {
     }
 }
 
+#[cfg(feature = "assume-role")]
 mod assume_role;
 
-pub(crate) use assume_role::ASSUME_ROLE_FIELDS;
+/// The members of `AssumeRole` that can break a rule, in model order: bit
+/// `i` of a [`ValidationError`] about `AssumeRole` is `ASSUME_ROLE_FIELDS[i]`.
+const ASSUME_ROLE_FIELDS: [Field; 14] = [
+    Field::RoleArn,
+    Field::RoleSessionName,
+    Field::PolicyArns,
+    Field::Policy,
+    Field::DurationSeconds,
+    Field::Tags,
+    Field::TagKey,
+    Field::TagValue,
+    Field::TransitiveTagKeys,
+    Field::ExternalId,
+    Field::SourceIdentity,
+    Field::ProvidedContexts,
+    Field::ProviderArn,
+    Field::ContextAssertion,
+];
+
+impl ValidationError {
+    /// `Display` of an `AssumeRole` error: the first violation, then the
+    /// other members that break a rule.
+    fn fmt_assume_role(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "invalid AssumeRole input: {}", self.first)?;
+        let mut sep = "; also invalid: ";
+        for (i, field) in ASSUME_ROLE_FIELDS.iter().enumerate() {
+            if self.failed & (1 << i) == 0 || *field == self.first.field {
+                continue;
+            }
+            let path = match field {
+                Field::TagKey => "Tags.member.N.Key",
+                Field::TagValue => "Tags.member.N.Value",
+                Field::ProviderArn => "ProvidedContexts.member.N.ProviderArn",
+                Field::ContextAssertion => "ProvidedContexts.member.N.ContextAssertion",
+                other => other.api_name(),
+            };
+            write!(f, "{sep}{path}")?;
+            sep = ", ";
+        }
+        Ok(())
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -6,32 +6,11 @@
 //! addition the model leaves to the service: at most 10 `PolicyArns`, as
 //! for `AssumeRoleWithWebIdentity` (the API reference's limit).
 
-use core::fmt;
-
 use super::{
-    Field, MAX_POLICY_ARNS, Operation, Rule, ValidationError, Violation, arn_char, check_str, policy_char,
-    session_name_char,
+    ASSUME_ROLE, ASSUME_ROLE_FIELDS, COUNT_SHIFT, Field, MAX_POLICY_ARNS, Rule, ValidationError, Violation, arn_char,
+    check_str, policy_char, session_name_char,
 };
 use crate::assume_role::AssumeRoleInput;
-
-/// The members of `AssumeRole` that can break a rule, in model order: bit
-/// `i` of a [`ValidationError`] about `AssumeRole` is `ASSUME_ROLE_FIELDS[i]`.
-pub(crate) const ASSUME_ROLE_FIELDS: [Field; 14] = [
-    Field::RoleArn,
-    Field::RoleSessionName,
-    Field::PolicyArns,
-    Field::Policy,
-    Field::DurationSeconds,
-    Field::Tags,
-    Field::TagKey,
-    Field::TagValue,
-    Field::TransitiveTagKeys,
-    Field::ExternalId,
-    Field::SourceIdentity,
-    Field::ProvidedContexts,
-    Field::ProviderArn,
-    Field::ContextAssertion,
-];
 
 /// `tagListType` and `tagKeyListType`: at most 50 members.
 const MAX_TAGS: usize = 50;
@@ -97,20 +76,19 @@ impl AssumeRoleInput<'_> {
     /// break a rule; [`violations`](Self::violations) lists them all.
     pub fn validate(&self) -> Result<(), ValidationError> {
         let mut failed = 0u32;
-        let mut count = 0u16;
+        let mut count = 0u32;
         let mut first = None;
         for v in self.violations() {
             if let Some(bit) = ASSUME_ROLE_FIELDS.iter().position(|&f| f == v.field) {
                 failed |= 1 << bit;
             }
-            count = count.saturating_add(1);
+            count = (count + 1).min(0xFF);
             first.get_or_insert(v);
         }
         match first {
             Some(first) => Err(ValidationError {
-                failed,
+                failed: failed | ASSUME_ROLE | (count << COUNT_SHIFT),
                 first,
-                op: Operation::AssumeRole { violations: count },
             }),
             None => Ok(()),
         }
@@ -215,29 +193,5 @@ impl AssumeRoleInput<'_> {
             }
         };
         rule.map(|rule| Violation { field, index, rule })
-    }
-}
-
-impl ValidationError {
-    /// `Display` of an `AssumeRole` error: the first violation, then the
-    /// other members that break a rule.
-    pub(super) fn fmt_assume_role(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "invalid AssumeRole input: {}", self.first)?;
-        let mut sep = "; also invalid: ";
-        for (i, field) in ASSUME_ROLE_FIELDS.iter().enumerate() {
-            if self.failed & (1 << i) == 0 || *field == self.first.field {
-                continue;
-            }
-            let path = match field {
-                Field::TagKey => "Tags.member.N.Key",
-                Field::TagValue => "Tags.member.N.Value",
-                Field::ProviderArn => "ProvidedContexts.member.N.ProviderArn",
-                Field::ContextAssertion => "ProvidedContexts.member.N.ContextAssertion",
-                other => other.api_name(),
-            };
-            write!(f, "{sep}{path}")?;
-            sep = ", ";
-        }
-        Ok(())
     }
 }
