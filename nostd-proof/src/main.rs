@@ -1,6 +1,8 @@
 //! Links the `no_std` crates into a bare-metal binary with no allocator: the
 //! codec on its own, and a full credential fetch through `sts-client` and the
-//! embedded-tcp engine of `sts-transport` over an in-memory stream.
+//! embedded-tcp engine of `sts-transport` over an in-memory stream. With
+//! feature `chain`, also a role chain: web identity, then an `AssumeRole`
+//! hop signed with SigV4 (`sts-sigv4`), in borrowed storage.
 #![no_std]
 #![no_main]
 
@@ -27,6 +29,8 @@ static ANSWER: &[u8] = concat!(
 pub extern "C" fn _start() -> ! {
     codec_proof();
     client_proof();
+    #[cfg(feature = "chain")]
+    chain_proof();
     loop {
         core::hint::spin_loop();
     }
@@ -112,6 +116,63 @@ fn client_proof() {
         &mut storage,
     );
     black_box(provider.credentials().is_ok());
+}
+
+/// A recorded-shape `AssumeRole` answer (the AWS API reference's example).
+#[cfg(feature = "chain")]
+static ASSUME_ROLE_ANSWER: &[u8] = concat!(
+    "HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nDate: Mon, 16 Aug 2021 19:53:00 GMT\r\nContent-Length: 525\r\n\r\n",
+    "<AssumeRoleResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><AssumeRoleResult>",
+    "<AssumedRoleUser><Arn>arn:aws:sts::222222222222:assumed-role/reader/hop</Arn>",
+    "<AssumedRoleId>AROA3XFRBF535PLBIFPI4:hop</AssumedRoleId></AssumedRoleUser><Credentials>",
+    "<AccessKeyId>ASIAJEXAMPLEXEG2JICEA</AccessKeyId><SecretAccessKey>9drTJvcXLB89EXAMPLELB8923FB892xMFI</SecretAccessKey>",
+    "<SessionToken>AQoXdzELDDY//////////wEaoAK1</SessionToken><Expiration>2021-08-16T20:23:00Z</Expiration>",
+    "</Credentials></AssumeRoleResult></AssumeRoleResponse>"
+)
+.as_bytes();
+
+/// The network of the chain: web identity answers first, then `AssumeRole`.
+#[cfg(feature = "chain")]
+struct ChainNetwork(u8);
+
+#[cfg(feature = "chain")]
+impl Connect for ChainNetwork {
+    type Error = Infallible;
+    type Connection<'c> = Canned;
+    fn connect(&mut self, _: Scheme, _: &str, _: u16) -> Result<Canned, sts_transport::Error> {
+        self.0 = self.0.wrapping_add(1);
+        Ok(Canned(black_box(if self.0 == 1 { ANSWER } else { ASSUME_ROLE_ANSWER })))
+    }
+}
+
+/// Links the signer, the signed `AssumeRole` exchange and the chaining
+/// provider: web identity, then one hop, each in borrowed storage.
+#[cfg(feature = "chain")]
+fn chain_proof() {
+    let Ok(endpoint) = resolve(&EndpointParams {
+        region: Some(black_box("eu-west-1")),
+        ..Default::default()
+    }) else {
+        return;
+    };
+    let platform = (Ticks, sts_client::NoDelay, sts_client::SplitMix64::new(2));
+    let client = sts_client::Client::new(HttpClient::new(ChainNetwork(0)), endpoint, platform);
+    let (mut req, mut resp) = ([0u8; 2048], [0u8; 2048]);
+    let mut base_storage: sts_client::Credentials<[u8; 1024]> = sts_client::Credentials::empty();
+    let mut hop_storage: sts_client::Credentials<[u8; 1024]> = sts_client::Credentials::empty();
+    let base = sts_client::CredentialProvider::new(
+        client,
+        AssumeRoleWithWebIdentityInput::for_role(black_box("arn:aws:iam::123456789012:role/device")),
+        black_box("eyJhbGciOiJSUzI1NiJ9.e30.c2ln"),
+        sts_client::Buffers::new(&mut req, &mut resp),
+        &mut base_storage,
+    );
+    let mut hops = [sts_client::Hop::new(
+        sts_codec::AssumeRoleInput::for_role(black_box("arn:aws:iam::222222222222:role/reader")),
+        &mut hop_storage,
+    )];
+    let mut chain = sts_client::ChainProvider::new(base, &mut hops, black_box("eu-west-1"));
+    black_box(chain.credentials().is_ok());
 }
 
 #[panic_handler]
