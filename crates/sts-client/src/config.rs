@@ -18,6 +18,11 @@
 //! | profile | `AWS_PROFILE` (default `default`) | — |
 //! | config file | `AWS_CONFIG_FILE` (default `~/.aws/config`) | — |
 //!
+//! Role chaining (`source_profile`, `external_id`, `duration_seconds`;
+//! `mfa_serial` refused) is read by [`load_chain`]; [`load`] refuses a
+//! profile that chains ([`ConfigError::ChainedProfile`]) rather than serve
+//! the wrong role.
+//!
 //! Empty variables count as unset. The config file is parsed as the SDKs do:
 //! `[default]` or `[profile default]` for the default profile (the latter
 //! wins when both exist), `[profile NAME]` for the others, `key = value`
@@ -72,6 +77,18 @@ pub struct Settings {
     pub profile: Option<String>,
     /// The shared config file.
     pub config_file: Option<PathBuf>,
+    /// `source_profile` (profile only): the profile whose credentials
+    /// assume this profile's role (role chaining, [`load_chain`]).
+    pub source_profile: Option<String>,
+    /// `external_id` (profile only): the `ExternalId` of this profile's
+    /// `AssumeRole` hop.
+    pub external_id: Option<String>,
+    /// `duration_seconds` (profile only), as written: checked by
+    /// [`load_chain`].
+    pub duration_seconds: Option<String>,
+    /// `mfa_serial` (profile only): refused by [`load_chain`] (MFA needs a
+    /// human).
+    pub mfa_serial: Option<String>,
 }
 
 impl Settings {
@@ -91,6 +108,10 @@ impl Settings {
             max_attempts: self.max_attempts.or(lower.max_attempts),
             profile: self.profile.or(lower.profile),
             config_file: self.config_file.or(lower.config_file),
+            source_profile: self.source_profile.or(lower.source_profile),
+            external_id: self.external_id.or(lower.external_id),
+            duration_seconds: self.duration_seconds.or(lower.duration_seconds),
+            mfa_serial: self.mfa_serial.or(lower.mfa_serial),
         }
     }
 
@@ -136,6 +157,7 @@ impl Settings {
                 .transpose()?,
             profile: get("AWS_PROFILE"),
             config_file: get("AWS_CONFIG_FILE").map(PathBuf::from),
+            ..Settings::default()
         })
     }
 
@@ -189,6 +211,10 @@ impl Settings {
                 "region" => target.region = Some(value.to_string()),
                 "endpoint_url" => target.endpoint_url = Some(value.to_string()),
                 "ca_bundle" => target.ca_bundle = Some(PathBuf::from(value)),
+                "source_profile" => target.source_profile = Some(value.to_string()),
+                "external_id" => target.external_id = Some(value.to_string()),
+                "duration_seconds" => target.duration_seconds = Some(value.to_string()),
+                "mfa_serial" => target.mfa_serial = Some(value.to_string()),
                 _ => {}
             }
         }
@@ -321,6 +347,17 @@ pub enum ConfigError {
     Endpoint(EndpointError),
     /// The HTTPS transport could not be built (feature `std-transport`).
     Transport(sts_transport::Error),
+    /// The profile chains roles (`source_profile`): [`load`] and
+    /// `StdCredentialProvider` serve one web identity role only; read it
+    /// with [`load_chain`] and serve it with a
+    /// [`ChainProvider`](crate::ChainProvider).
+    ChainedProfile(String),
+    /// `source_profile` leads back to a profile already in the chain: the
+    /// profiles in order, the repeated one last.
+    ProfileCycle(Vec<String>),
+    /// A profile of the chain sets `mfa_serial`: MFA needs a code typed by
+    /// a human, which this client never asks for.
+    MfaNotSupported(String),
 }
 
 impl fmt::Display for ConfigError {
@@ -346,6 +383,18 @@ impl fmt::Display for ConfigError {
             }
             ConfigError::Endpoint(e) => write!(f, "endpoint: {e}"),
             ConfigError::Transport(e) => write!(f, "HTTPS transport: {e}"),
+            ConfigError::ChainedProfile(p) => write!(
+                f,
+                "profile {p:?} chains roles (source_profile): read it with config::load_chain and serve it with a ChainProvider"
+            ),
+            ConfigError::ProfileCycle(profiles) => {
+                write!(f, "source_profile cycle: {}", profiles.join(" -> "))
+            }
+            ConfigError::MfaNotSupported(p) => write!(
+                f,
+                "profile {p:?} sets mfa_serial: MFA needs a code typed by a human, which this client does not ask for; \
+                 use a role without an MFA condition"
+            ),
         }
     }
 }
@@ -387,6 +436,9 @@ pub fn load(
         _ if profile_chosen => return Err(ConfigError::ProfileNotFound(profile)),
         _ => Settings::default(),
     };
+    if from_profile.source_profile.is_some() {
+        return Err(ConfigError::ChainedProfile(profile));
+    }
     let s = upper.or(from_profile);
     let endpoint = resolve(&EndpointParams {
         region: s.region.as_deref(),
@@ -420,6 +472,191 @@ pub fn load(
         max_attempts: s.max_attempts,
         profile,
     })
+}
+
+/// One `AssumeRole` hop of a chained profile.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct HopConfig {
+    /// The profile that names this hop.
+    pub profile: String,
+    /// `role_arn`.
+    pub role_arn: String,
+    /// `role_session_name`, if set (otherwise one is generated per fetch).
+    pub role_session_name: Option<String>,
+    /// `external_id`, if set.
+    pub external_id: Option<String>,
+    /// `duration_seconds`, if set, at most 3600: STS allows no more for a
+    /// chained session ([`MAX_CHAINED_DURATION_SECONDS`](crate::MAX_CHAINED_DURATION_SECONDS)),
+    /// so a larger value is clamped.
+    pub duration_seconds: Option<u32>,
+}
+
+/// A role chain from the shared config: the web identity role first, then
+/// the `AssumeRole` hops, the selected profile's last.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ChainConfig {
+    /// The web identity hop: the profile at the end of the `source_profile`
+    /// chain (its `role_arn`, `web_identity_token_file`,
+    /// `role_session_name`), with the region, endpoint and the rest as
+    /// [`load`] resolves them for the selected profile.
+    pub base: Config,
+    /// The hops in the order they are taken; empty for a profile that does
+    /// not chain.
+    pub hops: Vec<HopConfig>,
+}
+
+/// [`load`], following `source_profile` as the SDKs do: from the selected
+/// profile (explicit, `AWS_PROFILE`, or `default`) through each
+/// `source_profile` to a profile without one, which must be a web identity
+/// profile (`role_arn` and `web_identity_token_file`). Every profile on
+/// the way is a hop: its `role_arn`, `role_session_name`, `external_id`
+/// and `duration_seconds` (clamped to 3600).
+///
+/// Explicit and environment settings apply as in [`load`]: the role ARN,
+/// token file and session name to the web identity hop; region, endpoint,
+/// CA bundle and attempts to every hop (they are read from the selected
+/// profile, not from the source profiles).
+///
+/// # Errors
+///
+/// [`ConfigError::ProfileCycle`] when `source_profile` comes back to a
+/// profile; [`ConfigError::MfaNotSupported`] for a profile with
+/// `mfa_serial`; [`ConfigError::ProfileNotFound`] for a `source_profile`
+/// the file lacks; [`ConfigError::Invalid`] for a `duration_seconds` that
+/// is not a number; [`ConfigError::Missing`] when a hop has no `role_arn`
+/// or the last profile is not a web identity profile; the rest as [`load`].
+pub fn load_chain(
+    explicit: &Settings,
+    env: impl Fn(&str) -> Option<String>,
+    read_file: impl Fn(&Path) -> std::io::Result<Option<String>>,
+) -> Result<ChainConfig, ConfigError> {
+    let from_env = Settings::from_env(&env)?;
+    let upper = explicit.clone().or(from_env);
+    let profile = upper.profile.clone().unwrap_or_else(|| "default".to_string());
+    let file = upper.config_file.clone().or_else(|| default_config_file(&env));
+    let contents = match &file {
+        Some(path) => read_file(path).map_err(|e| ConfigError::ConfigFile {
+            path: path.clone(),
+            reason: e.to_string(),
+        })?,
+        None => None,
+    };
+    let read = |name: &str| contents.as_deref().and_then(|c| Settings::from_profile(c, name));
+    let chains = read(&profile).is_some_and(|p| p.source_profile.is_some());
+    if !chains {
+        return Ok(ChainConfig {
+            base: load(explicit, env, read_file)?,
+            hops: Vec::new(),
+        });
+    }
+    // From the selected profile down its source_profile links.
+    let mut visited: Vec<String> = Vec::new();
+    let mut hops = Vec::new();
+    let mut name = profile.clone();
+    let source = loop {
+        if visited.contains(&name) {
+            visited.push(name);
+            return Err(ConfigError::ProfileCycle(visited));
+        }
+        let settings = read(&name).ok_or_else(|| ConfigError::ProfileNotFound(name.clone()))?;
+        visited.push(name.clone());
+        if settings.mfa_serial.is_some() {
+            return Err(ConfigError::MfaNotSupported(name));
+        }
+        let Some(next) = settings.source_profile.clone() else {
+            break settings;
+        };
+        let role_arn = settings
+            .role_arn
+            .ok_or(ConfigError::Missing(alloc::vec![Setting::RoleArn]))?;
+        let duration_seconds = match settings.duration_seconds {
+            Some(text) => Some(match text.trim().parse::<u32>() {
+                Ok(d) => d.min(crate::MAX_CHAINED_DURATION_SECONDS),
+                Err(_) => {
+                    return Err(ConfigError::Invalid {
+                        name: "duration_seconds",
+                        value: text,
+                    });
+                }
+            }),
+            None => None,
+        };
+        hops.push(HopConfig {
+            profile: name.clone(),
+            role_arn,
+            role_session_name: settings.role_session_name,
+            external_id: settings.external_id,
+            duration_seconds,
+        });
+        name = next;
+    };
+    hops.reverse();
+    // The web identity hop: the last profile's role and token, under the
+    // explicit and environment settings; the rest from the selected profile.
+    let selected = read(&profile).unwrap_or_default();
+    let web_identity = Settings {
+        role_arn: source.role_arn,
+        web_identity_token_file: source.web_identity_token_file,
+        role_session_name: source.role_session_name,
+        region: selected.region.or(source.region),
+        endpoint_url: selected.endpoint_url.or(source.endpoint_url),
+        ca_bundle: selected.ca_bundle.or(source.ca_bundle),
+        ..Settings::default()
+    };
+    let s = upper.or(web_identity);
+    let endpoint = resolve(&EndpointParams {
+        region: s.region.as_deref(),
+        use_fips: s.use_fips.unwrap_or(false),
+        use_dual_stack: s.use_dual_stack.unwrap_or(false),
+        use_global_endpoint: s.use_global_endpoint.unwrap_or(false),
+        endpoint: s.endpoint_url.as_deref(),
+    });
+    let missing: Vec<Setting> = [
+        (s.role_arn.is_none(), Setting::RoleArn),
+        (s.web_identity_token_file.is_none(), Setting::WebIdentityTokenFile),
+        (endpoint == Err(EndpointError::MissingRegion), Setting::Region),
+    ]
+    .into_iter()
+    .filter_map(|(missing, setting)| missing.then_some(setting))
+    .collect();
+    let (Some(role_arn), Some(web_identity_token_file), true) =
+        (s.role_arn, s.web_identity_token_file, missing.is_empty())
+    else {
+        return Err(ConfigError::Missing(missing));
+    };
+    let endpoint = endpoint.map_err(ConfigError::Endpoint)?;
+    Ok(ChainConfig {
+        base: Config {
+            role_arn,
+            web_identity_token_file,
+            role_session_name: s.role_session_name,
+            region: s.region,
+            endpoint,
+            ca_bundle: s.ca_bundle,
+            max_attempts: s.max_attempts,
+            profile,
+        },
+        hops,
+    })
+}
+
+/// [`load_chain`] with the process environment and file system.
+///
+/// # Errors
+///
+/// See [`load_chain`].
+pub fn load_chain_from_env(explicit: &Settings) -> Result<ChainConfig, ConfigError> {
+    load_chain(
+        explicit,
+        |name| std::env::var(name).ok(),
+        |path| match read_limited(path) {
+            Ok(s) => Ok(Some(s)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e),
+        },
+    )
 }
 
 /// The most bytes of a shared config file read (real ones are a few KB).
