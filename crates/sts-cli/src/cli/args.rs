@@ -103,6 +103,9 @@ pub(crate) struct FetchArgs {
     pub(crate) dualstack: bool,
     pub(crate) endpoint: Option<String>,
     pub(crate) profile: Option<String>,
+    /// `--chain-role-arn`: `AssumeRole` hops taken after the profile's, in
+    /// order.
+    pub(crate) chain_role_arns: Vec<String>,
     pub(crate) max_attempts: Option<u32>,
     pub(crate) timeout: Duration,
     pub(crate) transport: TransportKind,
@@ -251,6 +254,11 @@ struct FetchOpts {
     /// or ~/.aws/config]
     #[arg(long, value_name = "NAME")]
     profile: Option<String>,
+    /// After the web identity role (and the profile's source_profile hops), assume this role with
+    /// the credentials so far: STS AssumeRole signed with SigV4, DurationSeconds at most 3600
+    /// (repeatable, in order)
+    #[arg(long = "chain-role-arn", value_name = "ARN")]
+    chain_role_arns: Vec<String>,
     /// Attempts in total, retries included [env: AWS_MAX_ATTEMPTS; default: 3]
     #[arg(long, value_name = "N", value_parser = max_attempts, allow_negative_numbers = true)]
     max_attempts: Option<u32>,
@@ -332,6 +340,7 @@ impl FetchOpts {
             dualstack: self.dualstack,
             endpoint: self.endpoint,
             profile: self.profile,
+            chain_role_arns: self.chain_role_arns,
             max_attempts: self.max_attempts,
             timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
             transport: self.transport.unwrap_or_default(),

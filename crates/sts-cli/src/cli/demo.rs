@@ -70,6 +70,8 @@ pub(crate) fn run(transport: TransportKind) -> Result<(), Failure> {
         timeout: super::args::DEFAULT_TIMEOUT,
         transport,
         ca_bundle: None,
+        hops: Vec::new(),
+        signing_region: "us-east-1".to_owned(),
     };
     let view = plan.request_view()?;
     say(&format!(

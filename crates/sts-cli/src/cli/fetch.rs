@@ -14,7 +14,9 @@ use sts_client::{
     Platform, RetryPolicy, STD_REQUEST_BUFFER, STD_RESPONSE_BUFFER, StdClock, StdPlatform, ThreadSleep, Timestamp,
     TokenError, TokenFile, TokenSource,
 };
-use sts_codec::{AssumeRoleWithWebIdentityInput, encoded_len};
+use sts_codec::{
+    AssumeRoleInput, AssumeRoleWithWebIdentityInput, assume_role_encoded_len, encode_assume_role, encoded_len,
+};
 use sts_transport::h1::{RequestHead, check_scheme};
 use sts_transport::{
     CaBundle, CertificateProblem, HttpClient, ProxyError, Scheme, StdTransport, TcpConnector, Transport,
@@ -44,6 +46,31 @@ pub(crate) struct Plan {
     /// The trust roots of the configured CA bundle (`AWS_CA_BUNDLE`, the
     /// profile's `ca_bundle`), replacing the default ones.
     pub(crate) ca_bundle: Option<CaBundle>,
+    /// The `AssumeRole` hops after web identity, in order: the profile's
+    /// `source_profile` chain, then `--chain-role-arn`.
+    pub(crate) hops: Vec<HopPlan>,
+    /// The region the hops are signed for when the endpoint does not fix
+    /// one (`us-east-1` when none is configured, as with an endpoint URL).
+    pub(crate) signing_region: String,
+}
+
+/// One `AssumeRole` hop.
+#[derive(Debug, Clone)]
+pub(crate) struct HopPlan {
+    pub(crate) role_arn: String,
+    pub(crate) role_session_name: Option<String>,
+    pub(crate) external_id: Option<String>,
+    pub(crate) duration_seconds: Option<u32>,
+}
+
+impl HopPlan {
+    fn input(&self) -> AssumeRoleInput<'_> {
+        let mut input = AssumeRoleInput::for_role(&self.role_arn);
+        input.role_session_name = self.role_session_name.as_deref().unwrap_or("");
+        input.external_id = self.external_id.as_deref();
+        input.duration_seconds = self.duration_seconds;
+        input
+    }
 }
 
 /// Runs `credential-process` or `env`.
@@ -53,7 +80,8 @@ pub(crate) fn run(output: Output, args: &FetchArgs) -> Result<(), Failure> {
         let json = plan.dry_run()?;
         return super::print_stdout(&json);
     }
-    if output == Output::CredentialProcess && !args.no_cache {
+    // The cache keys a web identity request; a chain is fetched every time.
+    if output == Output::CredentialProcess && !args.no_cache && plan.hops.is_empty() {
         return cached_credential_process(&plan, args);
     }
     let fetched = plan.fetch(args.verbose)?;
@@ -179,7 +207,25 @@ fn settings(args: &FetchArgs) -> Settings {
 
 /// Flags > environment > profile, then the token and the policy file.
 fn plan(args: &FetchArgs) -> Result<Plan, Failure> {
-    let config = config::load_from_env(&settings(args)).map_err(|e| Failure::new(EXIT_USAGE, config_message(&e)))?;
+    let chain =
+        config::load_chain_from_env(&settings(args)).map_err(|e| Failure::new(EXIT_USAGE, config_message(&e)))?;
+    let config = chain.base;
+    let mut hops: Vec<HopPlan> = chain
+        .hops
+        .into_iter()
+        .map(|h| HopPlan {
+            role_arn: h.role_arn,
+            role_session_name: h.role_session_name,
+            external_id: h.external_id,
+            duration_seconds: h.duration_seconds,
+        })
+        .collect();
+    hops.extend(args.chain_role_arns.iter().map(|arn| HopPlan {
+        role_arn: arn.clone(),
+        role_session_name: None,
+        external_id: None,
+        duration_seconds: None,
+    }));
     let from_stdin = args.token_file.as_deref() == Some(Path::new("-"));
     let token = if from_stdin {
         read_token(&mut std::io::stdin().lock())
@@ -223,6 +269,8 @@ fn plan(args: &FetchArgs) -> Result<Plan, Failure> {
         timeout: args.timeout,
         transport: args.transport,
         ca_bundle,
+        hops,
+        signing_region: config.region.unwrap_or_else(|| "us-east-1".to_owned()),
     })
 }
 
@@ -374,12 +422,41 @@ impl Plan {
                 };
                 let _ = write!(message, "{sep}{v}");
             }
+            for hop in &self.hops {
+                let mut input = hop.input();
+                if input.role_session_name.is_empty() {
+                    input.role_session_name = "sts-web-identity-0000000000000000";
+                }
+                for v in input.violations() {
+                    let sep = if message.is_empty() { "" } else { "; " };
+                    let _ = write!(message, "{sep}invalid AssumeRole input ({}): {v}", hop.role_arn);
+                }
+            }
             if message.is_empty() {
                 Ok(())
             } else {
                 Err(Failure::new(EXIT_USAGE, message))
             }
         })
+    }
+
+    /// The form parameters of each hop, in body order, a session name the
+    /// client will generate shown as such.
+    fn hop_params(&self) -> Vec<Vec<(String, String)>> {
+        self.hops
+            .iter()
+            .map(|hop| {
+                let mut input = hop.input();
+                if input.role_session_name.is_empty() {
+                    input.role_session_name = "sts-web-identity-GENERATED";
+                }
+                let mut body = vec![0u8; assume_role_encoded_len(&input)];
+                let n = encode_assume_role(&input, &mut body).unwrap_or(0);
+                form_urlencoded::parse(&body[..n])
+                    .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                    .collect()
+            })
+            .collect()
     }
 
     /// Builds the request with the client's own [`Exchange`] (same input,
@@ -448,6 +525,37 @@ impl Plan {
             let comma = if i + 1 < view.params.len() { "," } else { "" };
             let _ = writeln!(out, "    [{}, {}]{comma}", json(name), json(value));
         }
+        if self.hops.is_empty() {
+            out.push_str("  ]\n}\n");
+            return Ok(out);
+        }
+        // Each hop is signed with the credentials of the one before, which
+        // exist only once that hop has been answered: no signature here.
+        out.push_str("  ],\n  \"hops\": [\n");
+        let all = self.hop_params();
+        for (h, params) in all.iter().enumerate() {
+            let _ = writeln!(
+                out,
+                "    {{\n      \"endpoint\": {},\n      \"action\": \"AssumeRole\",\n      \"signed_with\": {},",
+                json(&view.url),
+                json(&format!(
+                    "the credentials of hop {h} ({}), which exist only after that hop is answered: the signature (Authorization, X-Amz-Date, X-Amz-Security-Token) cannot be shown before",
+                    if h == 0 { "web identity" } else { "AssumeRole" }
+                ))
+            );
+            let _ = writeln!(
+                out,
+                "      \"signing_region\": {},",
+                json(self.endpoint.signing_region().unwrap_or(&self.signing_region))
+            );
+            out.push_str("      \"params\": [\n");
+            for (i, (name, value)) in params.iter().enumerate() {
+                let comma = if i + 1 < params.len() { "," } else { "" };
+                let _ = writeln!(out, "        [{}, {}]{comma}", json(name), json(value));
+            }
+            let comma = if h + 1 < all.len() { "," } else { "" };
+            let _ = writeln!(out, "      ]\n    }}{comma}");
+        }
         out.push_str("  ]\n}\n");
         Ok(out)
     }
@@ -509,16 +617,30 @@ impl Plan {
         let mut buffers = Buffers::new(&mut request, &mut response);
         let mut token = MemoryToken::new(&self.token);
         let mut creds: Box<Credentials> = Box::new(Credentials::<[u8; TOKEN_CAP]>::empty());
-        let result = self
+        let mut result = self
             .params
             .with_input(|input| client.fetch_into(input, &mut token, &mut buffers, &mut creds));
+        let mut role_arn = &self.params.role_arn;
+        for hop in &self.hops {
+            if result.is_err() {
+                break;
+            }
+            let mut next: Box<Credentials> = Box::new(Credentials::<[u8; TOKEN_CAP]>::empty());
+            result = client.assume_role_into(&hop.input(), &creds, &self.signing_region, &mut buffers, &mut next);
+            if result.is_ok() {
+                // The hop's credentials replace the ones that signed for it
+                // (wiped as they drop).
+                creds = next;
+                role_arn = &hop.role_arn;
+            }
+        }
         let skew = client.clock_skew_millis();
         let now = Clock::now(&client.platform().0);
         match result {
             Ok(()) => {
                 let fetched = Fetched {
                     expiration: local_expiration(&creds, now),
-                    account_id: account_of(&self.params.role_arn),
+                    account_id: account_of(role_arn),
                     creds,
                 };
                 if verbose {
