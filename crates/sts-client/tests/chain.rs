@@ -11,11 +11,12 @@ use std::rc::Rc;
 
 use sts_client::endpoint::{EndpointParams, resolve};
 use sts_client::{
-    Buffers, ChainProvider, Client, Clock, CredentialProvider, Credentials, ErrorKind, Hop, Instant, NoDelay,
-    RefreshPolicy, RetryPolicy, SplitMix64, Timestamp,
+    AsyncChainProvider, AsyncClient, AsyncCredentialProvider, Buffers, ChainProvider, Client, Clock,
+    CredentialProvider, Credentials, ErrorKind, Hop, Instant, NoDelay, RefreshPolicy, RetryPolicy, SplitMix64,
+    Timestamp,
 };
 use sts_codec::{AssumeRoleInput, AssumeRoleWithWebIdentityInput};
-use sts_transport::{Error, Request, Response, Transport};
+use sts_transport::{AsyncTransport, Error, Request, Response, Transport};
 
 /// Wall time = 2021-08-16T19:52:53Z + the fake monotonic clock.
 const EPOCH: i64 = 1_629_143_573;
@@ -85,6 +86,12 @@ impl Transport for Fake {
             200
         };
         Ok(Response::new(status, &mut buf[..answer.len()]))
+    }
+}
+
+impl AsyncTransport for Fake {
+    async fn send<'b>(&mut self, request: &Request<'_>, buf: &'b mut [u8]) -> Result<Response<'b>, Error> {
+        Transport::send(self, request, buf)
     }
 }
 
@@ -218,4 +225,41 @@ fn failures_keep_serving_until_the_last_hop_must_refresh() {
     let rows = actions(&fake);
     assert_eq!(rows[0].0, "AssumeRoleWithWebIdentity");
     assert_eq!(rows[1], row("AssumeRole", HOP1, "ASIAKEY3", ""));
+}
+
+/// The async twin takes the same hops, signed the same way.
+#[test]
+fn the_async_chain_takes_the_same_hops() {
+    let fake = Fake::default();
+    let endpoint = resolve(&EndpointParams {
+        region: Some("eu-west-1"),
+        ..Default::default()
+    })
+    .unwrap();
+    let client = AsyncClient::new(fake.clone(), endpoint, (fake.clone(), NoDelay, SplitMix64::new(3)))
+        .with_retry_policy(RetryPolicy::NONE);
+    let (mut req, mut resp) = ([0u8; 4096], [0u8; 4096]);
+    let (mut base_store, mut s1, mut s2) = (Credentials::new(), Credentials::new(), Credentials::new());
+    let base = AsyncCredentialProvider::new(
+        client,
+        AssumeRoleWithWebIdentityInput::for_role(BASE),
+        "eyJhbGciOiJSUzI1NiJ9.e30.c2ln",
+        Buffers::new(&mut req, &mut resp),
+        &mut base_store,
+    );
+    let mut hops = [
+        Hop::new(AssumeRoleInput::new(HOP1, "one"), &mut s1),
+        Hop::new(AssumeRoleInput::new(HOP2, "two"), &mut s2),
+    ];
+    let mut chain = AsyncChainProvider::new(base, &mut hops, "eu-west-1");
+    let key = futures_executor::block_on(async { chain.credentials().await.map(|c| c.access_key_id().to_owned()) });
+    assert_eq!(key.unwrap(), "ASIAKEY3");
+    assert_eq!(
+        actions(&fake),
+        [
+            row("AssumeRoleWithWebIdentity", BASE, "", ""),
+            row("AssumeRole", HOP1, "ASIAKEY1", ""),
+            row("AssumeRole", HOP2, "ASIAKEY2", ""),
+        ]
+    );
 }
