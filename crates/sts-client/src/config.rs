@@ -349,8 +349,8 @@ pub enum ConfigError {
     Transport(sts_transport::Error),
     /// The profile chains roles (`source_profile`): [`load`] and
     /// `StdCredentialProvider` serve one web identity role only; read it
-    /// with [`load_chain`] and serve it with a
-    /// [`ChainProvider`](crate::ChainProvider).
+    /// with [`load_chain`] and serve it with a `StdChainProvider` (or a
+    /// `ChainProvider`).
     ChainedProfile(String),
     /// `source_profile` leads back to a profile already in the chain: the
     /// profiles in order, the repeated one last.
@@ -385,7 +385,7 @@ impl fmt::Display for ConfigError {
             ConfigError::Transport(e) => write!(f, "HTTPS transport: {e}"),
             ConfigError::ChainedProfile(p) => write!(
                 f,
-                "profile {p:?} chains roles (source_profile): read it with config::load_chain and serve it with a ChainProvider"
+                "profile {p:?} chains roles (source_profile): read it with config::load_chain and serve it with StdChainProvider (or ChainProvider)"
             ),
             ConfigError::ProfileCycle(profiles) => {
                 write!(f, "source_profile cycle: {}", profiles.join(" -> "))
@@ -478,7 +478,7 @@ pub fn load(
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct HopConfig {
-    /// The profile that names this hop.
+    /// The profile that names this hop (empty for one added by hand).
     pub profile: String,
     /// `role_arn`.
     pub role_arn: String,
@@ -490,6 +490,20 @@ pub struct HopConfig {
     /// chained session ([`MAX_CHAINED_DURATION_SECONDS`](crate::MAX_CHAINED_DURATION_SECONDS)),
     /// so a larger value is clamped.
     pub duration_seconds: Option<u32>,
+}
+
+impl HopConfig {
+    /// A hop into `role_arn` named by no profile (as `--chain-role-arn`
+    /// adds one), with no session name, external id or duration.
+    pub fn new(role_arn: impl Into<String>) -> Self {
+        HopConfig {
+            profile: String::new(),
+            role_arn: role_arn.into(),
+            role_session_name: None,
+            external_id: None,
+            duration_seconds: None,
+        }
+    }
 }
 
 /// A role chain from the shared config: the web identity role first, then

@@ -152,7 +152,7 @@
 //!
 //! | feature | what it adds |
 //! |---|---|
-//! | `std` (default) | `StdPlatform`, `StdClock`, `ThreadSleep`, `OsRng`, `TokenFile`, `config`, `StdCredentialProvider`; implies `chain` |
+//! | `std` (default) | `StdPlatform`, `StdClock`, `ThreadSleep`, `OsRng`, `TokenFile`, `config`, `StdCredentialProvider`, `StdChainProvider` (an owning role chain from the shared config); implies `chain` |
 //! | `chain` | role chaining, no_std and no alloc: `SignedExchange` (SigV4-signed `AssumeRole`, over `sts-sigv4`), `Client::assume_role_into`, `ChainProvider` / `AsyncChainProvider` (module `chain`) |
 //! | `std-transport` | `from_env()`: a provider over sts-transport's `StdTransport` (ureq + rustls) |
 //! | `aws-credential-types` | `SdkCredentialsProvider`: `aws_credential_types::provider::ProvideCredentials` for aws-sdk-rust clients |
@@ -187,6 +187,8 @@ pub mod token;
 #[cfg(feature = "std")]
 pub mod config;
 #[cfg(feature = "std")]
+mod std_chain;
+#[cfg(feature = "std")]
 mod std_impls;
 #[cfg(feature = "std")]
 mod std_provider;
@@ -210,6 +212,8 @@ pub use signed::{RequestHeaders, SignedExchange, signing_time};
 pub use time::{AsyncDelay, AsyncPlatform, Clock, Delay, Instant, NoDelay, Platform, Rng, SplitMix64, Timestamp};
 pub use token::{FnToken, MemoryToken, TokenError, TokenSource};
 
+#[cfg(feature = "std")]
+pub use std_chain::StdChainProvider;
 #[cfg(feature = "std")]
 pub use std_impls::{OsRng, StdClock, StdPlatform, ThreadSleep, TokenFile};
 #[cfg(feature = "std-transport")]

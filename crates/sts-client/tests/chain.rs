@@ -263,3 +263,57 @@ fn the_async_chain_takes_the_same_hops() {
         ]
     );
 }
+
+/// The owning std form: the same hops, lazily, over owned storage;
+/// credentials handed out stay valid after a refresh.
+#[test]
+fn the_std_chain_owns_its_storage_and_refreshes_the_same_way() {
+    use sts_client::config::HopConfig;
+    use sts_client::{MemoryToken, OwnedInput, StdChainProvider};
+
+    let fake = Fake::default();
+    let endpoint = resolve(&EndpointParams {
+        region: Some("eu-west-1"),
+        ..Default::default()
+    })
+    .unwrap();
+    let client = Client::new(fake.clone(), endpoint, (fake.clone(), NoDelay, SplitMix64::new(3)))
+        .with_retry_policy(RetryPolicy::NONE);
+    let mut hop2 = HopConfig::new(HOP2);
+    hop2.duration_seconds = Some(43_200);
+    let provider = StdChainProvider::new(
+        client,
+        OwnedInput::new(BASE),
+        MemoryToken::from_str("eyJhbGciOiJSUzI1NiJ9.e30.c2ln"),
+        vec![HopConfig::new(HOP1), hop2],
+        "eu-west-1".to_owned(),
+    )
+    .with_refresh_policy(RefreshPolicy::DEFAULT.with_jitter(false));
+    assert_eq!(provider.hops(), 2);
+    let first = provider.credentials().unwrap();
+    assert_eq!(first.access_key_id(), "ASIAKEY3");
+    assert_eq!(
+        actions(&fake),
+        [
+            row("AssumeRoleWithWebIdentity", BASE, "", ""),
+            row("AssumeRole", HOP1, "ASIAKEY1", ""),
+            row("AssumeRole", HOP2, "ASIAKEY2", "3600"),
+        ]
+    );
+    assert!(provider.credentials().is_ok());
+    assert!(actions(&fake).is_empty(), "cached");
+    // 50 min: every level (1 h each) is in its mandatory window.
+    fake.ms.set(50 * 60_000);
+    let second = provider.credentials().unwrap();
+    assert_eq!(second.access_key_id(), "ASIAKEY6");
+    assert_eq!(actions(&fake).len(), 3);
+    assert_eq!(
+        first.access_key_id(),
+        "ASIAKEY3",
+        "handed-out credentials are unchanged"
+    );
+    // The hop is denied in its mandatory window: the error reaches the caller.
+    fake.ms.set(100 * 60_000);
+    fake.deny.borrow_mut().push(HOP2.into());
+    assert!(provider.credentials().is_err());
+}
