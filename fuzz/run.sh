@@ -13,7 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 FUZZ_SECONDS=${FUZZ_SECONDS:-30}
-read -r -a TARGETS <<<"${FUZZ_TARGETS:-xml_reader decode_response decode_error http_response encode_roundtrip xml_differential}"
+read -r -a TARGETS <<<"${FUZZ_TARGETS:-xml_reader decode_response decode_assume_role decode_error http_response encode_roundtrip xml_differential}"
 # Optimised, with debug assertions and overflow checks, AddressSanitizer on.
 BUILD_FLAGS=(-O --debug-assertions)
 LIBFUZZER_FLAGS=(

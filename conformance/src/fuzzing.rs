@@ -391,6 +391,70 @@ pub fn decode_response(data: &[u8]) {
     }
 }
 
+/// `decode_assume_role_response` with status 200 on arbitrary bytes: the
+/// same invariants as [`decode_response`] (required members non-empty and
+/// each a text event of the reader, the reader's own XML error, secrets out
+/// of `Debug`), for the `AssumeRole` answer of role chaining.
+pub fn decode_assume_role(data: &[u8]) {
+    let run = run_reader::<DEFAULT_MAX_DEPTH>(data);
+    let mut body = data.to_vec();
+    let base = body.as_ptr() as usize;
+    let len = body.len();
+    let result = sts_codec::decode_assume_role_response(200, &mut body);
+    match &result {
+        Ok(out) => {
+            assert!(run.result.is_ok(), "output from a document the reader rejects");
+            let c = &out.credentials;
+            for (s, what) in [
+                (c.access_key_id, "AccessKeyId"),
+                (c.secret_access_key.expose_borrowed(), "SecretAccessKey"),
+                (c.session_token.expose_borrowed(), "SessionToken"),
+            ] {
+                assert!(!s.is_empty(), "empty required member {what}");
+                is_text_event(s, base, len, &run, what);
+            }
+            if let Some(u) = &out.assumed_role_user {
+                assert!(
+                    !u.assumed_role_id.is_empty() && !u.arn.is_empty(),
+                    "empty AssumedRoleUser member"
+                );
+                is_text_event(u.assumed_role_id, base, len, &run, "AssumedRoleId");
+                is_text_event(u.arn, base, len, &run, "Arn");
+            }
+            for (s, what) in [(out.source_identity, "SourceIdentity"), (out.request_id, "RequestId")] {
+                if let Some(s) = s {
+                    is_text_event(s, base, len, &run, what);
+                }
+            }
+            assert!(c.expiration.nanos < 1_000_000_000, "nanos out of range");
+            let debug = format!("{out:?}");
+            let secret = c.secret_access_key.expose();
+            if secret.len() >= 8 && !secret.contains("Secret") {
+                assert!(!debug.contains(secret), "the secret key is printed");
+            }
+        }
+        Err(DecodeError::Service(s)) => check_service(s, 200, base, len, &run),
+        Err(DecodeError::Http { .. }) => panic!("Http error for a 200 answer"),
+        Err(DecodeError::Malformed(Malformed::Xml(e))) => {
+            assert_eq!(run.result, Err(*e), "the decoder's XML error is not the reader's");
+        }
+        Err(DecodeError::Malformed(Malformed::EmptyBody)) => {
+            assert!(
+                data.iter().all(|&b| is_xml_ws(char::from(b))),
+                "EmptyBody for a non-blank body"
+            );
+        }
+        Err(DecodeError::Malformed(_)) => {}
+        Err(e) => panic!("unknown DecodeError variant: {e:?}"),
+    }
+    if run.result.is_err() {
+        assert!(
+            matches!(result, Err(DecodeError::Malformed(_))),
+            "a document the reader rejects gave {result:?}"
+        );
+    }
+}
+
 /// `decode_error` with status 400 on arbitrary bytes.
 pub fn decode_error(data: &[u8]) {
     const STATUS: u16 = 400;

@@ -76,6 +76,7 @@ macro_rules! target {
 
 target!(xml_reader);
 target!(decode_response);
+target!(decode_assume_role);
 target!(decode_error);
 target!(http_response);
 target!(encode_roundtrip);
@@ -96,6 +97,7 @@ fn every_fuzz_target_is_replayed() {
     let mut replayed = [
         "xml_reader",
         "decode_response",
+        "decode_assume_role",
         "decode_error",
         "http_response",
         "encode_roundtrip",

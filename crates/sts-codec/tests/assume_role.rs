@@ -356,3 +356,27 @@ fn broken_answers_are_typed_errors() {
     assert_eq!(Member::AssumeRoleResult.api_name(), "AssumeRoleResult");
     let _ = Malformed::EmptyBody;
 }
+
+/// moto 5.2.1's answer to `AssumeRole`, recorded (the fuzz seed corpus
+/// holds it): microsecond `Expiration`, `PackedPolicySize`, no
+/// `SourceIdentity` although one was asked for.
+#[test]
+fn motos_recorded_answer_decodes() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../fuzz/corpus-seed/decode_assume_role/rec-moto-5.2.1-AssumeRole.response-200.xml"
+    );
+    let mut body = std::fs::read(path).unwrap();
+    let out = decode_assume_role_response(200, &mut body).unwrap();
+    assert_eq!(out.credentials.access_key_id, "ASIATHPL2AOHKSV5SYOW");
+    assert_eq!(out.credentials.expiration.nanos, 48_450_000);
+    assert_eq!(
+        out.assumed_role_user.unwrap().arn,
+        "arn:aws:sts::222222222222:assumed-role/reader/hop-2"
+    );
+    assert_eq!((out.packed_policy_size, out.source_identity), (Some(6), None));
+    assert_eq!(
+        out.request_id,
+        Some("feiIOVw0rhNxNuX1zfEKEIclLyuiWNpGBVHOwqSrMJiJS6CD7KwV")
+    );
+}
