@@ -14,6 +14,47 @@
 //! that refresh needs it (its own schedule says so too). An advisory
 //! refresh that fails keeps the old credentials, as everywhere.
 //!
+//! ```
+//! # use sts_client::{Clock, Instant, NoDelay, SplitMix64};
+//! # use sts_transport::{Error, Request, Response, Transport};
+//! # struct Ticks;
+//! # impl Clock for Ticks { fn now(&self) -> Instant { Instant::from_millis(1_000) } }
+//! # // Answers like STS: web identity, then AssumeRole.
+//! # struct Canned;
+//! # impl Transport for Canned {
+//! #     fn send<'b>(&mut self, req: &Request<'_>, buf: &'b mut [u8]) -> Result<Response<'b>, Error> {
+//! #         let op = if req.body.starts_with(b"Action=AssumeRole&") { "AssumeRole" } else { "AssumeRoleWithWebIdentity" };
+//! #         let body = format!("<{op}Response><{op}Result><Credentials><AccessKeyId>ASIA{op}</AccessKeyId>\
+//! #             <SecretAccessKey>secret</SecretAccessKey><SessionToken>token</SessionToken>\
+//! #             <Expiration>2021-08-16T20:52:53Z</Expiration></Credentials></{op}Result></{op}Response>");
+//! #         buf[..body.len()].copy_from_slice(body.as_bytes());
+//! #         let mut response = Response::new(200, &mut buf[..body.len()]);
+//! #         response.date = Some("Mon, 16 Aug 2021 19:52:53 GMT");
+//! #         Ok(response)
+//! #     }
+//! # }
+//! # let (transport, platform) = (Canned, (Ticks, NoDelay, SplitMix64::new(7)));
+//! use sts_client::endpoint::{EndpointParams, resolve};
+//! use sts_client::{Buffers, ChainProvider, Client, CredentialProvider, Credentials, Hop};
+//! use sts_codec::{AssumeRoleInput, AssumeRoleWithWebIdentityInput};
+//!
+//! let endpoint = resolve(&EndpointParams { region: Some("eu-west-1"), ..Default::default() })?;
+//! let (mut req, mut resp) = ([0u8; 4096], [0u8; 4096]);
+//! let (mut first, mut second) = (Credentials::new(), Credentials::new());
+//! let base = CredentialProvider::new(
+//!     Client::new(transport, endpoint, platform),
+//!     AssumeRoleWithWebIdentityInput::for_role("arn:aws:iam::111111111111:role/device"),
+//!     "eyJhbGciOiJSUzI1NiJ9.e30.c2ln",
+//!     Buffers::new(&mut req, &mut resp),
+//!     &mut first,
+//! );
+//! let mut hops = [Hop::new(AssumeRoleInput::for_role("arn:aws:iam::222222222222:role/reader"), &mut second)];
+//! let mut chain = ChainProvider::new(base, &mut hops, "eu-west-1");
+//! let creds = chain.credentials()?; // web identity, then AssumeRole signed with its credentials
+//! assert_eq!(creds.access_key_id(), "ASIAAssumeRole");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
 //! # The one-hour cap
 //!
 //! STS allows at most one hour for a session obtained with credentials that

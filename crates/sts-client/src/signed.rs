@@ -90,8 +90,10 @@ impl<'e> SignedExchange<'e> {
     ///
     /// [`ErrorKind::Validation`] when the input breaks the STS model,
     /// [`ErrorKind::RequestTooLarge`] when `buf` cannot hold the body and
-    /// the signature, [`ErrorKind::Signing`] when the signer refuses the
-    /// credentials or region; `buf` is wiped then.
+    /// the signature (for the signature its `needed` is an upper bound:
+    /// the body, twice the host, the session token and 768 bytes), and
+    /// [`ErrorKind::Signing`] when the signer refuses the credentials or
+    /// region; `buf` is wiped then.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         endpoint: &'e Endpoint,
