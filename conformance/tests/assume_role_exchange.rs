@@ -304,3 +304,62 @@ fn botocore_signs_the_hop_identically() {
         theirs.len()
     );
 }
+
+/// A request buffer too small for the signature is a typed error (wiped,
+/// nothing sent) whose `needed` is enough: a buffer of that size signs.
+#[test]
+fn a_short_request_buffer_says_how_much_is_enough() {
+    use sts_client::{RetryPolicy, SignedExchange};
+    let endpoint = resolve(&EndpointParams {
+        region: Some("eu-west-1"),
+        ..Default::default()
+    })
+    .unwrap();
+    let mut source = Credentials::new();
+    let token = "FwoGZXIvYXdzEJr//////////wEaD".repeat(20);
+    source
+        .fill(
+            "ASIAHOPONE",
+            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+            &token,
+            Timestamp::from_unix(2_000_000_000, 0).unwrap(),
+            Instant::ZERO,
+            Instant::from_millis(1 << 40),
+        )
+        .unwrap();
+    let input = AssumeRoleInput::new("arn:aws:iam::222222222222:role/reader", "hop-2");
+    let time = Timestamp::from_unix(1_629_143_573, 0).unwrap();
+    let mut small = vec![0xA5u8; 600];
+    let e = SignedExchange::new(
+        &endpoint,
+        RetryPolicy::STANDARD,
+        &input,
+        &source,
+        "eu-west-1",
+        time,
+        || 1,
+        &mut small,
+    )
+    .unwrap_err();
+    let ErrorKind::RequestTooLarge { needed, capacity } = *e.kind() else {
+        panic!("{e}")
+    };
+    assert_eq!(capacity, 600);
+    assert!(small.iter().all(|&b| b == 0), "wiped");
+    let mut enough = vec![0u8; needed];
+    let ex = SignedExchange::new(
+        &endpoint,
+        RetryPolicy::STANDARD,
+        &input,
+        &source,
+        "eu-west-1",
+        time,
+        || 1,
+        &mut enough,
+    )
+    .unwrap();
+    assert!(ex.request_len() <= needed);
+    let headers = ex.headers(&enough);
+    assert_eq!(headers.as_slice().len(), 4);
+    assert!(!format!("{headers:?}").contains("FwoG"), "header values never print");
+}
