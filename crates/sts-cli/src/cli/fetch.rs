@@ -172,6 +172,7 @@ fn settings(args: &FetchArgs) -> Settings {
     s.use_fips = args.fips.then_some(true);
     s.use_dual_stack = args.dualstack.then_some(true);
     s.endpoint_url = args.endpoint.clone();
+    s.ca_bundle = args.ca_bundle.clone();
     s.max_attempts = args.max_attempts;
     s.profile = args.profile.clone();
     s
