@@ -143,57 +143,149 @@ impl Settings {
     /// if the file has no such profile.
     #[must_use]
     pub fn from_profile(contents: &str, profile: &str) -> Option<Settings> {
-        let mut found = false;
         let mut out = Settings::default();
-        let mut from_bare_default = Settings::default();
-        let mut section: Option<bool> = None; // Some(is_bare_default) when in the profile
-        for raw in contents.lines() {
-            if raw.starts_with([' ', '\t']) {
-                // Sub-section properties and continuations: not ours.
-                continue;
-            }
-            let line = raw.trim();
-            if line.is_empty() || line.starts_with('#') || line.starts_with(';') {
-                continue;
-            }
-            if let Some(rest) = line.strip_prefix('[') {
-                let Some(end) = rest.find(']') else {
-                    section = None;
-                    continue;
-                };
-                let name = rest[..end].trim();
-                section = if profile == "default" && name == "default" {
-                    Some(true)
-                } else {
-                    match name.strip_prefix("profile") {
-                        Some(n) if n.starts_with([' ', '\t']) && n.trim() == profile => Some(false),
-                        _ => None,
-                    }
-                };
-                found |= section.is_some();
-                continue;
-            }
-            let Some(is_bare) = section else { continue };
-            let Some((key, value)) = line.split_once('=') else {
-                continue;
-            };
-            let value = strip_inline_comment(value).trim();
-            if value.is_empty() {
-                continue;
-            }
-            let target = if is_bare { &mut from_bare_default } else { &mut out };
-            match key.trim() {
-                "role_arn" => target.role_arn = Some(value.to_string()),
-                "web_identity_token_file" => target.web_identity_token_file = Some(PathBuf::from(value)),
-                "role_session_name" => target.role_session_name = Some(value.to_string()),
-                "region" => target.region = Some(value.to_string()),
-                "endpoint_url" => target.endpoint_url = Some(value.to_string()),
-                "ca_bundle" => target.ca_bundle = Some(PathBuf::from(value)),
+        for (key, value) in profile_entries(contents, profile)? {
+            match key {
+                "role_arn" => out.role_arn = Some(value.to_string()),
+                "web_identity_token_file" => out.web_identity_token_file = Some(PathBuf::from(value)),
+                "role_session_name" => out.role_session_name = Some(value.to_string()),
+                "region" => out.region = Some(value.to_string()),
+                "endpoint_url" => out.endpoint_url = Some(value.to_string()),
+                "ca_bundle" => out.ca_bundle = Some(PathBuf::from(value)),
                 _ => {}
             }
         }
-        found.then(|| out.or(from_bare_default))
+        Some(out)
     }
+}
+
+/// The `key = value` lines of `profile` in the config file `contents`, in
+/// an order where a later one wins (for `default`: `[default]`'s, then
+/// `[profile default]`'s, which the SDKs prefer), or `None` if the file has
+/// no such profile.
+fn profile_entries<'c>(contents: &'c str, profile: &str) -> Option<Vec<(&'c str, &'c str)>> {
+    let mut found = false;
+    let (mut bare_default, mut named) = (Vec::new(), Vec::new());
+    let mut section: Option<bool> = None; // Some(is_bare_default) when in the profile
+    for raw in contents.lines() {
+        if raw.starts_with([' ', '\t']) {
+            // Sub-section properties and continuations: not ours.
+            continue;
+        }
+        let line = raw.trim();
+        if line.is_empty() || line.starts_with('#') || line.starts_with(';') {
+            continue;
+        }
+        if let Some(rest) = line.strip_prefix('[') {
+            let Some(end) = rest.find(']') else {
+                section = None;
+                continue;
+            };
+            let name = rest[..end].trim();
+            section = if profile == "default" && name == "default" {
+                Some(true)
+            } else {
+                match name.strip_prefix("profile") {
+                    Some(n) if n.starts_with([' ', '\t']) && n.trim() == profile => Some(false),
+                    _ => None,
+                }
+            };
+            found |= section.is_some();
+            continue;
+        }
+        let Some(is_bare) = section else { continue };
+        let Some((key, value)) = line.split_once('=') else {
+            continue;
+        };
+        let value = strip_inline_comment(value).trim();
+        if !value.is_empty() {
+            let target = if is_bare { &mut bare_default } else { &mut named };
+            target.push((key.trim(), value));
+        }
+    }
+    bare_default.extend(named);
+    found.then_some(bare_default)
+}
+
+/// One `AssumeRole` hop of a `source_profile` chain, as its profile gives it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RoleHop {
+    /// The profile that names this hop.
+    pub profile: String,
+    /// `role_arn`: the role to assume with the previous hop's credentials.
+    pub role_arn: String,
+    /// `role_session_name`; generated per fetch when `None`.
+    pub role_session_name: Option<String>,
+    /// `external_id`.
+    pub external_id: Option<String>,
+    /// `duration_seconds` (STS allows at most one hour for a chained role).
+    pub duration_seconds: Option<u32>,
+}
+
+/// Follows `source_profile` from `start`: the profile where the chain
+/// begins (the web identity one) and the `AssumeRole` hops after it, first
+/// hop first. As the SDKs do, a profile with `source_profile` is an
+/// `AssumeRole` hop even if it also names a token file.
+///
+/// # Errors
+///
+/// A profile named as a source that does not exist, a cycle, a hop without
+/// `role_arn` or with an unparsable `duration_seconds`, and what is not
+/// supported: `mfa_serial` (a person would have to type a code) and
+/// `credential_source`.
+pub fn role_chain(contents: &str, start: &str) -> Result<(String, Vec<RoleHop>), ConfigError> {
+    let mut name = start.to_string();
+    let mut seen = alloc::vec![name.clone()];
+    let mut hops = Vec::new();
+    loop {
+        let entries = profile_entries(contents, &name).ok_or_else(|| ConfigError::ProfileNotFound(name.clone()))?;
+        let get = |key: &str| {
+            entries
+                .iter()
+                .rev()
+                .find(|(k, _)| *k == key)
+                .map(|(_, v)| v.to_string())
+        };
+        let unsupported = |key| ConfigError::ProfileUnsupported {
+            profile: name.clone(),
+            key,
+        };
+        let Some(source) = get("source_profile") else {
+            if get("credential_source").is_some() && get("web_identity_token_file").is_none() {
+                return Err(unsupported("credential_source"));
+            }
+            break;
+        };
+        if get("mfa_serial").is_some() {
+            return Err(unsupported("mfa_serial"));
+        }
+        let invalid = |key, value| ConfigError::ProfileInvalid {
+            profile: name.clone(),
+            key,
+            value,
+        };
+        let role_arn = get("role_arn").ok_or_else(|| invalid("role_arn", None))?;
+        let duration_seconds = match get("duration_seconds") {
+            Some(v) => Some(v.parse::<u32>().map_err(|_| invalid("duration_seconds", Some(v)))?),
+            None => None,
+        };
+        hops.push(RoleHop {
+            profile: name.clone(),
+            role_arn,
+            role_session_name: get("role_session_name"),
+            external_id: get("external_id"),
+            duration_seconds,
+        });
+        let cycle = seen.contains(&source);
+        seen.push(source.clone());
+        if cycle {
+            return Err(ConfigError::ProfileCycle(seen));
+        }
+        name = source;
+    }
+    hops.reverse();
+    Ok((name, hops))
 }
 
 fn strip_inline_comment(value: &str) -> &str {
@@ -238,6 +330,30 @@ pub struct Config {
     pub max_attempts: Option<u32>,
     /// The profile that was read.
     pub profile: String,
+    /// The `AssumeRole` hops after the web identity role, first hop first,
+    /// when the profile chains through `source_profile` (see
+    /// [`role_chain`]); empty otherwise.
+    pub role_chain: Vec<RoleHop>,
+}
+
+impl Config {
+    /// `Ok` when there is no role chain: for a consumer that only assumes
+    /// the web identity role, so that a chained profile is refused rather
+    /// than answered with the first role's credentials.
+    ///
+    /// # Errors
+    ///
+    /// [`ConfigError::ProfileUnsupported`] naming the first hop's profile
+    /// and `source_profile`.
+    pub fn require_no_chain(&self) -> Result<(), ConfigError> {
+        match self.role_chain.first() {
+            Some(hop) => Err(ConfigError::ProfileUnsupported {
+                profile: hop.profile.clone(),
+                key: "source_profile",
+            }),
+            None => Ok(()),
+        }
+    }
 }
 
 /// A setting that has to come from somewhere.
@@ -301,6 +417,28 @@ pub enum ConfigError {
     /// The profile was asked for (explicitly or by `AWS_PROFILE`) but the
     /// config file does not have it.
     ProfileNotFound(String),
+    /// Profiles name each other as `source_profile` in a cycle (the
+    /// profiles in order, the first repeated at the end).
+    ProfileCycle(Vec<String>),
+    /// A profile of a `source_profile` chain uses what is not supported.
+    ProfileUnsupported {
+        /// The profile.
+        profile: String,
+        /// The key: `mfa_serial` or `credential_source`; `source_profile`
+        /// for a consumer that cannot chain (see
+        /// [`Config::require_no_chain`]).
+        key: &'static str,
+    },
+    /// A profile of a `source_profile` chain lacks a key or has a value
+    /// that does not parse.
+    ProfileInvalid {
+        /// The profile.
+        profile: String,
+        /// The key.
+        key: &'static str,
+        /// Its value (`None`: missing).
+        value: Option<String>,
+    },
     /// The config file exists but could not be read.
     ConfigFile {
         /// The file.
@@ -337,6 +475,47 @@ impl fmt::Display for ConfigError {
             }
             ConfigError::Invalid { name, value } => write!(f, "{name} has an invalid value {value:?}"),
             ConfigError::ProfileNotFound(p) => write!(f, "profile {p:?} not found in the config file"),
+            ConfigError::ProfileCycle(chain) => {
+                write!(
+                    f,
+                    "profiles name each other as source_profile in a cycle: {}",
+                    chain.join(" -> ")
+                )
+            }
+            ConfigError::ProfileUnsupported {
+                profile,
+                key: "mfa_serial",
+            } => write!(
+                f,
+                "profile {profile:?} has mfa_serial: a role that needs an MFA code cannot be assumed \
+                 without a person to type it"
+            ),
+            ConfigError::ProfileUnsupported {
+                profile,
+                key: "source_profile",
+            } => write!(
+                f,
+                "profile {profile:?} chains roles through source_profile (AssumeRole after the web \
+                 identity role), which this provider does not do"
+            ),
+            ConfigError::ProfileUnsupported { profile, key } => {
+                write!(
+                    f,
+                    "profile {profile:?} uses {key}, which is not supported (use source_profile)"
+                )
+            }
+            ConfigError::ProfileInvalid {
+                profile,
+                key,
+                value: None,
+            } => {
+                write!(f, "profile {profile:?} has source_profile but no {key}")
+            }
+            ConfigError::ProfileInvalid {
+                profile,
+                key,
+                value: Some(v),
+            } => write!(f, "profile {profile:?}: {key} has an invalid value {v:?}"),
             ConfigError::ConfigFile { path, reason } => {
                 write!(f, "could not read the config file {}: {reason}", path.display())
             }
@@ -382,10 +561,25 @@ pub fn load(
         })?,
         None => None,
     };
-    let from_profile = match contents.as_deref().map(|c| Settings::from_profile(c, &profile)) {
-        Some(Some(s)) => s,
+    let (from_profile, role_chain) = match contents.as_deref().map(|c| (c, Settings::from_profile(c, &profile))) {
+        Some((c, Some(named))) => {
+            let (base, hops) = role_chain(c, &profile)?;
+            if hops.is_empty() {
+                (named, hops)
+            } else {
+                // The web identity role comes from where the chain begins;
+                // the region, endpoint and CA bundle from the profile asked
+                // for, else from there.
+                let base = Settings::from_profile(c, &base).unwrap_or_default();
+                let mut merged = named.or(base.clone());
+                merged.role_arn = base.role_arn;
+                merged.web_identity_token_file = base.web_identity_token_file;
+                merged.role_session_name = base.role_session_name;
+                (merged, hops)
+            }
+        }
         _ if profile_chosen => return Err(ConfigError::ProfileNotFound(profile)),
-        _ => Settings::default(),
+        _ => (Settings::default(), Vec::new()),
     };
     let s = upper.or(from_profile);
     let endpoint = resolve(&EndpointParams {
@@ -419,6 +613,7 @@ pub fn load(
         ca_bundle: s.ca_bundle,
         max_attempts: s.max_attempts,
         profile,
+        role_chain,
     })
 }
 

@@ -180,7 +180,9 @@ fn settings(args: &FetchArgs) -> Settings {
 
 /// Flags > environment > profile, then the token and the policy file.
 fn plan(args: &FetchArgs) -> Result<Plan, Failure> {
-    let config = config::load_from_env(&settings(args)).map_err(|e| Failure::new(EXIT_USAGE, config_message(&e)))?;
+    let config = config::load_from_env(&settings(args))
+        .and_then(|c| c.require_no_chain().map(|()| c))
+        .map_err(|e| Failure::new(EXIT_USAGE, config_message(&e)))?;
     let from_stdin = args.token_file.as_deref() == Some(Path::new("-"));
     let token = if from_stdin {
         read_token(&mut std::io::stdin().lock())
