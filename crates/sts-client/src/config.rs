@@ -18,6 +18,15 @@
 //! | profile | `AWS_PROFILE` (default `default`) | — |
 //! | config file | `AWS_CONFIG_FILE` (default `~/.aws/config`) | — |
 //!
+//! **Role chains.** A profile with `source_profile` is an `AssumeRole` hop
+//! taken with the credentials of its source profile, as in the SDKs:
+//! [`role_chain`] follows the links from the profile asked for to the web
+//! identity profile where the chain begins, and [`Config::role_chain`]
+//! lists the hops (`role_arn`, `role_session_name`, `external_id`,
+//! `duration_seconds` of each), first hop first. Cycles, `mfa_serial` (a
+//! person would have to type a code) and `credential_source` are refused
+//! with the reason.
+//!
 //! Empty variables count as unset. The config file is parsed as the SDKs do:
 //! `[default]` or `[profile default]` for the default profile (the latter
 //! wins when both exist), `[profile NAME]` for the others, `key = value`
