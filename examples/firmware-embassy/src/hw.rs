@@ -19,7 +19,7 @@ const LAN9118: usize = 0x4020_0000;
 /// constructor is called once, from `main`), so no two owners race on the
 /// FIFOs, whose reads pop.
 pub(crate) fn lan9118_read(offset: usize) -> u32 {
-    debug_assert!(offset < 0x100 && offset % 4 == 0);
+    debug_assert!(offset < 0x100 && offset.is_multiple_of(4));
     // SAFETY: LAN9118 + `offset` is a word-aligned register inside the
     // controller's 256-byte window, always mapped on mps2-an386; a volatile
     // word read is how it is meant to be accessed and touches no Rust object.
@@ -28,7 +28,7 @@ pub(crate) fn lan9118_read(offset: usize) -> u32 {
 
 /// Writes a LAN9118 register (see [`lan9118_read`] for ownership).
 pub(crate) fn lan9118_write(offset: usize, value: u32) {
-    debug_assert!(offset < 0x100 && offset % 4 == 0);
+    debug_assert!(offset < 0x100 && offset.is_multiple_of(4));
     // SAFETY: as in `lan9118_read`: a device register, not Rust memory.
     unsafe { write_volatile((LAN9118 + offset) as *mut u32, value) }
 }

@@ -58,6 +58,7 @@ mod reg {
     pub const RX_FIFO_INF: usize = 0x7C;
     pub const TX_FIFO_INF: usize = 0x80;
     pub const PMT_CTRL: usize = 0x84;
+    pub const FREE_RUN: usize = 0x9C;
     pub const MAC_CSR_CMD: usize = 0xA4;
     pub const MAC_CSR_DATA: usize = 0xA8;
 }
@@ -107,6 +108,15 @@ const RX_FRAME_MAX: usize = MTU + 4;
 /// Spins allowed for the chip to finish a reset or a MAC CSR access (QEMU
 /// is done at once; silicon needs microseconds).
 const SPIN_LIMIT: u32 = 100_000;
+
+/// Microseconds since the controller was last reset, from its free-running
+/// 25 MHz counter (`FREE_RUN`, 0x9C). Read before [`Lan9118::new`] (whose
+/// soft reset restarts it), this is the time since power-on, which no
+/// other clock of the board saw: SysTick starts only in `main`, after
+/// cortex-m-rt has painted the stack. It wraps after 171 s.
+pub fn micros_since_chip_reset() -> u32 {
+    read(reg::FREE_RUN) / 25
+}
 
 /// Why the controller could not be set up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

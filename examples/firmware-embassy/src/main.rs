@@ -117,6 +117,8 @@ static REQUEST: ConstStaticCell<[u8; REQUEST_BUFFER]> = ConstStaticCell::new([0;
 static RESPONSE: ConstStaticCell<[u8; RESPONSE_BUFFER]> = ConstStaticCell::new([0; RESPONSE_BUFFER]);
 static STORAGE: ConstStaticCell<Credentials<[u8; DEFAULT_TOKEN_CAPACITY]>> = ConstStaticCell::new(Credentials::new());
 static DRIVER: StaticCell<Lan9118> = StaticCell::new();
+/// Milliseconds from power-on to `main` (before SysTick started).
+static BOOT_MS: core::sync::atomic::AtomicU32 = core::sync::atomic::AtomicU32::new(0);
 
 /// The client's monotonic clock: embassy-time's milliseconds since boot.
 /// There is no wall clock (no RTC): the client takes the server's `Date`.
@@ -160,8 +162,15 @@ async fn main(spawner: Spawner) {
         hprintln!("error: the core peripherals were taken");
         finish(exit_code::SETUP)
     };
+    // Emulated time from power-on to here (the reset handler painted the
+    // 4 MiB stack), by the LAN9118's free-running counter.
+    let boot_us = lan9118::micros_since_chip_reset();
     time_driver::start(peripherals.SYST);
-    hprintln!("boot: firmware-embassy on mps2-an386");
+    hprintln!(
+        "boot: firmware-embassy on mps2-an386, main reached {} us after power-on",
+        boot_us
+    );
+    BOOT_MS.store(boot_us / 1000, core::sync::atomic::Ordering::Relaxed);
     if CA_DER.is_empty() {
         hprintln!("error: no CA built in (set STS_FIRMWARE_CA_DER when building)");
         finish(exit_code::SETUP);
@@ -206,6 +215,11 @@ async fn main(spawner: Spawner) {
             time_driver::now_ms()
         );
     }
+
+    // Everything so far (reset, driver set-up, DHCP in the network task):
+    // the part of the peak that is not the exchange.
+    let (peak, _) = hw::stack_usage();
+    hprintln!("stack: peak {} bytes up to DHCP done (before any exchange)", peak);
 
     let code = device(stack).await;
     finish(code)
@@ -322,7 +336,7 @@ async fn serve(
                     let _ = current.push_str(creds.access_key_id());
                     let now = time_driver::now_ms();
                     hprintln!(
-                        "fetch {}: AccessKeyId={} at {} ms since power-on",
+                        "fetch {}: AccessKeyId={} at {} ms since main",
                         fetches,
                         current.as_str(),
                         now
@@ -340,7 +354,18 @@ async fn serve(
                         creds.lifetime().as_millis()
                     );
                     if fetches == 1 {
-                        hprintln!("first credentials: {} ms after power-on", now);
+                        let boot = u64::from(BOOT_MS.load(core::sync::atomic::Ordering::Relaxed));
+                        hprintln!(
+                            "first credentials: {} ms after power-on ({} ms to main, {} ms in main)",
+                            boot + now,
+                            boot,
+                            now
+                        );
+                        let (peak, _) = hw::stack_usage();
+                        hprintln!(
+                            "stack: peak {} bytes up to the first credentials (DHCP, TCP, TLS 1.3, HTTP)",
+                            peak
+                        );
                     }
                     if let Some(at) = provider.schedule().advisory_at() {
                         hprintln!(
@@ -387,7 +412,6 @@ async fn rogue(
     let result = client
         .fetch_into(&input, &mut token, &mut Buffers::new(request, response), storage)
         .await;
-    drop(client);
     match result {
         Err(e) if matches!(e.kind(), ErrorKind::Transport(sts_transport::Error::Tls)) => {
             hprintln!("rogue: refused: {} ({:?})", e.kind(), connector.last_error());
