@@ -21,7 +21,9 @@
 # Everything listens on 127.0.0.1 only; every process is bounded by `timeout` and
 # stopped by the trap. Exits non-zero on any failure.
 #
-# Environment: QEMU_TIMEOUT (seconds, default 120).
+# Environment: QEMU_TIMEOUT (seconds, default 120); ICOUNT (e.g. `shift=5,sleep=on`:
+# QEMU's virtual clock advances 2^5 ns per guest instruction instead of following
+# the host's clock, so the emulated times no longer depend on the host's load).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -145,15 +147,22 @@ done
 say "TLS fronts: good on 127.0.0.1:$front_port, rogue on 127.0.0.1:$rogue_port"
 
 # --- 5. the firmware on the emulated network ------------------------------------
+# The guestfwd command sits inside QEMU's comma-separated -nic option.
+case "$here" in *,*) fail "the example's path must not contain a comma: $here" ;; esac
 out="$work/firmware.out"
 pipe="timeout $qemu_timeout python3 $here/relay.py pipe"
 nic="user,model=lan9118,restrict=on"
 nic+=",guestfwd=tcp:10.0.2.100:443-cmd:$pipe --port $front_port"
 nic+=",guestfwd=tcp:10.0.2.101:443-cmd:$pipe --port $rogue_port"
 say "QEMU: -nic $nic"
+icount=()
+if [ -n "${ICOUNT:-}" ]; then
+    icount=(-icount "$ICOUNT")
+    say "QEMU: -icount $ICOUNT"
+fi
 set +e
 timeout "$qemu_timeout" qemu-system-arm -M mps2-an386 -cpu cortex-m4 -display none -monitor none -serial none \
-    -semihosting-config enable=on,target=native -nic "$nic" -kernel "$elf" >"$out" 2>"$work/qemu.err"
+    -semihosting-config enable=on,target=native "${icount[@]}" -nic "$nic" -kernel "$elf" >"$out" 2>"$work/qemu.err"
 rc=$?
 set -e
 cat "$out"
