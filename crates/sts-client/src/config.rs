@@ -39,7 +39,7 @@
 //! `endpoint_url`; an explicit bundle over `AWS_CA_BUNDLE` over the
 //! profile's `ca_bundle`. (The per-service `services` sub-sections and
 //! `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` are not read.) [`load`] resolves
-//! the bundle's path; [`from_env`](crate::from_env) (and the CLI) read it,
+//! the bundle's path; `from_env()` (feature `std-transport`) and the CLI read it,
 //! with a size limit, and trust only its certificates, as botocore does.
 //!
 //! [`load`] is a pure function of its inputs (an environment lookup and a
