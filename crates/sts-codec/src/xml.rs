@@ -433,19 +433,14 @@ impl<'a, const MAX_DEPTH: usize> Reader<'a, MAX_DEPTH> {
                     w += bytes.len();
                     r += n;
                 }
-                Some(b'\r') => {
-                    put(buf, w, b'\n');
-                    w += 1;
-                    r += if buf.get(r + 1) == Some(&b'\n') { 2 } else { 1 };
-                }
                 _ => {
-                    // `]`
+                    // A CR (written as LF, a CRLF read as one) or a `]`.
                     if s.starts_with(CDATA_CLOSE) {
                         return Err(err(XmlErrorKind::CdataEndInText, base + r));
                     }
-                    put(buf, w, b']');
-                    w += 1;
-                    r += 1;
+                    let n = if s.starts_with(b"\r\n") { 2 } else { 1 };
+                    put(buf, w, if buf.get(r) == Some(&b'\r') { b'\n' } else { b']' });
+                    (w, r) = (w + 1, r + n);
                 }
             }
         }
