@@ -820,6 +820,43 @@ fn the_environment_fills_unset_options() {
     assert!(name.starts_with("sts-web-identity-") && name.len() == 33, "{name}");
 }
 
+/// The profiles the SDKs would refuse are refused, with the reason (a
+/// profile that chains through `source_profile` is followed: see
+/// tests/chain.rs).
+#[test]
+fn chained_and_broken_profiles_are_refused_with_the_reason() {
+    let f = Fixture::new();
+    let config = f.path("config");
+    std::fs::write(
+        &config,
+        format!(
+            "[profile base]\nregion = eu-west-1\nrole_arn = arn:aws:iam::111111111111:role/device\n\
+             web_identity_token_file = {}\n\n[profile target]\nrole_arn = arn:aws:iam::222222222222:role/reader\n\
+             source_profile = base\n\n[profile loop]\nrole_arn = arn:aws:iam::1:role/l\nsource_profile = loop\n\n\
+             [profile mfa]\nrole_arn = arn:aws:iam::1:role/m\nsource_profile = base\nmfa_serial = arn:aws:iam::1:mfa/me\n",
+            f.token_file.display()
+        ),
+    )
+    .unwrap();
+    let config = config.display().to_string();
+    // (`target` chains: tests/chain.rs.)
+    for (profile, expected) in [
+        ("loop", "a cycle: loop -> loop"),
+        ("mfa", "profile \"mfa\" has mfa_serial"),
+    ] {
+        for command in ["credential-process", "env"] {
+            let out = run(
+                &f,
+                &[command, "--profile", profile, "--dry-run"],
+                &[("AWS_CONFIG_FILE", &config)],
+            );
+            assert_eq!(out.code, 2, "{profile} {command}: {}", out.stderr);
+            assert!(out.stderr.contains(expected), "{profile}: {}", out.stderr);
+            assert!(out.stdout.is_empty());
+        }
+    }
+}
+
 #[test]
 fn precedence_is_flags_then_environment_then_profile() {
     let f = Fixture::new();

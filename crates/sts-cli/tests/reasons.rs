@@ -190,6 +190,26 @@ fn aws_ca_bundle_makes_a_private_ca_trusted() {
     }
 }
 
+/// `--ca-bundle` (the AWS CLI's flag) wins over `AWS_CA_BUNDLE`.
+#[test]
+fn ca_bundle_flag_wins_over_the_environment() {
+    let f = Fixture::new();
+    let (port, served) = https_server(1);
+    let url = format!("https://localhost:{port}");
+    let bundle = data("ca.pem").display().to_string();
+    let missing = f.dir.path().join("no-such-bundle.pem").display().to_string();
+    let out = f.fetch(
+        &["--endpoint", &url, "--ca-bundle", &bundle],
+        &[("AWS_CA_BUNDLE", &missing)],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    served.recv_timeout(Duration::from_secs(5)).unwrap();
+    // And a bad one given by flag is refused before anything is sent.
+    let out = f.fetch(&["--endpoint", &url, "--ca-bundle", &missing], &[]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("no-such-bundle.pem"), "{}", out.stderr);
+}
+
 #[test]
 fn the_profile_gives_ca_bundle_and_endpoint_url() {
     let f = Fixture::new();

@@ -18,10 +18,14 @@
 //! | profile | `AWS_PROFILE` (default `default`) | — |
 //! | config file | `AWS_CONFIG_FILE` (default `~/.aws/config`) | — |
 //!
-//! Role chaining (`source_profile`, `external_id`, `duration_seconds`;
-//! `mfa_serial` refused) is read by [`load_chain`]; [`load`] refuses a
-//! profile that chains ([`ConfigError::ChainedProfile`]) rather than serve
-//! the wrong role.
+//! **Role chains.** A profile with `source_profile` is an `AssumeRole` hop
+//! taken with the credentials of its source profile, as in the SDKs:
+//! [`role_chain`] follows the links from the profile asked for to the web
+//! identity profile where the chain begins, and [`Config::role_chain`]
+//! lists the hops (`role_arn`, `role_session_name`, `external_id`,
+//! `duration_seconds` of each), first hop first. Cycles, `mfa_serial` (a
+//! person would have to type a code) and `credential_source` are refused
+//! with the reason.
 //!
 //! Empty variables count as unset. The config file is parsed as the SDKs do:
 //! `[default]` or `[profile default]` for the default profile (the latter
@@ -77,18 +81,6 @@ pub struct Settings {
     pub profile: Option<String>,
     /// The shared config file.
     pub config_file: Option<PathBuf>,
-    /// `source_profile` (profile only): the profile whose credentials
-    /// assume this profile's role (role chaining, [`load_chain`]).
-    pub source_profile: Option<String>,
-    /// `external_id` (profile only): the `ExternalId` of this profile's
-    /// `AssumeRole` hop.
-    pub external_id: Option<String>,
-    /// `duration_seconds` (profile only), as written: checked by
-    /// [`load_chain`].
-    pub duration_seconds: Option<String>,
-    /// `mfa_serial` (profile only): refused by [`load_chain`] (MFA needs a
-    /// human).
-    pub mfa_serial: Option<String>,
 }
 
 impl Settings {
@@ -108,10 +100,6 @@ impl Settings {
             max_attempts: self.max_attempts.or(lower.max_attempts),
             profile: self.profile.or(lower.profile),
             config_file: self.config_file.or(lower.config_file),
-            source_profile: self.source_profile.or(lower.source_profile),
-            external_id: self.external_id.or(lower.external_id),
-            duration_seconds: self.duration_seconds.or(lower.duration_seconds),
-            mfa_serial: self.mfa_serial.or(lower.mfa_serial),
         }
     }
 
@@ -157,7 +145,6 @@ impl Settings {
                 .transpose()?,
             profile: get("AWS_PROFILE"),
             config_file: get("AWS_CONFIG_FILE").map(PathBuf::from),
-            ..Settings::default()
         })
     }
 
@@ -165,61 +152,149 @@ impl Settings {
     /// if the file has no such profile.
     #[must_use]
     pub fn from_profile(contents: &str, profile: &str) -> Option<Settings> {
-        let mut found = false;
         let mut out = Settings::default();
-        let mut from_bare_default = Settings::default();
-        let mut section: Option<bool> = None; // Some(is_bare_default) when in the profile
-        for raw in contents.lines() {
-            if raw.starts_with([' ', '\t']) {
-                // Sub-section properties and continuations: not ours.
-                continue;
-            }
-            let line = raw.trim();
-            if line.is_empty() || line.starts_with('#') || line.starts_with(';') {
-                continue;
-            }
-            if let Some(rest) = line.strip_prefix('[') {
-                let Some(end) = rest.find(']') else {
-                    section = None;
-                    continue;
-                };
-                let name = rest[..end].trim();
-                section = if profile == "default" && name == "default" {
-                    Some(true)
-                } else {
-                    match name.strip_prefix("profile") {
-                        Some(n) if n.starts_with([' ', '\t']) && n.trim() == profile => Some(false),
-                        _ => None,
-                    }
-                };
-                found |= section.is_some();
-                continue;
-            }
-            let Some(is_bare) = section else { continue };
-            let Some((key, value)) = line.split_once('=') else {
-                continue;
-            };
-            let value = strip_inline_comment(value).trim();
-            if value.is_empty() {
-                continue;
-            }
-            let target = if is_bare { &mut from_bare_default } else { &mut out };
-            match key.trim() {
-                "role_arn" => target.role_arn = Some(value.to_string()),
-                "web_identity_token_file" => target.web_identity_token_file = Some(PathBuf::from(value)),
-                "role_session_name" => target.role_session_name = Some(value.to_string()),
-                "region" => target.region = Some(value.to_string()),
-                "endpoint_url" => target.endpoint_url = Some(value.to_string()),
-                "ca_bundle" => target.ca_bundle = Some(PathBuf::from(value)),
-                "source_profile" => target.source_profile = Some(value.to_string()),
-                "external_id" => target.external_id = Some(value.to_string()),
-                "duration_seconds" => target.duration_seconds = Some(value.to_string()),
-                "mfa_serial" => target.mfa_serial = Some(value.to_string()),
+        for (key, value) in profile_entries(contents, profile)? {
+            match key {
+                "role_arn" => out.role_arn = Some(value.to_string()),
+                "web_identity_token_file" => out.web_identity_token_file = Some(PathBuf::from(value)),
+                "role_session_name" => out.role_session_name = Some(value.to_string()),
+                "region" => out.region = Some(value.to_string()),
+                "endpoint_url" => out.endpoint_url = Some(value.to_string()),
+                "ca_bundle" => out.ca_bundle = Some(PathBuf::from(value)),
                 _ => {}
             }
         }
-        found.then(|| out.or(from_bare_default))
+        Some(out)
     }
+}
+
+/// The `key = value` lines of `profile` in the config file `contents`, in
+/// an order where a later one wins (for `default`: `[default]`'s, then
+/// `[profile default]`'s, which the SDKs prefer), or `None` if the file has
+/// no such profile.
+fn profile_entries<'c>(contents: &'c str, profile: &str) -> Option<Vec<(&'c str, &'c str)>> {
+    let mut found = false;
+    let (mut bare_default, mut named) = (Vec::new(), Vec::new());
+    let mut section: Option<bool> = None; // Some(is_bare_default) when in the profile
+    for raw in contents.lines() {
+        if raw.starts_with([' ', '\t']) {
+            // Sub-section properties and continuations: not ours.
+            continue;
+        }
+        let line = raw.trim();
+        if line.is_empty() || line.starts_with('#') || line.starts_with(';') {
+            continue;
+        }
+        if let Some(rest) = line.strip_prefix('[') {
+            let Some(end) = rest.find(']') else {
+                section = None;
+                continue;
+            };
+            let name = rest[..end].trim();
+            section = if profile == "default" && name == "default" {
+                Some(true)
+            } else {
+                match name.strip_prefix("profile") {
+                    Some(n) if n.starts_with([' ', '\t']) && n.trim() == profile => Some(false),
+                    _ => None,
+                }
+            };
+            found |= section.is_some();
+            continue;
+        }
+        let Some(is_bare) = section else { continue };
+        let Some((key, value)) = line.split_once('=') else {
+            continue;
+        };
+        let value = strip_inline_comment(value).trim();
+        if !value.is_empty() {
+            let target = if is_bare { &mut bare_default } else { &mut named };
+            target.push((key.trim(), value));
+        }
+    }
+    bare_default.extend(named);
+    found.then_some(bare_default)
+}
+
+/// One `AssumeRole` hop of a `source_profile` chain, as its profile gives it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RoleHop {
+    /// The profile that names this hop.
+    pub profile: String,
+    /// `role_arn`: the role to assume with the previous hop's credentials.
+    pub role_arn: String,
+    /// `role_session_name`; generated per fetch when `None`.
+    pub role_session_name: Option<String>,
+    /// `external_id`.
+    pub external_id: Option<String>,
+    /// `duration_seconds` (STS allows at most one hour for a chained role).
+    pub duration_seconds: Option<u32>,
+}
+
+/// Follows `source_profile` from `start`: the profile where the chain
+/// begins (the web identity one) and the `AssumeRole` hops after it, first
+/// hop first. As the SDKs do, a profile with `source_profile` is an
+/// `AssumeRole` hop even if it also names a token file.
+///
+/// # Errors
+///
+/// A profile named as a source that does not exist, a cycle, a hop without
+/// `role_arn` or with an unparsable `duration_seconds`, and what is not
+/// supported: `mfa_serial` (a person would have to type a code) and
+/// `credential_source`.
+pub fn role_chain(contents: &str, start: &str) -> Result<(String, Vec<RoleHop>), ConfigError> {
+    let mut name = start.to_string();
+    let mut seen = alloc::vec![name.clone()];
+    let mut hops = Vec::new();
+    loop {
+        let entries = profile_entries(contents, &name).ok_or_else(|| ConfigError::ProfileNotFound(name.clone()))?;
+        let get = |key: &str| {
+            entries
+                .iter()
+                .rev()
+                .find(|(k, _)| *k == key)
+                .map(|(_, v)| v.to_string())
+        };
+        let unsupported = |key| ConfigError::ProfileUnsupported {
+            profile: name.clone(),
+            key,
+        };
+        let Some(source) = get("source_profile") else {
+            if get("credential_source").is_some() && get("web_identity_token_file").is_none() {
+                return Err(unsupported("credential_source"));
+            }
+            break;
+        };
+        if get("mfa_serial").is_some() {
+            return Err(unsupported("mfa_serial"));
+        }
+        let invalid = |key, value| ConfigError::ProfileInvalid {
+            profile: name.clone(),
+            key,
+            value,
+        };
+        let role_arn = get("role_arn").ok_or_else(|| invalid("role_arn", None))?;
+        let duration_seconds = match get("duration_seconds") {
+            Some(v) => Some(v.parse::<u32>().map_err(|_| invalid("duration_seconds", Some(v)))?),
+            None => None,
+        };
+        hops.push(RoleHop {
+            profile: name.clone(),
+            role_arn,
+            role_session_name: get("role_session_name"),
+            external_id: get("external_id"),
+            duration_seconds,
+        });
+        let cycle = seen.contains(&source);
+        seen.push(source.clone());
+        if cycle {
+            return Err(ConfigError::ProfileCycle(seen));
+        }
+        name = source;
+    }
+    hops.reverse();
+    Ok((name, hops))
 }
 
 fn strip_inline_comment(value: &str) -> &str {
@@ -264,6 +339,30 @@ pub struct Config {
     pub max_attempts: Option<u32>,
     /// The profile that was read.
     pub profile: String,
+    /// The `AssumeRole` hops after the web identity role, first hop first,
+    /// when the profile chains through `source_profile` (see
+    /// [`role_chain`]); empty otherwise.
+    pub role_chain: Vec<RoleHop>,
+}
+
+impl Config {
+    /// `Ok` when there is no role chain: for a consumer that only assumes
+    /// the web identity role, so that a chained profile is refused rather
+    /// than answered with the first role's credentials.
+    ///
+    /// # Errors
+    ///
+    /// [`ConfigError::ProfileUnsupported`] naming the first hop's profile
+    /// and `source_profile`.
+    pub fn require_no_chain(&self) -> Result<(), ConfigError> {
+        match self.role_chain.first() {
+            Some(hop) => Err(ConfigError::ProfileUnsupported {
+                profile: hop.profile.clone(),
+                key: "source_profile",
+            }),
+            None => Ok(()),
+        }
+    }
 }
 
 /// A setting that has to come from somewhere.
@@ -327,6 +426,28 @@ pub enum ConfigError {
     /// The profile was asked for (explicitly or by `AWS_PROFILE`) but the
     /// config file does not have it.
     ProfileNotFound(String),
+    /// Profiles name each other as `source_profile` in a cycle (the
+    /// profiles in order, the first repeated at the end).
+    ProfileCycle(Vec<String>),
+    /// A profile of a `source_profile` chain uses what is not supported.
+    ProfileUnsupported {
+        /// The profile.
+        profile: String,
+        /// The key: `mfa_serial` or `credential_source`; `source_profile`
+        /// for a consumer that cannot chain (see
+        /// [`Config::require_no_chain`]).
+        key: &'static str,
+    },
+    /// A profile of a `source_profile` chain lacks a key or has a value
+    /// that does not parse.
+    ProfileInvalid {
+        /// The profile.
+        profile: String,
+        /// The key.
+        key: &'static str,
+        /// Its value (`None`: missing).
+        value: Option<String>,
+    },
     /// The config file exists but could not be read.
     ConfigFile {
         /// The file.
@@ -347,17 +468,6 @@ pub enum ConfigError {
     Endpoint(EndpointError),
     /// The HTTPS transport could not be built (feature `std-transport`).
     Transport(sts_transport::Error),
-    /// The profile chains roles (`source_profile`): [`load`] and
-    /// `StdCredentialProvider` serve one web identity role only; read it
-    /// with [`load_chain`] and serve it with a `StdChainProvider` (or a
-    /// `ChainProvider`).
-    ChainedProfile(String),
-    /// `source_profile` leads back to a profile already in the chain: the
-    /// profiles in order, the repeated one last.
-    ProfileCycle(Vec<String>),
-    /// A profile of the chain sets `mfa_serial`: MFA needs a code typed by
-    /// a human, which this client never asks for.
-    MfaNotSupported(String),
 }
 
 impl fmt::Display for ConfigError {
@@ -374,6 +484,47 @@ impl fmt::Display for ConfigError {
             }
             ConfigError::Invalid { name, value } => write!(f, "{name} has an invalid value {value:?}"),
             ConfigError::ProfileNotFound(p) => write!(f, "profile {p:?} not found in the config file"),
+            ConfigError::ProfileCycle(chain) => {
+                write!(
+                    f,
+                    "profiles name each other as source_profile in a cycle: {}",
+                    chain.join(" -> ")
+                )
+            }
+            ConfigError::ProfileUnsupported {
+                profile,
+                key: "mfa_serial",
+            } => write!(
+                f,
+                "profile {profile:?} has mfa_serial: a role that needs an MFA code cannot be assumed \
+                 without a person to type it"
+            ),
+            ConfigError::ProfileUnsupported {
+                profile,
+                key: "source_profile",
+            } => write!(
+                f,
+                "profile {profile:?} chains roles through source_profile (AssumeRole after the web \
+                 identity role), which this provider does not do"
+            ),
+            ConfigError::ProfileUnsupported { profile, key } => {
+                write!(
+                    f,
+                    "profile {profile:?} uses {key}, which is not supported (use source_profile)"
+                )
+            }
+            ConfigError::ProfileInvalid {
+                profile,
+                key,
+                value: None,
+            } => {
+                write!(f, "profile {profile:?} has source_profile but no {key}")
+            }
+            ConfigError::ProfileInvalid {
+                profile,
+                key,
+                value: Some(v),
+            } => write!(f, "profile {profile:?}: {key} has an invalid value {v:?}"),
             ConfigError::ConfigFile { path, reason } => {
                 write!(f, "could not read the config file {}: {reason}", path.display())
             }
@@ -383,18 +534,6 @@ impl fmt::Display for ConfigError {
             }
             ConfigError::Endpoint(e) => write!(f, "endpoint: {e}"),
             ConfigError::Transport(e) => write!(f, "HTTPS transport: {e}"),
-            ConfigError::ChainedProfile(p) => write!(
-                f,
-                "profile {p:?} chains roles (source_profile): read it with config::load_chain and serve it with StdChainProvider (or ChainProvider)"
-            ),
-            ConfigError::ProfileCycle(profiles) => {
-                write!(f, "source_profile cycle: {}", profiles.join(" -> "))
-            }
-            ConfigError::MfaNotSupported(p) => write!(
-                f,
-                "profile {p:?} sets mfa_serial: MFA needs a code typed by a human, which this client does not ask for; \
-                 use a role without an MFA condition"
-            ),
         }
     }
 }
@@ -431,14 +570,26 @@ pub fn load(
         })?,
         None => None,
     };
-    let from_profile = match contents.as_deref().map(|c| Settings::from_profile(c, &profile)) {
-        Some(Some(s)) => s,
+    let (from_profile, role_chain) = match contents.as_deref().map(|c| (c, Settings::from_profile(c, &profile))) {
+        Some((c, Some(named))) => {
+            let (base, hops) = role_chain(c, &profile)?;
+            if hops.is_empty() {
+                (named, hops)
+            } else {
+                // The web identity role comes from where the chain begins;
+                // the region, endpoint and CA bundle from the profile asked
+                // for, else from there.
+                let base = Settings::from_profile(c, &base).unwrap_or_default();
+                let mut merged = named.or(base.clone());
+                merged.role_arn = base.role_arn;
+                merged.web_identity_token_file = base.web_identity_token_file;
+                merged.role_session_name = base.role_session_name;
+                (merged, hops)
+            }
+        }
         _ if profile_chosen => return Err(ConfigError::ProfileNotFound(profile)),
-        _ => Settings::default(),
+        _ => (Settings::default(), Vec::new()),
     };
-    if from_profile.source_profile.is_some() {
-        return Err(ConfigError::ChainedProfile(profile));
-    }
     let s = upper.or(from_profile);
     let endpoint = resolve(&EndpointParams {
         region: s.region.as_deref(),
@@ -471,206 +622,8 @@ pub fn load(
         ca_bundle: s.ca_bundle,
         max_attempts: s.max_attempts,
         profile,
+        role_chain,
     })
-}
-
-/// One `AssumeRole` hop of a chained profile.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct HopConfig {
-    /// The profile that names this hop (empty for one added by hand).
-    pub profile: String,
-    /// `role_arn`.
-    pub role_arn: String,
-    /// `role_session_name`, if set (otherwise one is generated per fetch).
-    pub role_session_name: Option<String>,
-    /// `external_id`, if set.
-    pub external_id: Option<String>,
-    /// `duration_seconds`, if set, at most 3600: STS allows no more for a
-    /// chained session ([`MAX_CHAINED_DURATION_SECONDS`](crate::MAX_CHAINED_DURATION_SECONDS)),
-    /// so a larger value is clamped.
-    pub duration_seconds: Option<u32>,
-}
-
-impl HopConfig {
-    /// A hop into `role_arn` named by no profile (as `--chain-role-arn`
-    /// adds one), with no session name, external id or duration.
-    pub fn new(role_arn: impl Into<String>) -> Self {
-        HopConfig {
-            profile: String::new(),
-            role_arn: role_arn.into(),
-            role_session_name: None,
-            external_id: None,
-            duration_seconds: None,
-        }
-    }
-}
-
-/// A role chain from the shared config: the web identity role first, then
-/// the `AssumeRole` hops, the selected profile's last.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct ChainConfig {
-    /// The web identity hop: the profile at the end of the `source_profile`
-    /// chain (its `role_arn`, `web_identity_token_file`,
-    /// `role_session_name`), with the region, endpoint and the rest as
-    /// [`load`] resolves them for the selected profile.
-    pub base: Config,
-    /// The hops in the order they are taken; empty for a profile that does
-    /// not chain.
-    pub hops: Vec<HopConfig>,
-}
-
-/// [`load`], following `source_profile` as the SDKs do: from the selected
-/// profile (explicit, `AWS_PROFILE`, or `default`) through each
-/// `source_profile` to a profile without one, which must be a web identity
-/// profile (`role_arn` and `web_identity_token_file`). Every profile on
-/// the way is a hop: its `role_arn`, `role_session_name`, `external_id`
-/// and `duration_seconds` (clamped to 3600).
-///
-/// Explicit and environment settings apply as in [`load`]: the role ARN,
-/// token file and session name to the web identity hop; region, endpoint,
-/// CA bundle and attempts to every hop (they are read from the selected
-/// profile, not from the source profiles).
-///
-/// # Errors
-///
-/// [`ConfigError::ProfileCycle`] when `source_profile` comes back to a
-/// profile; [`ConfigError::MfaNotSupported`] for a profile with
-/// `mfa_serial`; [`ConfigError::ProfileNotFound`] for a `source_profile`
-/// the file lacks; [`ConfigError::Invalid`] for a `duration_seconds` that
-/// is not a number; [`ConfigError::Missing`] when a hop has no `role_arn`
-/// or the last profile is not a web identity profile; the rest as [`load`].
-pub fn load_chain(
-    explicit: &Settings,
-    env: impl Fn(&str) -> Option<String>,
-    read_file: impl Fn(&Path) -> std::io::Result<Option<String>>,
-) -> Result<ChainConfig, ConfigError> {
-    let from_env = Settings::from_env(&env)?;
-    let upper = explicit.clone().or(from_env);
-    let profile = upper.profile.clone().unwrap_or_else(|| "default".to_string());
-    let file = upper.config_file.clone().or_else(|| default_config_file(&env));
-    let contents = match &file {
-        Some(path) => read_file(path).map_err(|e| ConfigError::ConfigFile {
-            path: path.clone(),
-            reason: e.to_string(),
-        })?,
-        None => None,
-    };
-    let read = |name: &str| contents.as_deref().and_then(|c| Settings::from_profile(c, name));
-    let chains = read(&profile).is_some_and(|p| p.source_profile.is_some());
-    if !chains {
-        return Ok(ChainConfig {
-            base: load(explicit, env, read_file)?,
-            hops: Vec::new(),
-        });
-    }
-    // From the selected profile down its source_profile links.
-    let mut visited: Vec<String> = Vec::new();
-    let mut hops = Vec::new();
-    let mut name = profile.clone();
-    let source = loop {
-        if visited.contains(&name) {
-            visited.push(name);
-            return Err(ConfigError::ProfileCycle(visited));
-        }
-        let settings = read(&name).ok_or_else(|| ConfigError::ProfileNotFound(name.clone()))?;
-        visited.push(name.clone());
-        if settings.mfa_serial.is_some() {
-            return Err(ConfigError::MfaNotSupported(name));
-        }
-        let Some(next) = settings.source_profile.clone() else {
-            break settings;
-        };
-        let role_arn = settings
-            .role_arn
-            .ok_or(ConfigError::Missing(alloc::vec![Setting::RoleArn]))?;
-        let duration_seconds = match settings.duration_seconds {
-            Some(text) => Some(match text.trim().parse::<u32>() {
-                Ok(d) => d.min(crate::MAX_CHAINED_DURATION_SECONDS),
-                Err(_) => {
-                    return Err(ConfigError::Invalid {
-                        name: "duration_seconds",
-                        value: text,
-                    });
-                }
-            }),
-            None => None,
-        };
-        hops.push(HopConfig {
-            profile: name.clone(),
-            role_arn,
-            role_session_name: settings.role_session_name,
-            external_id: settings.external_id,
-            duration_seconds,
-        });
-        name = next;
-    };
-    hops.reverse();
-    // The web identity hop: the last profile's role and token, under the
-    // explicit and environment settings; the rest from the selected profile.
-    let selected = read(&profile).unwrap_or_default();
-    let web_identity = Settings {
-        role_arn: source.role_arn,
-        web_identity_token_file: source.web_identity_token_file,
-        role_session_name: source.role_session_name,
-        region: selected.region.or(source.region),
-        endpoint_url: selected.endpoint_url.or(source.endpoint_url),
-        ca_bundle: selected.ca_bundle.or(source.ca_bundle),
-        ..Settings::default()
-    };
-    let s = upper.or(web_identity);
-    let endpoint = resolve(&EndpointParams {
-        region: s.region.as_deref(),
-        use_fips: s.use_fips.unwrap_or(false),
-        use_dual_stack: s.use_dual_stack.unwrap_or(false),
-        use_global_endpoint: s.use_global_endpoint.unwrap_or(false),
-        endpoint: s.endpoint_url.as_deref(),
-    });
-    let missing: Vec<Setting> = [
-        (s.role_arn.is_none(), Setting::RoleArn),
-        (s.web_identity_token_file.is_none(), Setting::WebIdentityTokenFile),
-        (endpoint == Err(EndpointError::MissingRegion), Setting::Region),
-    ]
-    .into_iter()
-    .filter_map(|(missing, setting)| missing.then_some(setting))
-    .collect();
-    let (Some(role_arn), Some(web_identity_token_file), true) =
-        (s.role_arn, s.web_identity_token_file, missing.is_empty())
-    else {
-        return Err(ConfigError::Missing(missing));
-    };
-    let endpoint = endpoint.map_err(ConfigError::Endpoint)?;
-    Ok(ChainConfig {
-        base: Config {
-            role_arn,
-            web_identity_token_file,
-            role_session_name: s.role_session_name,
-            region: s.region,
-            endpoint,
-            ca_bundle: s.ca_bundle,
-            max_attempts: s.max_attempts,
-            profile,
-        },
-        hops,
-    })
-}
-
-/// [`load_chain`] with the process environment and file system.
-///
-/// # Errors
-///
-/// See [`load_chain`].
-pub fn load_chain_from_env(explicit: &Settings) -> Result<ChainConfig, ConfigError> {
-    load_chain(
-        explicit,
-        |name| std::env::var(name).ok(),
-        |path| match read_limited(path) {
-            Ok(s) => Ok(Some(s)),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(e),
-        },
-    )
 }
 
 /// The most bytes of a shared config file read (real ones are a few KB).

@@ -13,7 +13,7 @@ use sts_transport::Transport;
 use zeroize::Zeroizing;
 
 use crate::client::Client;
-use crate::config::{ChainConfig, ConfigError, HopConfig, Settings, load_chain_from_env};
+use crate::config::{Config, ConfigError, RoleHop, Settings, load_from_env};
 use crate::credentials::Credentials;
 use crate::error::{Error, ErrorKind};
 use crate::exchange::Buffers;
@@ -30,7 +30,7 @@ static EMPTY: Credentials<[u8; 0]> = Credentials::empty();
 /// One level of the chain: 0 is web identity, `k` the `k`-th hop.
 struct Level {
     /// The hop's `AssumeRole` (none for web identity).
-    hop: Option<HopConfig>,
+    hop: Option<RoleHop>,
     current: Option<Arc<Credentials>>,
     schedule: RefreshSchedule,
 }
@@ -46,8 +46,9 @@ struct Inner<T, P> {
 }
 
 /// A role chain that owns its configuration, buffers and credentials: web
-/// identity, then the `AssumeRole` hops of a [`ChainConfig`] (the shared
-/// config's `source_profile` chain), each refreshed ahead of its own
+/// identity, then the `AssumeRole` hops of a [`Config`]'s
+/// [`role_chain`](Config::role_chain) (the shared config's `source_profile`
+/// chain), each refreshed ahead of its own
 /// expiry as [`ChainProvider`](crate::ChainProvider) does, lazily from the
 /// last hop down. Shared by `&self`; one caller refreshes at a time (the
 /// others wait for it: a mutex, not the single-flight advisory serving of
@@ -59,23 +60,20 @@ pub struct StdChainProvider<T, P = StdPlatform> {
 
 impl<T: Transport> StdChainProvider<T> {
     /// A chain configured from the environment and the shared config file
-    /// ([`load_chain_from_env`]): `AWS_PROFILE=target` with
-    /// `source_profile` links.
+    /// ([`load_from_env`]): `AWS_PROFILE=target` with `source_profile`
+    /// links (a profile without them is a chain of no hop).
     ///
     /// # Errors
     ///
     /// See [`ConfigError`].
     pub fn from_env(transport: T) -> Result<Self, ConfigError> {
-        Ok(Self::from_chain_config(
-            transport,
-            load_chain_from_env(&Settings::default())?,
-        ))
+        Ok(Self::from_config(transport, load_from_env(&Settings::default())?))
     }
 
-    /// A chain for a resolved [`ChainConfig`], its token read from the web
+    /// A chain for a resolved [`Config`], its token read from the web
     /// identity hop's token file at each refresh of that hop.
-    pub fn from_chain_config(transport: T, config: ChainConfig) -> Self {
-        let base = config.base;
+    pub fn from_config(transport: T, config: Config) -> Self {
+        let base = config;
         let mut retry = RetryPolicy::STANDARD;
         if let Some(n) = base.max_attempts {
             retry = retry.with_max_attempts(n);
@@ -88,7 +86,7 @@ impl<T: Transport> StdChainProvider<T> {
             client,
             input,
             TokenFile::new(base.web_identity_token_file),
-            config.hops,
+            base.role_chain,
             region,
         )
     }
@@ -102,7 +100,7 @@ impl<T: Transport, P: Platform> StdChainProvider<T, P> {
         client: Client<T, P>,
         base: OwnedInput,
         token: impl TokenSource + Send + 'static,
-        hops: Vec<HopConfig>,
+        hops: Vec<RoleHop>,
         region: String,
     ) -> Self {
         let mut levels = vec![Level {

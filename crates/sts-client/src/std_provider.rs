@@ -191,10 +191,14 @@ impl<T: Transport> StdCredentialProvider<T> {
     ///
     /// See [`ConfigError`].
     pub fn from_settings(transport: T, explicit: &Settings) -> Result<Self, ConfigError> {
-        Ok(Self::from_config(transport, load_from_env(explicit)?))
+        let config = load_from_env(explicit)?;
+        config.require_no_chain()?;
+        Ok(Self::from_config(transport, config))
     }
 
-    /// A provider for a resolved [`Config`].
+    /// A provider for a resolved [`Config`]; its
+    /// [`role_chain`](Config::role_chain) is not followed (see
+    /// [`Config::require_no_chain`]).
     pub fn from_config(transport: T, config: Config) -> Self {
         let mut retry = RetryPolicy::STANDARD;
         if let Some(n) = config.max_attempts {
@@ -473,6 +477,7 @@ impl<T, P> fmt::Debug for StdCredentialProvider<T, P> {
 pub fn from_env() -> Result<StdCredentialProvider<sts_transport::StdTransport>, ConfigError> {
     use alloc::string::ToString as _;
     let config = load_from_env(&Settings::default())?;
+    config.require_no_chain()?;
     let mut builder = sts_transport::StdTransport::builder();
     if let Some(path) = &config.ca_bundle {
         let bundle = sts_transport::CaBundle::read(path).map_err(|e| ConfigError::CaBundle {

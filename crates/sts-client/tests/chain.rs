@@ -268,7 +268,7 @@ fn the_async_chain_takes_the_same_hops() {
 /// credentials handed out stay valid after a refresh.
 #[test]
 fn the_std_chain_owns_its_storage_and_refreshes_the_same_way() {
-    use sts_client::config::HopConfig;
+    use sts_client::config::RoleHop;
     use sts_client::{MemoryToken, OwnedInput, StdChainProvider};
 
     let fake = Fake::default();
@@ -279,13 +279,20 @@ fn the_std_chain_owns_its_storage_and_refreshes_the_same_way() {
     .unwrap();
     let client = Client::new(fake.clone(), endpoint, (fake.clone(), NoDelay, SplitMix64::new(3)))
         .with_retry_policy(RetryPolicy::NONE);
-    let mut hop2 = HopConfig::new(HOP2);
-    hop2.duration_seconds = Some(43_200);
+    let hop = |arn: &str, duration| {
+        let text = format!(
+            "[profile web]\nrole_arn = {BASE}\nweb_identity_token_file = /t\n\n[profile one]\nrole_arn = {HOP1}\nsource_profile = web\n\n[profile two]\nrole_arn = {arn}\nsource_profile = one\n{duration}"
+        );
+        sts_client::config::role_chain(&text, "two").unwrap().1
+    };
+    // The hops as the shared config gives them (RoleHop is the config's).
+    let hops: Vec<RoleHop> = hop(HOP2, "duration_seconds = 43200\n");
+    assert_eq!(hops.len(), 2);
     let provider = StdChainProvider::new(
         client,
         OwnedInput::new(BASE),
         MemoryToken::from_str("eyJhbGciOiJSUzI1NiJ9.e30.c2ln"),
-        vec![HopConfig::new(HOP1), hop2],
+        hops,
         "eu-west-1".to_owned(),
     )
     .with_refresh_policy(RefreshPolicy::DEFAULT.with_jitter(false));

@@ -358,3 +358,123 @@ fn an_unreadable_config_file_carries_the_os_reason() {
     );
     assert!(text.ends_with("(os error 13)"), "{text}");
 }
+
+/// The issue's example: `target` assumes `reader` in account 2 with the
+/// credentials of `base`, which assumes `device` with the web identity
+/// token.
+const CHAIN: &str = "\
+[profile base]
+role_arn = arn:aws:iam::111111111111:role/device
+web_identity_token_file = /var/run/secrets/token
+region = eu-west-1
+
+[profile target]
+role_arn = arn:aws:iam::222222222222:role/reader
+source_profile = base
+role_session_name = reader-session
+external_id = ext-123
+duration_seconds = 1800
+
+[profile third]
+role_arn = arn:aws:iam::333333333333:role/auditor
+source_profile = target
+region = us-east-2
+
+[profile a]
+role_arn = arn:aws:iam::1:role/a
+source_profile = b
+[profile b]
+role_arn = arn:aws:iam::1:role/b
+source_profile = a
+
+[profile mfa]
+role_arn = arn:aws:iam::1:role/m
+source_profile = base
+mfa_serial = arn:aws:iam::1:mfa/person
+
+[profile ec2]
+role_arn = arn:aws:iam::1:role/e
+credential_source = Ec2InstanceMetadata
+
+[profile lost]
+role_arn = arn:aws:iam::1:role/l
+source_profile = nowhere
+
+[profile no-role]
+source_profile = base
+
+[profile bad-duration]
+role_arn = arn:aws:iam::1:role/d
+source_profile = base
+duration_seconds = an hour
+";
+
+fn chained(profile: &str) -> Result<sts_client::config::Config, ConfigError> {
+    let mut explicit = Settings::default();
+    explicit.profile = Some(profile.into());
+    resolve(&explicit, &[HOME], Some(CHAIN))
+}
+
+#[test]
+fn source_profile_chains_start_with_the_web_identity_profile() {
+    let c = chained("target").unwrap();
+    assert_eq!(c.role_arn, "arn:aws:iam::111111111111:role/device");
+    assert_eq!(c.web_identity_token_file, PathBuf::from("/var/run/secrets/token"));
+    assert_eq!(c.role_session_name, None, "the hop's session name is the hop's");
+    assert_eq!(c.region.as_deref(), Some("eu-west-1"), "from where the chain begins");
+    assert_eq!(c.role_chain.len(), 1);
+    let hop = &c.role_chain[0];
+    assert_eq!(
+        (hop.profile.as_str(), hop.role_arn.as_str()),
+        ("target", "arn:aws:iam::222222222222:role/reader")
+    );
+    assert_eq!(hop.role_session_name.as_deref(), Some("reader-session"));
+    assert_eq!(hop.external_id.as_deref(), Some("ext-123"));
+    assert_eq!(hop.duration_seconds, Some(1800));
+
+    // Two hops, first hop first; the region of the profile asked for wins.
+    let c = chained("third").unwrap();
+    let roles: Vec<&str> = c.role_chain.iter().map(|h| h.role_arn.as_str()).collect();
+    assert_eq!(
+        roles,
+        [
+            "arn:aws:iam::222222222222:role/reader",
+            "arn:aws:iam::333333333333:role/auditor"
+        ]
+    );
+    assert_eq!(c.region.as_deref(), Some("us-east-2"));
+
+    // A plain web identity profile has no hops.
+    assert!(chained("base").unwrap().role_chain.is_empty());
+}
+
+#[test]
+fn broken_chains_are_refused_with_the_reason() {
+    let message = |p: &str| chained(p).unwrap_err().to_string();
+    assert_eq!(
+        chained("a").unwrap_err(),
+        ConfigError::ProfileCycle(vec!["a".into(), "b".into(), "a".into()])
+    );
+    assert_eq!(
+        message("a"),
+        "profiles name each other as source_profile in a cycle: a -> b -> a"
+    );
+    assert!(message("mfa").contains("mfa_serial"), "{}", message("mfa"));
+    assert!(message("mfa").contains("\"mfa\""));
+    assert_eq!(
+        message("ec2"),
+        "profile \"ec2\" uses credential_source, which is not supported (use source_profile)"
+    );
+    assert_eq!(
+        chained("lost").unwrap_err(),
+        ConfigError::ProfileNotFound("nowhere".into())
+    );
+    assert_eq!(
+        message("no-role"),
+        "profile \"no-role\" has source_profile but no role_arn"
+    );
+    assert_eq!(
+        message("bad-duration"),
+        "profile \"bad-duration\": duration_seconds has an invalid value \"an hour\""
+    );
+}

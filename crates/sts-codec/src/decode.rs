@@ -61,7 +61,8 @@ pub enum Member {
 }
 
 /// The members of the success document, in the enum's order, each with the
-/// container it sits in (`None`: directly under the root) and its name.
+/// container it sits in (`None`: directly under the root) and its name; a
+/// container's members follow it.
 const RESPONSE_MEMBERS: [(Option<Member>, Member, &str); 16] = {
     use Member::*;
     [
@@ -342,7 +343,7 @@ pub(crate) fn next_child<'a>(reader: &mut Reader<'a>) -> Result<Option<&'a [u8]>
         match reader.next_raw()? {
             RawEvent::Text(_) => {}
             RawEvent::Start(name) => {
-                let local = match name.iter().rposition(|&b| b == b':') {
+                let local = match memchr::memrchr(b':', name) {
                     Some(colon) => name.get(colon + 1..).unwrap_or_default(),
                     None => name,
                 };
@@ -439,8 +440,8 @@ fn response<'a>(reader: &mut Reader<'a>) -> Result<AssumeRoleWithWebIdentityOutp
         if slot.is_some() {
             return Err(Malformed::DuplicateMember(member));
         }
-        // A container: a member others sit in.
-        if RESPONSE_MEMBERS.iter().any(|(p, _, _)| *p == Some(member)) {
+        // A container: its members follow it in the table.
+        if matches!(RESPONSE_MEMBERS.get(member as usize + 1), Some((Some(p), _, _)) if *p == member) {
             *slot = Some("");
             if let Some(o) = open.get_mut(depth) {
                 *o = Some(member);

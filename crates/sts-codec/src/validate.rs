@@ -243,7 +243,8 @@ impl core::error::Error for ValidationError {}
 
 /// `arnType`: TAB, LF, CR, U+0020-U+007E, U+0085, U+00A0-U+D7FF, U+E000-U+FFFD, U+10000-U+10FFFF.
 pub(crate) const fn arn_char(c: char) -> bool {
-    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{7E}' | '\u{85}' | '\u{A0}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+    matches!(c, '\u{20}'..='\u{7E}')
+        || matches!(c, '\t' | '\n' | '\r' | '\u{85}' | '\u{A0}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
 }
 
 /// `roleSessionNameType`: `[\w+=,.@-]` with `\w` = `[A-Za-z0-9_]`.

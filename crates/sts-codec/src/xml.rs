@@ -315,27 +315,15 @@ impl<'a, const MAX_DEPTH: usize> Reader<'a, MAX_DEPTH> {
         let t: &[u8] = self.rest;
         // The first forbidden character, unless the input is not UTF-8
         // before it: a control character other than TAB, LF and CR, or the
-        // start of U+FFFE or U+FFFF. Bytes below 0x20 and 0xEF are rare but
-        // for line ends, so they are found first and then looked at.
-        let mut from = 0;
-        let forbidden = loop {
-            let Some(p) = t
-                .get(from..)
-                .and_then(|rest| rest.iter().position(|&b| b < 0x20 || b == 0xEF))
-            else {
-                break None;
-            };
-            let at = from + p;
-            let forbidden = match t.get(at..) {
-                Some([b, ..]) if *b < 0x20 => !is_ws(*b),
-                Some([0xEF, 0xBF, 0xBE | 0xBF, ..]) => true,
-                _ => false,
-            };
-            if forbidden {
-                break Some(at);
-            }
-            from = at + 1;
-        };
+        // start of U+FFFE or U+FFFF. Such bytes are rare: one pass without
+        // an early exit (which compilers vectorise) says if one may be there.
+        let suspect = |b: u8| (b < 0x20 && !is_ws(b)) || b == 0xEF;
+        let any = t.iter().fold(false, |any, &b| any | suspect(b));
+        let forbidden = (0..if any { t.len() } else { 0 }).find(|&i| match t.get(i..) {
+            Some([b, ..]) if *b < 0x20 => !is_ws(*b),
+            Some([0xEF, 0xBF, 0xBE | 0xBF, ..]) => true,
+            _ => false,
+        });
         let checked = t.get(..forbidden.unwrap_or(t.len())).unwrap_or_default();
         if let Err(e) = core::str::from_utf8(checked) {
             return Err(err(XmlErrorKind::InvalidUtf8, e.valid_up_to()));
@@ -415,9 +403,12 @@ impl<'a, const MAX_DEPTH: usize> Reader<'a, MAX_DEPTH> {
                 return Err(eof(base + buf.len()));
             };
             let k = memchr::memchr2(b'\r', b']', s.get(..k).unwrap_or_default()).unwrap_or(k);
-            // Not `copy_within`: see BENCHMARKS.md on `memmove`.
-            for i in 0..k {
-                put(buf, w + i, buf.get(r + i).copied().unwrap_or_default());
+            // Not `copy_within`: see BENCHMARKS.md on `memmove`. Nothing
+            // moves until a reference, CR or CDATA section shrinks the text.
+            if w != r {
+                for i in 0..k {
+                    put(buf, w + i, buf.get(r + i).copied().unwrap_or_default());
+                }
             }
             r += k;
             w += k;
@@ -442,19 +433,14 @@ impl<'a, const MAX_DEPTH: usize> Reader<'a, MAX_DEPTH> {
                     w += bytes.len();
                     r += n;
                 }
-                Some(b'\r') => {
-                    put(buf, w, b'\n');
-                    w += 1;
-                    r += if buf.get(r + 1) == Some(&b'\n') { 2 } else { 1 };
-                }
                 _ => {
-                    // `]`
+                    // A CR (written as LF, a CRLF read as one) or a `]`.
                     if s.starts_with(CDATA_CLOSE) {
                         return Err(err(XmlErrorKind::CdataEndInText, base + r));
                     }
-                    put(buf, w, b']');
-                    w += 1;
-                    r += 1;
+                    let n = if s.starts_with(b"\r\n") { 2 } else { 1 };
+                    put(buf, w, if buf.get(r) == Some(&b'\r') { b'\n' } else { b']' });
+                    (w, r) = (w + 1, r + n);
                 }
             }
         }
@@ -588,11 +574,8 @@ fn name_len(t: &[u8]) -> usize {
     if !t.first().is_some_and(|&b| is_name_start(b)) {
         return 0;
     }
-    let mut n = 1;
-    while t.get(n).is_some_and(|&b| is_name_char(b)) {
-        n += 1;
-    }
-    n
+    let rest = t.get(1..).unwrap_or_default();
+    1 + rest.iter().position(|&b| !is_name_char(b)).unwrap_or(rest.len())
 }
 
 /// Length of the name that must start at `t[i]`; `t` is a suffix of the

@@ -47,6 +47,7 @@ use crate::{CaBundle, Error, MalformedHttp, ProxyError, Request, Response, Schem
 /// - The response is capped by the buffer given to [`send`](Transport::send):
 ///   the exposed header values and the body are copied into it, the body
 ///   read straight from the socket into the buffer (no intermediate `Vec`).
+///   Its head is also capped at 8 KiB (half of ureq's buffer for it).
 #[derive(Clone)]
 pub struct StdTransport {
     /// No proxy: loopback, `http`, `NO_PROXY` hosts, and everything when no
@@ -225,6 +226,8 @@ impl StdTransportBuilder {
                 .proxy(proxy)
                 .max_idle_connections(0)
                 .max_idle_connections_per_host(0)
+                .input_buffer_size(HEAD_BUFFER)
+                .output_buffer_size(HEAD_BUFFER)
                 .build();
             Agent::with_parts(config, DefaultConnector::new(), Resolve { direct })
         };
@@ -244,6 +247,12 @@ impl StdTransportBuilder {
         })
     }
 }
+
+/// The size of ureq's two buffers on each connection: the response head
+/// must fit half the input one (as in ureq's defaults), the request head the
+/// output one; bodies stream through them. ureq zero-fills both on every
+/// connection (128 KiB each by default); an STS head is well under 1 KiB.
+const HEAD_BUFFER: usize = 16 * 1024;
 
 /// ureq's resolver, with a failure to resolve reported as such (ureq gives
 /// the resolver's `io::Error` as a plain I/O error) and, on the direct
@@ -342,7 +351,7 @@ impl Transport for StdTransport {
         // The buffer caps the head too, as in the embedded engine.
         let http_request = agent
             .configure_request(http_request)
-            .max_response_header_size(buf.len())
+            .max_response_header_size(buf.len().min(HEAD_BUFFER / 2))
             .build();
         let answer = agent.run(http_request).map_err(|e| ureq_error(&e, via_proxy))?;
         let (parts, mut body) = answer.into_parts();

@@ -102,6 +102,7 @@ pub(crate) struct FetchArgs {
     pub(crate) fips: bool,
     pub(crate) dualstack: bool,
     pub(crate) endpoint: Option<String>,
+    pub(crate) ca_bundle: Option<PathBuf>,
     pub(crate) profile: Option<String>,
     /// `--chain-role-arn`: `AssumeRole` hops taken after the profile's, in
     /// order.
@@ -250,6 +251,10 @@ struct FetchOpts {
     /// Endpoint override; http:// only to loopback [env: AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL]
     #[arg(long, value_name = "URL", value_hint = clap::ValueHint::Url)]
     endpoint: Option<String>,
+    /// PEM file whose certificates replace the default trust roots [env: AWS_CA_BUNDLE; profile:
+    /// ca_bundle]
+    #[arg(long, value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
+    ca_bundle: Option<PathBuf>,
     /// Profile of the shared config file [env: AWS_PROFILE; default: default; file: AWS_CONFIG_FILE
     /// or ~/.aws/config]
     #[arg(long, value_name = "NAME")]
@@ -339,6 +344,7 @@ impl FetchOpts {
             fips: self.fips,
             dualstack: self.dualstack,
             endpoint: self.endpoint,
+            ca_bundle: self.ca_bundle,
             profile: self.profile,
             chain_role_arns: self.chain_role_arns,
             max_attempts: self.max_attempts,

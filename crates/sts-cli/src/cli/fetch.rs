@@ -10,9 +10,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use sts_client::config::{self, Settings};
 use sts_client::endpoint::Endpoint;
 use sts_client::{
-    AttemptEvent, Buffers, Client, Clock, Credentials, Error, ErrorKind, Exchange, MemoryToken, OsRng, OwnedInput,
-    Platform, RetryPolicy, STD_REQUEST_BUFFER, STD_RESPONSE_BUFFER, StdClock, StdPlatform, ThreadSleep, Timestamp,
-    TokenError, TokenFile, TokenSource,
+    AttemptEvent, Buffers, Client, Clock, Credentials, Error, ErrorKind, Exchange, MAX_CHAINED_DURATION_SECONDS,
+    MemoryToken, OsRng, OwnedInput, Platform, RetryPolicy, STD_REQUEST_BUFFER, STD_RESPONSE_BUFFER, StdClock,
+    StdPlatform, ThreadSleep, Timestamp, TokenError, TokenFile, TokenSource,
 };
 use sts_codec::{
     AssumeRoleInput, AssumeRoleWithWebIdentityInput, assume_role_encoded_len, encode_assume_role, encoded_len,
@@ -200,6 +200,7 @@ fn settings(args: &FetchArgs) -> Settings {
     s.use_fips = args.fips.then_some(true);
     s.use_dual_stack = args.dualstack.then_some(true);
     s.endpoint_url = args.endpoint.clone();
+    s.ca_bundle = args.ca_bundle.clone();
     s.max_attempts = args.max_attempts;
     s.profile = args.profile.clone();
     s
@@ -207,17 +208,17 @@ fn settings(args: &FetchArgs) -> Settings {
 
 /// Flags > environment > profile, then the token and the policy file.
 fn plan(args: &FetchArgs) -> Result<Plan, Failure> {
-    let chain =
-        config::load_chain_from_env(&settings(args)).map_err(|e| Failure::new(EXIT_USAGE, config_message(&e)))?;
-    let config = chain.base;
-    let mut hops: Vec<HopPlan> = chain
-        .hops
-        .into_iter()
+    let config = config::load_from_env(&settings(args)).map_err(|e| Failure::new(EXIT_USAGE, config_message(&e)))?;
+    // The profile's source_profile hops (first hop first), then the flags';
+    // a chained session lasts at most an hour.
+    let mut hops: Vec<HopPlan> = config
+        .role_chain
+        .iter()
         .map(|h| HopPlan {
-            role_arn: h.role_arn,
-            role_session_name: h.role_session_name,
-            external_id: h.external_id,
-            duration_seconds: h.duration_seconds,
+            role_arn: h.role_arn.clone(),
+            role_session_name: h.role_session_name.clone(),
+            external_id: h.external_id.clone(),
+            duration_seconds: h.duration_seconds.map(|d| d.min(MAX_CHAINED_DURATION_SECONDS)),
         })
         .collect();
     hops.extend(args.chain_role_arns.iter().map(|arn| HopPlan {
