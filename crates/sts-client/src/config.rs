@@ -505,7 +505,7 @@ impl fmt::Display for ConfigError {
             } => write!(
                 f,
                 "profile {profile:?} chains roles through source_profile (AssumeRole after the web \
-                 identity role), which this provider does not do"
+                 identity role), which this provider does not do: StdChainProvider or ChainProvider does"
             ),
             ConfigError::ProfileUnsupported { profile, key } => {
                 write!(
