@@ -50,10 +50,15 @@ struct Out {
 }
 
 fn run(dir: &Path, args: &[&str]) -> Out {
+    run_with(dir, args, &[])
+}
+
+fn run_with(dir: &Path, args: &[&str], env: &[(&str, &Path)]) -> Out {
     let o = Command::new(BIN)
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .env("AWS_CONFIG_FILE", dir.join("config"))
+        .envs(env.iter().copied())
         .current_dir(dir)
         .stdin(Stdio::null())
         .args(args)
@@ -232,5 +237,34 @@ fn profile_target_chains_against_moto() {
             out.stderr
         );
     }
+
+    // The credential cache keys the whole chain: a second run prints the
+    // same credentials without a request (moto makes up new keys for every
+    // answer), `--no-cache` fetches, and another hop is another entry.
+    let cache = dir.path().join("cache");
+    let env = [("XDG_CACHE_HOME", cache.as_path())];
+    let key = |args: &[&str]| {
+        let mut all = vec!["credential-process", "--endpoint", &url, "-v"];
+        all.extend(args);
+        let out = run_with(dir.path(), &all, &env);
+        assert_eq!(out.code, 0, "{args:?}: {}", out.stderr);
+        let v: Value = serde_json::from_str(&out.stdout).unwrap();
+        (v["AccessKeyId"].as_str().unwrap().to_owned(), out.stderr)
+    };
+    let (first, _) = key(&["--profile", "target"]);
+    let (again, stderr) = key(&["--profile", "target"]);
+    assert_eq!(again, first, "{stderr}");
+    assert!(stderr.contains("cached credentials from"), "{stderr}");
+    assert!(!stderr.contains("credentials received"), "no request: {stderr}");
+    let (fresh, _) = key(&["--profile", "target", "--no-cache"]);
+    assert_ne!(fresh, first);
+    let (longer, stderr) = key(&[
+        "--profile",
+        "target",
+        "--chain-role-arn",
+        "arn:aws:iam::333333333333:role/auditor",
+    ]);
+    assert_ne!(longer, first);
+    assert_eq!(stderr.matches("credentials received").count(), 3, "{stderr}");
     drop(child);
 }

@@ -7,7 +7,7 @@
 //!
 //! | rule | why |
 //! |---|---|
-//! | one file per identity: `<sha256 hex>.json` | the digest covers the role ARN, the configured session name, the endpoint, the duration, the inline policy, the policy ARNs, the provider id and a digest of the token, so another token or another request never reuses credentials |
+//! | one file per identity: `<sha256 hex>.json` | the digest covers the role ARN, the configured session name, the endpoint, the duration, the inline policy, the policy ARNs, the provider id, a digest of the token and, for a role chain, each hop's role ARN, session name, external id and duration, so another token or another request never reuses credentials |
 //! | `$XDG_CACHE_HOME/sts-web-identity/`, else `$HOME/.cache/sts-web-identity/` | the XDG base directory rules; a relative `XDG_CACHE_HOME` is ignored, as they say; neither set: no cache |
 //! | directory 0700, owned by us | nobody else can list, plant or remove entries |
 //! | a file is trusted only if it is a regular file (not a symlink), owned by our effective uid, mode exactly 0600, at most [`MAX_FILE_BYTES`] bytes, and holds a `credential_process` document version 1 whose `Expiration` is in the future and at most [`MAX_LIFETIME_SECS`] (plus a minute) away | anything else (corrupt, foreign, loosely permissioned, unreadable, a FIFO) is ignored, and replaced by the next fetch |
@@ -57,6 +57,17 @@ pub(crate) struct KeyParts<'a> {
     pub(crate) policy_arns: &'a [String],
     pub(crate) provider_id: Option<&'a str>,
     pub(crate) token: &'a [u8],
+    /// The `AssumeRole` hops after web identity (role chaining), in order.
+    pub(crate) hops: &'a [HopKey<'a>],
+}
+
+/// What identifies one `AssumeRole` hop of a chain.
+pub(crate) struct HopKey<'a> {
+    pub(crate) role_arn: &'a str,
+    /// `None`: generated per fetch.
+    pub(crate) session_name: Option<&'a str>,
+    pub(crate) external_id: Option<&'a str>,
+    pub(crate) duration: Option<u32>,
 }
 
 impl KeyParts<'_> {
@@ -90,6 +101,14 @@ impl KeyParts<'_> {
         }
         part(&mut h, b'i', self.provider_id.map(str::as_bytes));
         part(&mut h, b't', Some(&token_digest[..]));
+        h.update((self.hops.len() as u64).to_be_bytes());
+        for hop in self.hops {
+            part(&mut h, b'R', Some(hop.role_arn.as_bytes()));
+            part(&mut h, b'S', hop.session_name.map(str::as_bytes));
+            part(&mut h, b'X', hop.external_id.map(str::as_bytes));
+            let duration = hop.duration.map(u32::to_be_bytes);
+            part(&mut h, b'D', duration.as_ref().map(|d| &d[..]));
+        }
         hex(&h.finalize())
     }
 }
@@ -365,6 +384,7 @@ mod tests {
             policy_arns: arns,
             provider_id: None,
             token,
+            hops: &[],
         }
     }
 
@@ -419,10 +439,55 @@ mod tests {
                 provider_id: Some("www.amazon.com"),
                 ..parts(b"token-1", &arns)
             },
+            KeyParts {
+                hops: &[hop("arn:aws:iam::222222222222:role/reader")],
+                ..parts(b"token-1", &arns)
+            },
+            KeyParts {
+                hops: &[hop("arn:aws:iam::222222222222:role/writer")],
+                ..parts(b"token-1", &arns)
+            },
+            KeyParts {
+                hops: &[HopKey {
+                    external_id: Some("ext"),
+                    ..hop("arn:aws:iam::222222222222:role/reader")
+                }],
+                ..parts(b"token-1", &arns)
+            },
+            KeyParts {
+                hops: &[HopKey {
+                    duration: Some(900),
+                    ..hop("arn:aws:iam::222222222222:role/reader")
+                }],
+                ..parts(b"token-1", &arns)
+            },
+            KeyParts {
+                hops: &[HopKey {
+                    session_name: Some("s"),
+                    ..hop("arn:aws:iam::222222222222:role/reader")
+                }],
+                ..parts(b"token-1", &arns)
+            },
+            KeyParts {
+                hops: &[
+                    hop("arn:aws:iam::222222222222:role/reader"),
+                    hop("arn:aws:iam::333333333333:role/auditor"),
+                ],
+                ..parts(b"token-1", &arns)
+            },
         ];
         let mut seen = std::collections::HashSet::from([key]);
         for (i, v) in variants.iter().enumerate() {
             assert!(seen.insert(v.digest()), "variant {i} collides");
+        }
+    }
+
+    fn hop(role_arn: &str) -> HopKey<'_> {
+        HopKey {
+            role_arn,
+            session_name: None,
+            external_id: None,
+            duration: None,
         }
     }
 

@@ -80,8 +80,7 @@ pub(crate) fn run(output: Output, args: &FetchArgs) -> Result<(), Failure> {
         let json = plan.dry_run()?;
         return super::print_stdout(&json);
     }
-    // The cache keys a web identity request; a chain is fetched every time.
-    if output == Output::CredentialProcess && !args.no_cache && plan.hops.is_empty() {
+    if output == Output::CredentialProcess && !args.no_cache {
         return cached_credential_process(&plan, args);
     }
     let fetched = plan.fetch(args.verbose)?;
@@ -111,7 +110,7 @@ pub(crate) struct Fetched {
 /// means no cache (said with `-v`).
 #[cfg(unix)]
 fn cached_credential_process(plan: &Plan, args: &FetchArgs) -> Result<(), Failure> {
-    use super::cache::{Cache, Ignored, KeyParts, Lookup};
+    use super::cache::{Cache, HopKey, Ignored, KeyParts, Lookup};
     let note = |text: &str| {
         if args.verbose {
             eprintln!("sts-web-identity: {text}");
@@ -123,6 +122,16 @@ fn cached_credential_process(plan: &Plan, args: &FetchArgs) -> Result<(), Failur
         return super::print_stdout(&credential_process_json(&fetched));
     };
     let endpoint = request_url(&plan.endpoint);
+    let hops: Vec<HopKey<'_>> = plan
+        .hops
+        .iter()
+        .map(|h| HopKey {
+            role_arn: &h.role_arn,
+            session_name: h.role_session_name.as_deref(),
+            external_id: h.external_id.as_deref(),
+            duration: h.duration_seconds,
+        })
+        .collect();
     let key = KeyParts {
         role_arn: &plan.params.role_arn,
         session_name: plan.params.role_session_name.as_deref(),
@@ -132,6 +141,7 @@ fn cached_credential_process(plan: &Plan, args: &FetchArgs) -> Result<(), Failur
         policy_arns: &plan.params.policy_arns,
         provider_id: plan.params.provider_id.as_deref(),
         token: &plan.token,
+        hops: &hops,
     }
     .digest();
     let now = unix_now();
