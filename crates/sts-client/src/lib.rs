@@ -187,6 +187,8 @@ pub mod token;
 #[cfg(feature = "std")]
 pub mod config;
 #[cfg(feature = "std")]
+mod single_flight;
+#[cfg(feature = "std")]
 mod std_chain;
 #[cfg(feature = "std")]
 mod std_impls;

@@ -12,17 +12,18 @@ use aws_credential_types::provider::error::CredentialsError;
 use aws_credential_types::provider::{self, ProvideCredentials, future};
 use sts_transport::Transport;
 
-use crate::config::ConfigError;
+use crate::config::{ConfigError, Settings, load_from_env};
 use crate::credentials::Credentials;
-use crate::std_impls::StdPlatform;
-use crate::std_provider::{StdCredentialProvider, Step};
+use crate::single_flight::{Erased, Step};
+use crate::std_chain::StdChainProvider;
+use crate::std_provider::StdCredentialProvider;
 use crate::time::Platform;
 
 /// The name aws-sdk-rust logs as the credentials' provider.
 pub const PROVIDER_NAME: &str = "sts-web-identity";
 
-/// A shared [`StdCredentialProvider`] implementing [`ProvideCredentials`],
-/// so any aws-sdk-rust client can use it:
+/// A shared [`StdCredentialProvider`] or [`StdChainProvider`] implementing
+/// [`ProvideCredentials`], so any aws-sdk-rust client can use it:
 ///
 /// ```no_run
 /// # fn doc<T: sts_transport::Transport + Send + 'static>(transport: T) -> Result<(), Box<dyn std::error::Error>> {
@@ -47,53 +48,62 @@ pub const PROVIDER_NAME: &str = "sts-web-identity";
 /// The SDK is told the credentials expire at the start of the next refresh
 /// try ([`RefreshSchedule::advisory_at`](crate::RefreshSchedule::advisory_at),
 /// as wall-clock time), so it comes back in time for the advisory window.
-pub struct SdkCredentialsProvider<T, P = StdPlatform> {
-    inner: Arc<StdCredentialProvider<T, P>>,
+#[derive(Clone)]
+pub struct SdkCredentialsProvider {
+    inner: Arc<dyn Erased>,
 }
 
-impl<T, P> Clone for SdkCredentialsProvider<T, P> {
-    fn clone(&self) -> Self {
-        SdkCredentialsProvider {
-            inner: Arc::clone(&self.inner),
-        }
-    }
-}
-
-impl<T: Transport> SdkCredentialsProvider<T> {
+impl SdkCredentialsProvider {
     /// A provider configured from the environment and the shared config
-    /// file (see [`config`](crate::config)).
+    /// file (see [`config`](crate::config)): a [`StdChainProvider`] when the
+    /// profile chains roles through `source_profile`, else a
+    /// [`StdCredentialProvider`].
     ///
     /// # Errors
     ///
     /// See [`ConfigError`].
-    pub fn from_env(transport: T) -> Result<Self, ConfigError> {
-        Ok(Self::new(StdCredentialProvider::from_env(transport)?))
+    pub fn from_env<T: Transport + Send + 'static>(transport: T) -> Result<Self, ConfigError> {
+        let config = load_from_env(&Settings::default())?;
+        Ok(if config.role_chain.is_empty() {
+            Self::new(StdCredentialProvider::from_config(transport, config))
+        } else {
+            Self::from_chain(StdChainProvider::from_config(transport, config))
+        })
     }
-}
 
-impl<T, P> SdkCredentialsProvider<T, P> {
     /// Shares `provider`.
-    pub fn new(provider: StdCredentialProvider<T, P>) -> Self {
+    pub fn new<T, P>(provider: StdCredentialProvider<T, P>) -> Self
+    where
+        T: Transport + Send + 'static,
+        P: Platform + Send + 'static,
+    {
         SdkCredentialsProvider {
             inner: Arc::new(provider),
         }
     }
 
-    /// The shared provider (its [`credentials`](StdCredentialProvider::credentials)
-    /// serves the same cache to blocking callers).
-    pub fn provider(&self) -> &Arc<StdCredentialProvider<T, P>> {
-        &self.inner
+    /// Shares a role chain: the SDK gets the last hop's credentials.
+    pub fn from_chain<T, P>(provider: StdChainProvider<T, P>) -> Self
+    where
+        T: Transport + Send + 'static,
+        P: Platform + Send + 'static,
+    {
+        SdkCredentialsProvider {
+            inner: Arc::new(provider),
+        }
+    }
+
+    /// The cached credentials, fresh or not, if any.
+    pub fn cached(&self) -> Option<Arc<Credentials>> {
+        self.inner.cached()
     }
 }
 
 /// Converts credentials for the SDK.
-fn for_sdk<T: Transport, P: Platform>(
-    p: &StdCredentialProvider<T, P>,
-    served: Result<Arc<Credentials>, crate::Error>,
-) -> provider::Result {
+fn for_sdk(p: &dyn Erased, served: Result<Arc<Credentials>, crate::Error>) -> provider::Result {
     let creds = served.map_err(CredentialsError::provider_error)?;
     let now = p.now();
-    let until = p.schedule().advisory_at().unwrap_or(creds.valid_until());
+    let until = p.advisory_at().unwrap_or(creds.valid_until());
     let expiry = SystemTime::now() + until.saturating_duration_since(now);
     Ok(aws_credential_types::Credentials::new(
         creds.access_key_id(),
@@ -105,32 +115,28 @@ fn for_sdk<T: Transport, P: Platform>(
 }
 
 /// Awaits the landing of a refresh.
-struct Landed<T, P> {
-    inner: Arc<StdCredentialProvider<T, P>>,
+struct Landed {
+    inner: Arc<dyn Erased>,
     after: u64,
 }
 
-impl<T: Transport, P: Platform> Future for Landed<T, P> {
+impl Future for Landed {
     type Output = provider::Result;
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<provider::Result> {
         match self.inner.poll_landed(self.after, cx.waker()) {
-            Some(served) => Poll::Ready(for_sdk(&self.inner, served)),
+            Some(served) => Poll::Ready(for_sdk(&*self.inner, served)),
             None => Poll::Pending,
         }
     }
 }
 
-impl<T, P> ProvideCredentials for SdkCredentialsProvider<T, P>
-where
-    T: Transport + Send + 'static,
-    P: Platform + Send + 'static,
-{
+impl ProvideCredentials for SdkCredentialsProvider {
     fn provide_credentials<'a>(&'a self) -> future::ProvideCredentials<'a>
     where
         Self: 'a,
     {
         let after = match self.inner.step() {
-            Step::Ready(creds) => return future::ProvideCredentials::ready(for_sdk(&self.inner, Ok(creds))),
+            Step::Ready(creds) => return future::ProvideCredentials::ready(for_sdk(&*self.inner, Ok(creds))),
             Step::Wait(after) => after,
             Step::Lead(lead) => {
                 let after = lead.landed();
@@ -148,7 +154,7 @@ where
                 if advisory {
                     // Serve the cached credentials while the refresh runs.
                     if let Some(creds) = self.inner.cached() {
-                        return future::ProvideCredentials::ready(for_sdk(&self.inner, Ok(creds)));
+                        return future::ProvideCredentials::ready(for_sdk(&*self.inner, Ok(creds)));
                     }
                 }
                 after
@@ -161,8 +167,11 @@ where
     }
 }
 
-impl<T, P> fmt::Debug for SdkCredentialsProvider<T, P> {
+impl fmt::Debug for SdkCredentialsProvider {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("SdkCredentialsProvider").field(&*self.inner).finish()
+        let cached = self.inner.cached();
+        f.debug_struct("SdkCredentialsProvider")
+            .field("cached", &cached)
+            .finish_non_exhaustive()
     }
 }

@@ -6,7 +6,6 @@ use alloc::sync::Arc;
 use alloc::vec;
 use alloc::vec::Vec;
 use core::fmt;
-use std::sync::{Mutex, PoisonError};
 
 use sts_codec::AssumeRoleInput;
 use sts_transport::Transport;
@@ -19,15 +18,16 @@ use crate::error::{Error, ErrorKind};
 use crate::exchange::Buffers;
 use crate::refresh::{RefreshNeed, RefreshPolicy, RefreshSchedule};
 use crate::retry::RetryPolicy;
+#[cfg(feature = "aws-credential-types")]
+use crate::single_flight::Refresher;
+use crate::single_flight::{EMPTY, Fetched, Shared};
 use crate::std_impls::{StdPlatform, TokenFile};
 use crate::std_provider::{OwnedInput, STD_REQUEST_BUFFER, STD_RESPONSE_BUFFER, STD_TOKEN_CAPACITY};
-use crate::time::{Instant, Platform};
+use crate::time::{Clock, Instant, Platform};
 use crate::token::TokenSource;
 
-/// Empty credentials, for a schedule asked about "nothing cached".
-static EMPTY: Credentials<[u8; 0]> = Credentials::empty();
-
-/// One level of the chain: 0 is web identity, `k` the `k`-th hop.
+/// A level of the chain below the last: 0 is web identity, `k` the
+/// `k`-th hop.
 struct Level {
     /// The hop's `AssumeRole` (none for web identity).
     hop: Option<RoleHop>,
@@ -35,11 +35,16 @@ struct Level {
     schedule: RefreshSchedule,
 }
 
-struct Inner<T, P> {
+/// What a refresh of the chain needs.
+pub(crate) struct Inner<T, P> {
     client: Client<T, P>,
     base: OwnedInput,
     token: Box<dyn TokenSource + Send>,
-    levels: Vec<Level>,
+    /// The levels below the last (whose credentials and schedule the
+    /// single-flight core keeps).
+    below: Vec<Level>,
+    /// The last level's hop: none when the chain is web identity alone.
+    last: Option<RoleHop>,
     region: String,
     request: Zeroizing<Vec<u8>>,
     response: Zeroizing<Vec<u8>>,
@@ -50,12 +55,16 @@ struct Inner<T, P> {
 /// [`role_chain`](Config::role_chain) (the shared config's `source_profile`
 /// chain), each refreshed ahead of its own
 /// expiry as [`ChainProvider`](crate::ChainProvider) does, lazily from the
-/// last hop down. Shared by `&self`; one caller refreshes at a time (the
-/// others wait for it: a mutex, not the single-flight advisory serving of
-/// [`StdCredentialProvider`](crate::StdCredentialProvider)). Each refresh
-/// writes new storage: credentials handed out stay valid and unchanged.
+/// last hop down. Shared by `&self`, single flight as
+/// [`StdCredentialProvider`](crate::StdCredentialProvider) is: one caller
+/// refreshes (the levels below the last first, where their own schedules
+/// say so); in the last hop's advisory window the others are served the
+/// cached credentials at once; with nothing usable they wait for that one
+/// refresh. `SdkCredentialsProvider::from_chain` (feature `aws-credential-types`)
+/// serves it to aws-sdk-rust. Each refresh writes new storage: credentials
+/// handed out stay valid and unchanged.
 pub struct StdChainProvider<T, P = StdPlatform> {
-    inner: Mutex<Inner<T, P>>,
+    shared: Shared<Inner<T, P>>,
 }
 
 impl<T: Transport> StdChainProvider<T> {
@@ -92,40 +101,67 @@ impl<T: Transport> StdChainProvider<T> {
     }
 }
 
-impl<T: Transport, P: Platform> StdChainProvider<T, P> {
-    /// A chain over `client`: web identity with `base` and `token`, then
-    /// `hops` in order, signed for `region` unless the endpoint fixes its
-    /// own signing region. Hop durations above 3600 s are clamped.
+impl<T: Transport> StdChainProvider<T> {
+    /// A chain over a client on the [`StdPlatform`]: web identity with
+    /// `base` and `token`, then `hops` in order, signed for `region` unless
+    /// the endpoint fixes its own signing region. Hop durations above
+    /// 3600 s are clamped.
     pub fn new(
-        client: Client<T, P>,
+        client: Client<T, StdPlatform>,
         base: OwnedInput,
         token: impl TokenSource + Send + 'static,
         hops: Vec<RoleHop>,
         region: String,
     ) -> Self {
-        let mut levels = vec![Level {
-            hop: None,
+        let clock = *client.platform().clock();
+        StdChainProvider::with_clock(client, clock, base, token, hops, region)
+    }
+}
+
+impl<T: Transport, P: Platform> StdChainProvider<T, P> {
+    /// [`new`](StdChainProvider::new) over a client on any platform;
+    /// `clock` must read the same clock as the platform's
+    /// [`now`](Platform::now).
+    pub fn with_clock(
+        client: Client<T, P>,
+        clock: impl Clock + Send + Sync + 'static,
+        base: OwnedInput,
+        token: impl TokenSource + Send + 'static,
+        hops: Vec<RoleHop>,
+        region: String,
+    ) -> Self {
+        let level = |hop: Option<RoleHop>| Level {
+            hop,
             current: None,
             schedule: RefreshSchedule::new(RefreshPolicy::DEFAULT),
-        }];
-        levels.extend(hops.into_iter().map(|mut hop| {
-            hop.duration_seconds = hop.duration_seconds.map(|d| d.min(crate::MAX_CHAINED_DURATION_SECONDS));
-            Level {
-                hop: Some(hop),
-                current: None,
-                schedule: RefreshSchedule::new(RefreshPolicy::DEFAULT),
-            }
-        }));
+        };
+        let mut hops: Vec<RoleHop> = hops
+            .into_iter()
+            .map(|mut hop| {
+                hop.duration_seconds = hop.duration_seconds.map(|d| d.min(crate::MAX_CHAINED_DURATION_SECONDS));
+                hop
+            })
+            .collect();
+        let last = hops.pop();
+        let mut below = Vec::new();
+        if last.is_some() {
+            below.push(level(None));
+            below.extend(hops.into_iter().map(|hop| level(Some(hop))));
+        }
         StdChainProvider {
-            inner: Mutex::new(Inner {
-                client,
-                base,
-                token: Box::new(token),
-                levels,
-                region,
-                request: Zeroizing::new(vec![0; STD_REQUEST_BUFFER]),
-                response: Zeroizing::new(vec![0; STD_RESPONSE_BUFFER]),
-            }),
+            shared: Shared::new(
+                clock,
+                Inner {
+                    client,
+                    base,
+                    token: Box::new(token),
+                    below,
+                    last,
+                    region,
+                    request: Zeroizing::new(vec![0; STD_REQUEST_BUFFER]),
+                    response: Zeroizing::new(vec![0; STD_RESPONSE_BUFFER]),
+                },
+            ),
         }
     }
 
@@ -133,15 +169,18 @@ impl<T: Transport, P: Platform> StdChainProvider<T, P> {
     /// credentials).
     #[must_use]
     pub fn with_refresh_policy(mut self, policy: RefreshPolicy) -> Self {
-        let inner = self.inner.get_mut().unwrap_or_else(PoisonError::into_inner);
-        for level in &mut inner.levels {
+        self.shared.set_policy(policy);
+        for level in &mut self.shared.fetcher_mut().below {
             level.schedule = RefreshSchedule::new(policy);
             level.current = None;
         }
         self
     }
 
-    /// The last hop's credentials, refreshed where needed.
+    /// The last hop's credentials, refreshed where needed, single flight
+    /// as in [`StdCredentialProvider`](crate::StdCredentialProvider): in
+    /// the last hop's advisory window the others are served the cached
+    /// credentials while one caller refreshes.
     ///
     /// # Errors
     ///
@@ -149,60 +188,53 @@ impl<T: Transport, P: Platform> StdChainProvider<T, P> {
     /// window, nothing cached, or a hop whose source could not be
     /// refreshed).
     pub fn credentials(&self) -> Result<Arc<Credentials>, Error> {
-        let mut guard = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
-        let inner = &mut *guard;
-        let now = inner.client.platform().now();
-        let need = |level: &Level, now: Instant| match &level.current {
+        self.shared.credentials(Inner::fetch)
+    }
+
+    /// The last hop's cached credentials, fresh or not, if any.
+    pub fn cached(&self) -> Option<Arc<Credentials>> {
+        self.shared.cached()
+    }
+
+    /// How many `AssumeRole` hops follow web identity.
+    pub fn hops(&mut self) -> usize {
+        let inner = self.shared.fetcher_mut();
+        inner.below.len().saturating_sub(1) + usize::from(inner.last.is_some())
+    }
+}
+
+impl<T: Transport, P: Platform> Inner<T, P> {
+    /// Refreshes the last level (which `need`s it at `now`), first the
+    /// levels below it that need a refresh too, lowest first: a level is
+    /// refreshed only when the one above it is and its own schedule says
+    /// so.
+    fn fetch(&mut self, _need: RefreshNeed, now: Instant) -> Fetched {
+        let need = |level: &Level| match &level.current {
             Some(c) => level.schedule.need(now, c),
             None => RefreshNeed::Mandatory,
         };
-        // The lowest level that must be refreshed for the last one to be.
-        let mut start = None;
-        for (k, level) in inner.levels.iter().enumerate().rev() {
-            if need(level, now) == RefreshNeed::None {
-                break;
-            }
-            start = Some(k);
-        }
-        let top = inner.levels.len() - 1;
-        let Some(start) = start else {
-            return inner.levels[top].current.clone().ok_or(ErrorKind::NoCredentials.into());
-        };
+        // The lowest level of the run of levels under the last that need a
+        // refresh.
+        let start = self
+            .below
+            .iter()
+            .rposition(|l| need(l) == RefreshNeed::None)
+            .map_or(0, |k| k + 1);
         let mut failed: Option<Error> = None;
-        for k in start..=top {
-            let level_need = need(&inner.levels[k], now);
-            if level_need == RefreshNeed::None {
-                continue;
-            }
-            let mut fresh: Box<Credentials> = Box::new(Credentials::<[u8; STD_TOKEN_CAPACITY]>::empty());
-            let mut buffers = Buffers::new(inner.request.as_mut_slice(), inner.response.as_mut_slice());
-            let source = k.checked_sub(1).and_then(|below| inner.levels[below].current.clone());
-            let outcome = match (&failed, &inner.levels[k].hop) {
-                (Some(e), _) => Err(*e),
-                (None, None) => {
-                    let (client, token) = (&mut inner.client, &mut inner.token);
-                    inner
-                        .base
-                        .with_input(|i| client.fetch_into(i, token.as_mut(), &mut buffers, &mut fresh))
+        for k in start..self.below.len() {
+            let level_need = need(&self.below[k]);
+            let outcome = match failed {
+                Some(e) => Err(e),
+                None => {
+                    let source = k.checked_sub(1).and_then(|b| self.below[b].current.clone());
+                    let hop = self.below[k].hop.clone();
+                    self.fetch_level(hop.as_ref(), source, now)
                 }
-                (None, Some(hop)) => match source {
-                    Some(source) if !source.is_expired(now) => {
-                        let mut input = AssumeRoleInput::for_role(&hop.role_arn);
-                        input.role_session_name = hop.role_session_name.as_deref().unwrap_or("");
-                        input.external_id = hop.external_id.as_deref();
-                        input.duration_seconds = hop.duration_seconds;
-                        inner
-                            .client
-                            .assume_role_into(&input, &source, &inner.region, &mut buffers, &mut fresh)
-                    }
-                    _ => Err(ErrorKind::NoCredentials.into()),
-                },
             };
-            let Inner { client, levels, .. } = &mut *inner;
-            let level = &mut levels[k];
+            let level = &mut self.below[k];
             match outcome {
-                Ok(()) => {
-                    level.schedule.stored(&fresh, client.platform_mut().next_u64());
+                Ok((fresh, draw)) => {
+                    level.schedule.stored(&fresh, draw);
                     level.current = Some(Arc::from(fresh));
                     failed = None;
                 }
@@ -212,32 +244,73 @@ impl<T: Transport, P: Platform> StdChainProvider<T, P> {
                 }
             }
         }
-        match failed {
-            Some(e) => Err(e),
-            None => inner.levels[top].current.clone().ok_or(ErrorKind::NoCredentials.into()),
+        if let Some(e) = failed {
+            return Err(e);
         }
+        let source = self.below.last().and_then(|l| l.current.clone());
+        let last = self.last.clone();
+        self.fetch_level(last.as_ref(), source, now)
     }
 
-    /// How many `AssumeRole` hops follow web identity.
-    pub fn hops(&self) -> usize {
-        self.inner.lock().unwrap_or_else(PoisonError::into_inner).levels.len() - 1
+    /// One level: web identity (`hop` none) or an `AssumeRole` with the
+    /// `source` credentials, into new storage.
+    fn fetch_level(&mut self, hop: Option<&RoleHop>, source: Option<Arc<Credentials>>, now: Instant) -> Fetched {
+        let mut fresh: Box<Credentials> = Box::new(Credentials::<[u8; STD_TOKEN_CAPACITY]>::empty());
+        let mut buffers = Buffers::new(self.request.as_mut_slice(), self.response.as_mut_slice());
+        let Inner {
+            client,
+            base,
+            token,
+            region,
+            ..
+        } = self;
+        match hop {
+            None => base.with_input(|i| client.fetch_into(i, token.as_mut(), &mut buffers, &mut fresh))?,
+            Some(hop) => {
+                let source = source
+                    .filter(|s| !s.is_expired(now))
+                    .ok_or(Error::from(ErrorKind::NoCredentials))?;
+                let mut input = AssumeRoleInput::for_role(&hop.role_arn);
+                input.role_session_name = hop.role_session_name.as_deref().unwrap_or("");
+                input.external_id = hop.external_id.as_deref();
+                input.duration_seconds = hop.duration_seconds;
+                client.assume_role_into(&input, &source, region, &mut buffers, &mut fresh)?;
+            }
+        }
+        Ok((fresh, client.platform_mut().next_u64()))
+    }
+}
+
+#[cfg(feature = "aws-credential-types")]
+impl<T, P> Refresher for StdChainProvider<T, P>
+where
+    T: Transport + Send + 'static,
+    P: Platform + Send + 'static,
+{
+    type Fetcher = Inner<T, P>;
+    fn shared(&self) -> &Shared<Inner<T, P>> {
+        &self.shared
+    }
+    fn fetch(&self, inner: &mut Inner<T, P>, need: RefreshNeed, now: Instant) -> Fetched {
+        inner.fetch(need, now)
     }
 }
 
 impl<T, P> fmt::Debug for StdChainProvider<T, P> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let inner = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
-        f.debug_struct("StdChainProvider")
-            .field("client", &inner.client)
-            .field("base_role_arn", &inner.base.role_arn)
-            .field(
-                "hops",
-                &inner
-                    .levels
-                    .iter()
-                    .filter_map(|l| l.hop.as_ref().map(|h| &h.role_arn))
-                    .collect::<Vec<_>>(),
-            )
-            .finish_non_exhaustive()
+        let mut d = f.debug_struct("StdChainProvider");
+        self.shared.debug_fields(&mut d, |inner, d| {
+            let hops: Vec<&str> = inner
+                .below
+                .iter()
+                .filter_map(|l| l.hop.as_ref())
+                .chain(&inner.last)
+                .map(|h| h.role_arn.as_str())
+                .collect();
+            d.field("client", &inner.client)
+                .field("base_role_arn", &inner.base.role_arn)
+                .field("hops", &hops);
+        });
+        d.finish_non_exhaustive()
     }
 }

@@ -7,8 +7,6 @@ use alloc::sync::Arc;
 use alloc::vec;
 use alloc::vec::Vec;
 use core::fmt;
-use core::task::Waker;
-use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 
 use sts_codec::AssumeRoleWithWebIdentityInput;
 use sts_transport::Transport;
@@ -17,12 +15,17 @@ use zeroize::Zeroizing;
 use crate::client::Client;
 use crate::config::{Config, ConfigError, Settings, load_from_env};
 use crate::credentials::Credentials;
-use crate::error::{Error, ErrorKind};
+use crate::error::Error;
 use crate::exchange::Buffers;
 use crate::refresh::{RefreshNeed, RefreshPolicy, RefreshSchedule};
 use crate::retry::RetryPolicy;
+#[cfg(feature = "aws-credential-types")]
+use crate::single_flight::Refresher;
+use crate::single_flight::{Fetched, Shared};
 use crate::std_impls::{StdPlatform, TokenFile};
-use crate::time::{Clock, Instant, Platform};
+#[cfg(feature = "aws-credential-types")]
+use crate::time::Instant;
+use crate::time::{Clock, Platform};
 use crate::token::TokenSource;
 
 /// Request buffer size of [`StdCredentialProvider`]: room for the largest
@@ -100,76 +103,17 @@ impl OwnedInput {
 /// Each refresh writes into new storage: credentials handed out earlier stay
 /// valid and unchanged, and are wiped when the last `Arc` to them is dropped.
 pub struct StdCredentialProvider<T, P = StdPlatform> {
-    /// The client's clock, read without the fetcher's lock.
-    clock: Box<dyn Clock + Send + Sync>,
     input: OwnedInput,
-    /// Locked by the refreshing caller only (one at a time, by `State::in_flight`).
-    fetcher: Mutex<Fetcher<T, P>>,
-    /// Locked briefly: never across I/O.
-    state: Mutex<State>,
-    /// Signalled when a refresh lands.
-    landed: Condvar,
+    shared: Shared<Fetcher<T, P>>,
 }
 
 /// What a refresh needs besides the input.
-struct Fetcher<T, P> {
+pub(crate) struct Fetcher<T, P> {
     client: Client<T, P>,
     token: Box<dyn TokenSource + Send>,
     request: Zeroizing<Vec<u8>>,
     response: Zeroizing<Vec<u8>>,
 }
-
-/// The shared state of a [`StdCredentialProvider`].
-struct State {
-    current: Option<Arc<Credentials>>,
-    schedule: RefreshSchedule,
-    /// A refresh is running.
-    in_flight: bool,
-    /// Refreshes landed so far (waiters wait for this to move).
-    landed: u64,
-    /// The error of the last landed refresh, if it failed.
-    failure: Option<Error>,
-    /// Async waiters ([`SdkCredentialsProvider`](crate::SdkCredentialsProvider)).
-    wakers: Vec<Waker>,
-}
-
-/// What a caller of a [`StdCredentialProvider`] does next.
-pub(crate) enum Step {
-    /// Serve these.
-    Ready(Arc<Credentials>),
-    /// Refresh (this caller is the single flight), then serve.
-    Lead(Lead),
-    /// Wait until more refreshes than this have landed, then serve.
-    Wait(u64),
-}
-
-/// A refresh this caller must run: see [`StdCredentialProvider::fly`].
-pub(crate) struct Lead {
-    need: RefreshNeed,
-    now: Instant,
-    #[cfg_attr(not(feature = "aws-credential-types"), allow(dead_code))]
-    landed: u64,
-}
-
-#[cfg(feature = "aws-credential-types")]
-impl Lead {
-    /// Refreshes landed before this one.
-    pub(crate) fn landed(&self) -> u64 {
-        self.landed
-    }
-
-    /// Whether the cached credentials may be served while this runs.
-    pub(crate) fn is_advisory(&self) -> bool {
-        self.need == RefreshNeed::Advisory
-    }
-}
-
-fn lock<X>(m: &Mutex<X>) -> MutexGuard<'_, X> {
-    m.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
-/// Empty credentials, for a schedule asked about "nothing cached".
-static EMPTY: Credentials<[u8; 0]> = Credentials::empty();
 
 impl<T: Transport> StdCredentialProvider<T> {
     /// A provider configured from the environment and the shared config
@@ -229,32 +173,23 @@ impl<T: Transport, P: Platform> StdCredentialProvider<T, P> {
         token: impl TokenSource + Send + 'static,
     ) -> Self {
         StdCredentialProvider {
-            clock: Box::new(clock),
             input,
-            fetcher: Mutex::new(Fetcher {
-                client,
-                token: Box::new(token),
-                request: Zeroizing::new(vec![0; STD_REQUEST_BUFFER]),
-                response: Zeroizing::new(vec![0; STD_RESPONSE_BUFFER]),
-            }),
-            state: Mutex::new(State {
-                current: None,
-                schedule: RefreshSchedule::new(RefreshPolicy::DEFAULT),
-                in_flight: false,
-                landed: 0,
-                failure: None,
-                wakers: Vec::new(),
-            }),
-            landed: Condvar::new(),
+            shared: Shared::new(
+                clock,
+                Fetcher {
+                    client,
+                    token: Box::new(token),
+                    request: Zeroizing::new(vec![0; STD_REQUEST_BUFFER]),
+                    response: Zeroizing::new(vec![0; STD_RESPONSE_BUFFER]),
+                },
+            ),
         }
     }
 
     /// Replaces the refresh policy (and forgets any cached credentials).
     #[must_use]
     pub fn with_refresh_policy(mut self, policy: RefreshPolicy) -> Self {
-        let state = self.state.get_mut().unwrap_or_else(PoisonError::into_inner);
-        state.schedule = RefreshSchedule::new(policy);
-        state.current = None;
+        self.shared.set_policy(policy);
         self
     }
 
@@ -267,39 +202,28 @@ impl<T: Transport, P: Platform> StdCredentialProvider<T, P> {
     /// mandatory window, or expired); every caller that waited for that
     /// refresh gets its error.
     pub fn credentials(&self) -> Result<Arc<Credentials>, Error> {
-        match self.step() {
-            Step::Ready(creds) => return Ok(creds),
-            Step::Lead(lead) => self.fly(lead),
-            Step::Wait(landed) => {
-                let mut state = lock(&self.state);
-                while state.landed == landed {
-                    state = self.landed.wait(state).unwrap_or_else(PoisonError::into_inner);
-                }
-            }
-        }
-        self.served()
+        self.shared.credentials(|f, _, _| Self::fetch_with(&self.input, f))
     }
 
     /// What a call to [`credentials`](Self::credentials) at this moment
     /// would find the cached credentials to need.
     pub fn refresh_need(&self) -> RefreshNeed {
-        let state = lock(&self.state);
-        Self::need(&state, self.clock.now())
+        self.shared.refresh_need()
     }
 
     /// The cached credentials, fresh or not, if any.
     pub fn cached(&self) -> Option<Arc<Credentials>> {
-        lock(&self.state).current.clone()
+        self.shared.cached()
     }
 
     /// A copy of the refresh schedule (with the last advisory error).
     pub fn schedule(&self) -> RefreshSchedule {
-        lock(&self.state).schedule.clone()
+        self.shared.schedule()
     }
 
     /// The client (exclusive access: no refresh can be running).
     pub fn client(&mut self) -> &mut Client<T, P> {
-        &mut self.fetcher.get_mut().unwrap_or_else(PoisonError::into_inner).client
+        &mut self.shared.fetcher_mut().client
     }
 
     /// The request input.
@@ -307,151 +231,43 @@ impl<T: Transport, P: Platform> StdCredentialProvider<T, P> {
         &self.input
     }
 
-    fn need(state: &State, now: Instant) -> RefreshNeed {
-        state
-            .current
-            .as_deref()
-            .map_or(RefreshNeed::Mandatory, |creds| state.schedule.need(now, creds))
-    }
-
-    /// Decides, under the state lock, what this caller does; a caller told
-    /// to [`Lead`](Step::Lead) must [`fly`](Self::fly).
-    pub(crate) fn step(&self) -> Step {
-        let mut state = lock(&self.state);
-        let now = self.clock.now();
-        let need = Self::need(&state, now);
-        match (need, &state.current) {
-            (RefreshNeed::None, Some(creds)) => Step::Ready(Arc::clone(creds)),
-            (RefreshNeed::Advisory, Some(creds)) if state.in_flight => Step::Ready(Arc::clone(creds)),
-            _ if state.in_flight => Step::Wait(state.landed),
-            _ => {
-                state.in_flight = true;
-                Step::Lead(Lead {
-                    need,
-                    now,
-                    landed: state.landed,
-                })
-            }
-        }
-    }
-
-    /// Runs the refresh `lead` stands for, then lands it.
-    pub(crate) fn fly(&self, lead: Lead) {
-        // Lands the flight even if the transport panics, so waiters wake.
-        let landing = Landing(self);
-        let fetched = {
-            let mut fetcher = lock(&self.fetcher);
-            let Fetcher {
-                client,
-                token,
-                request,
-                response,
-            } = &mut *fetcher;
-            let mut fresh = Box::new(Credentials::<[u8; STD_TOKEN_CAPACITY]>::empty());
-            let mut buffers = Buffers::new(request.as_mut_slice(), response.as_mut_slice());
-            let outcome = self
-                .input
-                .with_input(|i| client.fetch_into(i, token.as_mut(), &mut buffers, &mut *fresh));
-            outcome.map(|()| (fresh, client.platform_mut().next_u64()))
-        };
-        let mut state = lock(&self.state);
-        match fetched {
-            Ok((fresh, draw)) => {
-                state.schedule.stored(&*fresh, draw);
-                let fresh: Arc<Credentials> = Arc::<Credentials<[u8; STD_TOKEN_CAPACITY]>>::from(fresh);
-                state.current = Some(fresh);
-                state.failure = None;
-            }
-            Err(e) => {
-                let State { current, schedule, .. } = &mut *state;
-                let cached: &Credentials = current.as_deref().unwrap_or(&EMPTY);
-                // Reschedules an advisory try; the error itself is kept below.
-                let _ = schedule.settle(lead.now, lead.need, Err(e), cached, || 0);
-                state.failure = Some(e);
-            }
-        }
-        drop(state);
-        drop(landing);
-    }
-
-    /// Serves the cached credentials after a landed refresh: fresh ones, or
-    /// stale ones while an advisory retry is pending; else the error.
-    pub(crate) fn served(&self) -> Result<Arc<Credentials>, Error> {
-        let state = lock(&self.state);
-        self.served_from(&state)
-    }
-
-    fn served_from(&self, state: &State) -> Result<Arc<Credentials>, Error> {
-        let now = self.clock.now();
-        match (&state.current, state.failure) {
-            (Some(creds), None) if !creds.is_expired(now) => Ok(Arc::clone(creds)),
-            (Some(creds), Some(_)) if Self::need(state, now) != RefreshNeed::Mandatory => Ok(Arc::clone(creds)),
-            (_, Some(e)) => Err(e),
-            _ => Err(ErrorKind::NoCredentials.into()),
-        }
+    /// One web identity fetch into new storage.
+    fn fetch_with(input: &OwnedInput, fetcher: &mut Fetcher<T, P>) -> Fetched {
+        let Fetcher {
+            client,
+            token,
+            request,
+            response,
+        } = fetcher;
+        let mut fresh: Box<Credentials> = Box::new(Credentials::<[u8; STD_TOKEN_CAPACITY]>::empty());
+        let mut buffers = Buffers::new(request.as_mut_slice(), response.as_mut_slice());
+        input.with_input(|i| client.fetch_into(i, token.as_mut(), &mut buffers, &mut fresh))?;
+        Ok((fresh, client.platform_mut().next_u64()))
     }
 }
 
-/// What the async adapter needs besides [`StdCredentialProvider::step`] and
-/// [`StdCredentialProvider::fly`].
 #[cfg(feature = "aws-credential-types")]
-impl<T: Transport, P: Platform> StdCredentialProvider<T, P> {
-    /// The clock the provider decides on.
-    pub(crate) fn now(&self) -> Instant {
-        self.clock.now()
+impl<T, P> Refresher for StdCredentialProvider<T, P>
+where
+    T: Transport + Send + 'static,
+    P: Platform + Send + 'static,
+{
+    type Fetcher = Fetcher<T, P>;
+    fn shared(&self) -> &Shared<Fetcher<T, P>> {
+        &self.shared
     }
-
-    /// Lands a flight whose [`Lead`] was lost before it could
-    /// [`fly`](Self::fly) (its thread failed to start).
-    pub(crate) fn land_unstarted(&self) {
-        drop(Landing(self));
-    }
-
-    /// [`served`](Self::served) once more than `landed` refreshes have
-    /// landed; until then `waker` is woken when one lands.
-    pub(crate) fn poll_landed(&self, landed: u64, waker: &Waker) -> Option<Result<Arc<Credentials>, Error>> {
-        let mut state = lock(&self.state);
-        if state.landed != landed {
-            return Some(self.served_from(&state));
-        }
-        if !state.wakers.iter().any(|w| w.will_wake(waker)) {
-            state.wakers.push(waker.clone());
-        }
-        None
-    }
-}
-
-/// Ends a flight when dropped: clears `in_flight`, counts it, wakes every
-/// waiter.
-struct Landing<'a, T, P>(&'a StdCredentialProvider<T, P>);
-
-impl<T, P> Drop for Landing<'_, T, P> {
-    fn drop(&mut self) {
-        let wakers = {
-            let mut state = lock(&self.0.state);
-            state.in_flight = false;
-            state.landed = state.landed.wrapping_add(1);
-            core::mem::take(&mut state.wakers)
-        };
-        self.0.landed.notify_all();
-        for waker in wakers {
-            waker.wake();
-        }
+    fn fetch(&self, fetcher: &mut Fetcher<T, P>, _: RefreshNeed, _: Instant) -> Fetched {
+        Self::fetch_with(&self.input, fetcher)
     }
 }
 
 impl<T, P> fmt::Debug for StdCredentialProvider<T, P> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("StdCredentialProvider");
-        match self.fetcher.try_lock() {
-            Ok(fetcher) => d.field("client", &fetcher.client),
-            Err(_) => d.field("client", &"<refreshing>"),
-        };
         d.field("input", &self.input);
-        match self.state.try_lock() {
-            Ok(state) => d.field("schedule", &state.schedule).field("cached", &state.current),
-            Err(_) => d.field("schedule", &"<busy>"),
-        };
+        self.shared.debug_fields(&mut d, |fetcher, d| {
+            d.field("client", &fetcher.client);
+        });
         d.finish_non_exhaustive()
     }
 }

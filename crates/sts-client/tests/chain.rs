@@ -8,6 +8,8 @@
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use sts_client::endpoint::{EndpointParams, resolve};
 use sts_client::{
@@ -26,19 +28,41 @@ type Row = (String, String, String, String);
 
 #[derive(Clone, Default)]
 struct Fake {
-    ms: Rc<Cell<u64>>,
+    ms: Ms,
     log: Rc<RefCell<Vec<Row>>>,
     /// Role ARNs that answer 403 AccessDenied.
     deny: Rc<RefCell<Vec<String>>>,
     issued: Rc<Cell<u32>>,
 }
 
-impl Clock for Fake {
+/// The fake monotonic clock, shareable with the provider's own reads.
+#[derive(Clone, Default)]
+struct Ms(Arc<AtomicU64>);
+
+impl Ms {
+    fn get(&self) -> u64 {
+        self.0.load(Ordering::SeqCst)
+    }
+    fn set(&self, ms: u64) {
+        self.0.store(ms, Ordering::SeqCst);
+    }
+}
+
+impl Clock for Ms {
     fn now(&self) -> Instant {
-        Instant::from_millis(self.ms.get())
+        Instant::from_millis(self.get())
     }
     fn wall_time(&self) -> Option<Timestamp> {
-        Timestamp::from_unix(EPOCH + (self.ms.get() / 1000) as i64, 0)
+        Timestamp::from_unix(EPOCH + (self.get() / 1000) as i64, 0)
+    }
+}
+
+impl Clock for Fake {
+    fn now(&self) -> Instant {
+        self.ms.now()
+    }
+    fn wall_time(&self) -> Option<Timestamp> {
+        self.ms.wall_time()
     }
 }
 
@@ -288,8 +312,9 @@ fn the_std_chain_owns_its_storage_and_refreshes_the_same_way() {
     // The hops as the shared config gives them (RoleHop is the config's).
     let hops: Vec<RoleHop> = hop(HOP2, "duration_seconds = 43200\n");
     assert_eq!(hops.len(), 2);
-    let provider = StdChainProvider::new(
+    let mut provider = StdChainProvider::with_clock(
         client,
+        fake.ms.clone(),
         OwnedInput::new(BASE),
         MemoryToken::from_str("eyJhbGciOiJSUzI1NiJ9.e30.c2ln"),
         hops,

@@ -18,10 +18,11 @@ use std::path::PathBuf;
 use std::sync::mpsc;
 use std::sync::{Condvar, Mutex};
 
+use sts_client::config::RoleHop;
 use sts_client::endpoint::{EndpointParams, resolve};
 use sts_client::{
     Client, Clock, Credentials, Error, Instant, MemoryToken, NoDelay, OwnedInput, RefreshPolicy, SplitMix64,
-    StdCredentialProvider,
+    StdChainProvider, StdCredentialProvider,
 };
 use sts_transport::{Request, Response, Transport};
 
@@ -85,7 +86,8 @@ fn key_id(n: u32) -> String {
 }
 
 impl Transport for Sts {
-    fn send<'b>(&mut self, _: &Request<'_>, buf: &'b mut [u8]) -> Result<Response<'b>, sts_transport::Error> {
+    fn send<'b>(&mut self, request: &Request<'_>, buf: &'b mut [u8]) -> Result<Response<'b>, sts_transport::Error> {
+        let assume_role = request.body.starts_with(b"Action=AssumeRole&");
         let n = self.calls.fetch_add(1, Ordering::SeqCst) + 1;
         let (lock, cvar) = &*self.gate;
         let mut open = lock.lock().unwrap();
@@ -99,9 +101,14 @@ impl Transport for Sts {
                 std::fs::read_to_string(recorded.join("issue-mozilla-aws-cli-146-ExpiredTokenException.xml")).unwrap();
             (400, error)
         } else {
-            let ok = std::fs::read_to_string(recorded.join("smithy-rs-web_identity_token_env.1.response-200.xml"))
+            let mut ok = std::fs::read_to_string(recorded.join("smithy-rs-web_identity_token_env.1.response-200.xml"))
                 .unwrap()
                 .replace("AKIDTEST", &key_id(n));
+            if assume_role {
+                // The same credentials as an AssumeRole answer (the web
+                // identity members are unknown elements there, skipped).
+                ok = ok.replace("AssumeRoleWithWebIdentityRe", "AssumeRoleRe");
+            }
             (200, ok)
         };
         buf[..body.len()].copy_from_slice(body.as_bytes());
@@ -131,6 +138,78 @@ fn provider(sts: &Sts, time: &Time) -> Provider {
         MemoryToken::from_str("eyJhbGciOiJSUzI1NiJ9.e30.c2ln"),
     )
     .with_refresh_policy(RefreshPolicy::DEFAULT.with_jitter(false))
+}
+
+type Chain = StdChainProvider<Sts, (Time, NoDelay, SplitMix64)>;
+
+/// Web identity, then one `AssumeRole` hop, on fake time without jitter.
+fn chain(sts: &Sts, time: &Time) -> Chain {
+    let endpoint = resolve(&EndpointParams {
+        region: Some("eu-west-1"),
+        ..Default::default()
+    })
+    .unwrap();
+    let client = Client::new(sts.clone(), endpoint, (time.clone(), NoDelay, SplitMix64::new(1)));
+    let config = "[profile base]\nrole_arn = arn:aws:iam::111111111111:role/device\nweb_identity_token_file = /t\n\n\
+                  [profile target]\nrole_arn = arn:aws:iam::222222222222:role/reader\nsource_profile = base\n";
+    let hops: Vec<RoleHop> = sts_client::config::role_chain(config, "target").unwrap().1;
+    StdChainProvider::with_clock(
+        client,
+        time.clone(),
+        OwnedInput::new(ROLE),
+        MemoryToken::from_str("eyJhbGciOiJSUzI1NiJ9.e30.c2ln"),
+        hops,
+        "eu-west-1".to_owned(),
+    )
+    .with_refresh_policy(RefreshPolicy::DEFAULT.with_jitter(false))
+}
+
+/// A role chain is single flight too: in the last hop's advisory window one
+/// caller refreshes both levels; the other 15 are served at once.
+#[test]
+fn chains_refresh_in_a_single_flight() {
+    let (sts, time) = (Sts::default(), Time::default());
+    sts.set_open(true);
+    let provider = chain(&sts, &time);
+    assert_eq!(key(&provider.credentials()), key_id(2), "web identity, then the hop");
+    assert_eq!(sts.calls(), 2);
+
+    time.set_minutes(46);
+    sts.set_open(false);
+    let (tx, rx) = mpsc::channel();
+    std::thread::scope(|s| {
+        for _ in 0..16 {
+            let tx = tx.clone();
+            let provider = &provider;
+            s.spawn(move || tx.send(key(&provider.credentials())).unwrap());
+        }
+        for _ in 0..15 {
+            assert_eq!(rx.recv_timeout(PATIENCE).unwrap(), key_id(2));
+        }
+        sts.await_calls(3);
+        sts.set_open(true);
+        // Both levels were in their advisory window: both refreshed.
+        assert_eq!(rx.recv_timeout(PATIENCE).unwrap(), key_id(4));
+    });
+    assert_eq!(sts.calls(), 4);
+
+    // With nothing usable (the mandatory window), 32 callers share one
+    // flight of two requests.
+    time.set_minutes(46 + 51);
+    sts.set_open(false);
+    std::thread::scope(|s| {
+        for _ in 0..32 {
+            let tx = tx.clone();
+            let provider = &provider;
+            s.spawn(move || tx.send(key(&provider.credentials())).unwrap());
+        }
+        sts.await_calls(5);
+        sts.set_open(true);
+        for _ in 0..32 {
+            assert_eq!(rx.recv_timeout(PATIENCE).unwrap(), key_id(6));
+        }
+    });
+    assert_eq!(sts.calls(), 6);
 }
 
 fn key(result: &Result<Arc<Credentials>, Error>) -> String {
@@ -309,13 +388,10 @@ mod sdk {
         }
     }
 
-    /// 500 tasks ask for credentials while STS hangs: the workers keep
-    /// running other tasks, STS gets one request, and all 500 get its
-    /// answer.
-    #[test]
-    fn no_worker_stalls_while_sts_hangs() {
-        let (sts, time) = (Sts::default(), Time::default());
-        let provider = SdkCredentialsProvider::new(super::provider(&sts, &time));
+    /// 500 tasks ask `provider` for credentials while STS hangs: the
+    /// ticker keeps ticking on the two workers and no task is served;
+    /// then STS answers. The access key id each task got.
+    fn five_hundred_while_sts_hangs(provider: &SdkCredentialsProvider, sts: &Sts) -> Vec<String> {
         let rt = runtime();
         let ticks = ticker(&rt);
         let tasks: Vec<_> = (0..500)
@@ -330,15 +406,32 @@ mod sdk {
             })
             .collect();
         sts.await_calls(1);
-        // STS hangs; the ticker keeps ticking on the two workers.
         await_ticks(&ticks, 20);
         assert!(tasks.iter().all(|t| !t.is_finished()), "nothing to serve yet");
         sts.set_open(true);
-        for task in tasks {
-            let key = rt.block_on(task).unwrap().unwrap();
-            assert_eq!(key, key_id(1));
-        }
+        tasks.into_iter().map(|t| rt.block_on(t).unwrap().unwrap()).collect()
+    }
+
+    /// No worker stalls while STS hangs, STS gets one request, and all 500
+    /// tasks get its answer.
+    #[test]
+    fn no_worker_stalls_while_sts_hangs() {
+        let (sts, time) = (Sts::default(), Time::default());
+        let provider = SdkCredentialsProvider::new(super::provider(&sts, &time));
+        let keys = five_hundred_while_sts_hangs(&provider, &sts);
+        assert!(keys.iter().all(|k| *k == key_id(1)));
         assert_eq!(sts.calls(), 1);
+    }
+
+    /// A chain behind the SDK adapter: one flight of two requests (web
+    /// identity, then the hop).
+    #[test]
+    fn a_chain_serves_the_sdk_in_one_flight() {
+        let (sts, time) = (Sts::default(), Time::default());
+        let provider = SdkCredentialsProvider::from_chain(super::chain(&sts, &time));
+        let keys = five_hundred_while_sts_hangs(&provider, &sts);
+        assert!(keys.iter().all(|k| *k == key_id(2)));
+        assert_eq!(sts.calls(), 2);
     }
 
     /// In the advisory window every caller, the one that started the
@@ -378,7 +471,7 @@ mod sdk {
         await_ticks(&ticks, 5);
         sts.set_open(true);
         let start = std::time::Instant::now();
-        while provider.provider().cached().unwrap().access_key_id() != key_id(2) {
+        while provider.cached().unwrap().access_key_id() != key_id(2) {
             assert!(start.elapsed() < PATIENCE);
             std::thread::sleep(Duration::from_millis(2));
         }
