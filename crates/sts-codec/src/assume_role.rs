@@ -33,12 +33,11 @@
 //! ```
 
 use crate::decode::{
-    CharRule, DecodeError, Malformed, Member, OUTPUT_LIMITS, error_body, expect_eof, next_child, parse_u32, skip, text,
+    DecodeError, Malformed, Member, MemberEntry, credentials_part, error_body, next_child, read_members,
 };
 use crate::encode::{EncodeError, Sink};
 use crate::model::{API_VERSION, AssumedRoleUser, Credentials};
 use crate::secret::Secret;
-use crate::time::parse_rfc3339;
 use crate::xml::Reader;
 
 /// The awsQuery action name.
@@ -308,7 +307,7 @@ pub fn encode_assume_role(input: &AssumeRoleInput<'_>, out: &mut [u8]) -> Result
 
 /// The members of the `AssumeRole` success document: (container, member,
 /// name), containers first.
-const MEMBERS: [(Option<Member>, Member, &str); 12] = {
+const MEMBERS: [MemberEntry; 12] = {
     use Member::*;
     [
         (None, AssumeRoleResult, "AssumeRoleResult"),
@@ -327,7 +326,7 @@ const MEMBERS: [(Option<Member>, Member, &str); 12] = {
 };
 
 /// `ResponseMetadata/RequestId`, read beside [`MEMBERS`].
-const REQUEST_ID: (Option<Member>, Member, &str) = (Some(Member::ResponseMetadata), Member::RequestId, "RequestId");
+const REQUEST_ID: MemberEntry = (Some(Member::ResponseMetadata), Member::RequestId, "RequestId");
 
 /// Decodes any answer to `AssumeRole` as
 /// [`decode_response`](crate::decode_response) does for
@@ -358,10 +357,10 @@ pub fn decode_assume_role_response(status: u16, body: &mut [u8]) -> Result<Assum
     }
 }
 
-/// Reads the success document after its root's start: each member at most
-/// once, in any order, unknown elements skipped (as `decode_response` does).
+/// Reads the success document after its root's start (as
+/// `decode_response` does, over [`MEMBERS`] and [`REQUEST_ID`]).
 fn response<'a>(reader: &mut Reader<'a>) -> Result<AssumeRoleOutput<'a>, Malformed> {
-    const TABLE: [(Option<Member>, Member, &str); 13] = {
+    const TABLE: [MemberEntry; 13] = {
         let mut t = [REQUEST_ID; 13];
         let mut i = 0;
         while i < MEMBERS.len() {
@@ -370,41 +369,7 @@ fn response<'a>(reader: &mut Reader<'a>) -> Result<AssumeRoleOutput<'a>, Malform
         }
         t
     };
-    let mut slots: [Option<&'a str>; TABLE.len()] = [None; TABLE.len()];
-    // The containers open below the root (at most `Result/Credentials`).
-    let mut open: [Option<Member>; 2] = [None; 2];
-    let mut depth = 0usize;
-    loop {
-        let Some(name) = next_child(reader)? else {
-            if depth == 0 {
-                break;
-            }
-            depth -= 1;
-            continue;
-        };
-        let parent = depth.checked_sub(1).and_then(|d| open.get(d).copied().flatten());
-        let found = TABLE
-            .iter()
-            .zip(slots.iter_mut())
-            .find(|((p, _, n), _)| *p == parent && n.as_bytes() == name);
-        let Some((&(_, member, _), slot)) = found else {
-            skip(reader)?;
-            continue;
-        };
-        if slot.is_some() {
-            return Err(Malformed::DuplicateMember(member));
-        }
-        if TABLE.iter().any(|(p, _, _)| *p == Some(member)) {
-            *slot = Some("");
-            if let Some(o) = open.get_mut(depth) {
-                *o = Some(member);
-            }
-            depth += 1;
-        } else {
-            *slot = Some(text(reader, member)?);
-        }
-    }
-    expect_eof(reader)?;
+    let slots = read_members(reader, &TABLE)?;
     let get = |member: Member| {
         TABLE
             .iter()
@@ -412,43 +377,9 @@ fn response<'a>(reader: &mut Reader<'a>) -> Result<AssumeRoleOutput<'a>, Malform
             .find(|((_, m, _), _)| *m == member)
             .and_then(|(_, s)| *s)
     };
-    let required = |member: Member| match get(member) {
-        None => Err(Malformed::MissingMember(member)),
-        Some("") => Err(Malformed::EmptyMember(member)),
-        Some(v) => Ok(v),
-    };
-    for container in [Member::AssumeRoleResult, Member::Credentials] {
-        get(container).ok_or(Malformed::MissingMember(container))?;
-    }
-    let access_key_id = required(Member::AccessKeyId)?;
-    let secret_access_key = required(Member::SecretAccessKey)?;
-    let session_token = required(Member::SessionToken)?;
-    let expiration = parse_rfc3339(str::trim_ascii(required(Member::Expiration)?))
-        .map_err(|e| Malformed::InvalidTimestamp(Member::Expiration, e))?;
-    let assumed_role_user = match get(Member::AssumedRoleUser) {
-        Some(_) => Some(AssumedRoleUser {
-            assumed_role_id: required(Member::AssumedRoleId)?,
-            arn: required(Member::Arn)?,
-        }),
-        None => None,
-    };
-    let packed_policy_size = match get(Member::PackedPolicySize) {
-        Some(s) => Some(parse_u32(s).ok_or(Malformed::InvalidNumber(Member::PackedPolicySize))?),
-        None => None,
-    };
-    for &(member, max, pattern) in OUTPUT_LIMITS.iter() {
-        let pattern: Option<CharRule> = pattern;
-        if get(member).is_some_and(|v| crate::validate::check_str(v, 0, max, pattern).is_some()) {
-            return Err(Malformed::OutOfModel(member));
-        }
-    }
+    let (credentials, assumed_role_user, packed_policy_size) = credentials_part(Member::AssumeRoleResult, get)?;
     Ok(AssumeRoleOutput {
-        credentials: Credentials {
-            access_key_id,
-            secret_access_key: Secret::new(secret_access_key),
-            session_token: Secret::new(session_token),
-            expiration,
-        },
+        credentials,
         assumed_role_user,
         packed_policy_size,
         source_identity: get(Member::SourceIdentity),

@@ -63,7 +63,7 @@ pub enum Member {
 /// The members of the success document, in the enum's order, each with the
 /// container it sits in (`None`: directly under the root) and its name; a
 /// container's members follow it.
-const RESPONSE_MEMBERS: [(Option<Member>, Member, &str); 16] = {
+const RESPONSE_MEMBERS: [MemberEntry; 16] = {
     use Member::*;
     [
         (None, Result, "AssumeRoleWithWebIdentityResult"),
@@ -359,7 +359,7 @@ pub(crate) fn next_child<'a>(reader: &mut Reader<'a>) -> Result<Option<&'a [u8]>
 
 /// The text of the element whose start was just read ("" when empty), and
 /// its end.
-pub(crate) fn text<'a>(reader: &mut Reader<'a>, member: Member) -> Result<&'a str, Malformed> {
+fn text<'a>(reader: &mut Reader<'a>, member: Member) -> Result<&'a str, Malformed> {
     let at = reader.offset();
     let text = match reader.next_raw()? {
         RawEvent::End(_) => return Ok(""),
@@ -374,7 +374,7 @@ pub(crate) fn text<'a>(reader: &mut Reader<'a>, member: Member) -> Result<&'a st
 
 /// Skips the rest of the element whose start was just read. Iterative: the
 /// reader bounds the depth.
-pub(crate) fn skip(reader: &mut Reader<'_>) -> Result<(), Malformed> {
+fn skip(reader: &mut Reader<'_>) -> Result<(), Malformed> {
     let mut open = 1usize;
     while open > 0 {
         match next_child(reader)? {
@@ -386,7 +386,7 @@ pub(crate) fn skip(reader: &mut Reader<'_>) -> Result<(), Malformed> {
 }
 
 /// After the root's end: nothing but the end of the document.
-pub(crate) fn expect_eof(reader: &mut Reader<'_>) -> Result<(), Malformed> {
+fn expect_eof(reader: &mut Reader<'_>) -> Result<(), Malformed> {
     match reader.next_raw()? {
         RawEvent::Eof => Ok(()),
         _ => Err(Malformed::UnexpectedRoot),
@@ -397,7 +397,7 @@ pub(crate) fn expect_eof(reader: &mut Reader<'_>) -> Result<(), Malformed> {
 /// characters) and pattern. Its minimum lengths are not checked: they guard
 /// nothing, and the SDKs' own recorded answers (smithy-rs, aws-c-auth)
 /// break them, which every SDK accepts.
-pub(crate) const OUTPUT_LIMITS: [(Member, u32, Option<CharRule>); 5] = [
+const OUTPUT_LIMITS: [(Member, u32, Option<CharRule>); 5] = [
     (
         Member::AccessKeyId,
         128,
@@ -410,13 +410,21 @@ pub(crate) const OUTPUT_LIMITS: [(Member, u32, Option<CharRule>); 5] = [
 ];
 
 /// Which characters a pattern allows.
-pub(crate) type CharRule = fn(char) -> bool;
+type CharRule = fn(char) -> bool;
 
-/// Reads the success document after its root's start: each member of
-/// [`RESPONSE_MEMBERS`] at most once, in any order, unknown elements skipped.
-fn response<'a>(reader: &mut Reader<'a>) -> Result<AssumeRoleWithWebIdentityOutput<'a>, Malformed> {
-    // The text of each member (containers: "" once seen), by table index.
-    let mut slots: [Option<&'a str>; RESPONSE_MEMBERS.len()] = [None; RESPONSE_MEMBERS.len()];
+/// One member of a success document: the container it sits in (`None`:
+/// directly under the root), the member, and its element name.
+pub(crate) type MemberEntry = (Option<Member>, Member, &'static str);
+
+/// Reads a success document after its root's start: each member of `table`
+/// at most once, in any order, unknown elements skipped; a container's
+/// members follow it in `table`. The text of each member by table index
+/// (containers: `""` once seen).
+pub(crate) fn read_members<'a, const N: usize>(
+    reader: &mut Reader<'a>,
+    table: &[MemberEntry; N],
+) -> Result<[Option<&'a str>; N], Malformed> {
+    let mut slots: [Option<&'a str>; N] = [None; N];
     // The containers open below the root (at most `Result/Credentials`).
     let mut open: [Option<Member>; 2] = [None; 2];
     let mut depth = 0usize;
@@ -429,11 +437,12 @@ fn response<'a>(reader: &mut Reader<'a>) -> Result<AssumeRoleWithWebIdentityOutp
             continue;
         };
         let parent = depth.checked_sub(1).and_then(|d| open.get(d).copied().flatten());
-        let found = RESPONSE_MEMBERS
+        let found = table
             .iter()
             .zip(slots.iter_mut())
-            .find(|((p, _, n), _)| *p == parent && n.as_bytes() == name);
-        let Some((&(_, member, _), slot)) = found else {
+            .enumerate()
+            .find(|(_, ((p, _, n), _))| *p == parent && n.as_bytes() == name);
+        let Some((i, (&(_, member, _), slot))) = found else {
             skip(reader)?;
             continue;
         };
@@ -441,7 +450,7 @@ fn response<'a>(reader: &mut Reader<'a>) -> Result<AssumeRoleWithWebIdentityOutp
             return Err(Malformed::DuplicateMember(member));
         }
         // A container: its members follow it in the table.
-        if matches!(RESPONSE_MEMBERS.get(member as usize + 1), Some((Some(p), _, _)) if *p == member) {
+        if matches!(table.get(i + 1), Some((Some(p), _, _)) if *p == member) {
             *slot = Some("");
             if let Some(o) = open.get_mut(depth) {
                 *o = Some(member);
@@ -452,13 +461,22 @@ fn response<'a>(reader: &mut Reader<'a>) -> Result<AssumeRoleWithWebIdentityOutp
         }
     }
     expect_eof(reader)?;
-    let get = |member: Member| slots.get(member as usize).copied().flatten();
+    Ok(slots)
+}
+
+/// What the answers of both operations hold: the credentials, the assumed
+/// role user and the packed policy size, with the members of `result` (the
+/// result container) that `get` finds, checked against the STS model.
+pub(crate) fn credentials_part<'a>(
+    result: Member,
+    get: impl Fn(Member) -> Option<&'a str>,
+) -> Result<(Credentials<'a>, Option<AssumedRoleUser<'a>>, Option<u32>), Malformed> {
     let required = |member: Member| match get(member) {
         None => Err(Malformed::MissingMember(member)),
         Some("") => Err(Malformed::EmptyMember(member)),
         Some(v) => Ok(v),
     };
-    for container in [Member::Result, Member::Credentials] {
+    for container in [result, Member::Credentials] {
         get(container).ok_or(Malformed::MissingMember(container))?;
     }
     let access_key_id = required(Member::AccessKeyId)?;
@@ -482,13 +500,23 @@ fn response<'a>(reader: &mut Reader<'a>) -> Result<AssumeRoleWithWebIdentityOutp
             return Err(Malformed::OutOfModel(member));
         }
     }
+    let credentials = Credentials {
+        access_key_id,
+        secret_access_key: Secret::new(secret_access_key),
+        session_token: Secret::new(session_token),
+        expiration,
+    };
+    Ok((credentials, assumed_role_user, packed_policy_size))
+}
+
+/// Reads the success document after its root's start.
+fn response<'a>(reader: &mut Reader<'a>) -> Result<AssumeRoleWithWebIdentityOutput<'a>, Malformed> {
+    // Each member's slot is its discriminant (checked at compile time).
+    let slots = read_members(reader, &RESPONSE_MEMBERS)?;
+    let get = |member: Member| slots.get(member as usize).copied().flatten();
+    let (credentials, assumed_role_user, packed_policy_size) = credentials_part(Member::Result, get)?;
     Ok(AssumeRoleWithWebIdentityOutput {
-        credentials: Credentials {
-            access_key_id,
-            secret_access_key: Secret::new(secret_access_key),
-            session_token: Secret::new(session_token),
-            expiration,
-        },
+        credentials,
         assumed_role_user,
         subject_from_web_identity_token: get(Member::SubjectFromWebIdentityToken),
         packed_policy_size,
@@ -501,7 +529,7 @@ fn response<'a>(reader: &mut Reader<'a>) -> Result<AssumeRoleWithWebIdentityOutp
 
 /// A non-negative decimal integer that fits `u32` (surrounding XML whitespace
 /// allowed, as for any number in XML).
-pub(crate) fn parse_u32(s: &str) -> Option<u32> {
+fn parse_u32(s: &str) -> Option<u32> {
     let s = str::trim_ascii(s);
     if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
         return None;
