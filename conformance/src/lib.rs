@@ -23,6 +23,8 @@
 pub mod fleet;
 pub mod fuzzing;
 #[cfg(feature = "replay")]
+pub mod moto;
+#[cfg(feature = "replay")]
 pub mod replay;
 #[cfg(feature = "sign")]
 pub mod sign;

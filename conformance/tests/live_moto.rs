@@ -10,58 +10,15 @@
 // A host-only test crate: the core/alloc import lints are for the no_std crates.
 #![allow(clippy::std_instead_of_core, clippy::std_instead_of_alloc)]
 
-use std::net::{TcpListener, TcpStream};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use conformance::moto::start;
 
 use sts_client::endpoint::{EndpointParams, resolve};
 use sts_client::{Buffers, Client, Credentials, MemoryToken, NoDelay, SplitMix64, StdClock};
 use sts_codec::AssumeRoleWithWebIdentityInput;
 use sts_codec::{DecodeError, decode_response};
 use sts_transport::{HttpClient, Request, Scheme, StdTransport, TcpConnector, Transport};
-
-struct Moto {
-    child: Child,
-    port: u16,
-}
-
-impl Drop for Moto {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start_moto() -> Option<Moto> {
-    let port = TcpListener::bind("127.0.0.1:0").ok()?.local_addr().ok()?.port();
-    let child = match Command::new("moto_server")
-        .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-    {
-        Ok(c) => c,
-        Err(e) => {
-            let msg = format!("moto_server not available ({e}); install it with: pip install 'moto[server]'");
-            assert!(
-                std::env::var_os("STS_REQUIRE_PEER").is_none(),
-                "STS_REQUIRE_PEER=1 but {msg}"
-            );
-            eprintln!("SKIPPED: {msg}");
-            return None;
-        }
-    };
-    let moto = Moto { child, port };
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            Instant::now() < deadline,
-            "moto_server did not start listening on 127.0.0.1:{port} within 30 s"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    Some(moto)
-}
 
 const ROLE: &str = "arn:aws:iam::123456789012:role/device-fleet";
 const TOKEN: &str = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJkZXZpY2UtNDIifQ.c2lnbmF0dXJl";
@@ -93,7 +50,7 @@ fn fetch<T: Transport>(transport: T, port: u16, duration: u32) -> Credentials<[u
 
 #[test]
 fn both_transports_fetch_from_moto() {
-    let Some(moto) = start_moto() else { return };
+    let Some(moto) = start() else { return };
     let mut fetched = 0;
     for duration in [900, 3600, 43_200] {
         for (name, creds) in [
@@ -135,7 +92,7 @@ fn both_transports_fetch_from_moto() {
 
 #[test]
 fn moto_html_500_is_an_http_error() {
-    let Some(moto) = start_moto() else { return };
+    let Some(moto) = start() else { return };
     // Missing members: moto answers an HTML 500 page, not an STS document.
     let request = Request {
         method: "POST",

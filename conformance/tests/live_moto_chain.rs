@@ -11,58 +11,15 @@
 // A host-only test crate: the core/alloc import lints are for the no_std crates.
 #![allow(clippy::std_instead_of_core, clippy::std_instead_of_alloc)]
 
-use std::net::{TcpListener, TcpStream};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use conformance::moto::start;
 
 use sts_client::endpoint::{EndpointParams, resolve};
 use sts_client::{Buffers, ChainProvider, Client, CredentialProvider, Credentials, Hop, NoDelay, SplitMix64, StdClock};
 use sts_codec::{AssumeRoleInput, AssumeRoleWithWebIdentityInput, CONTENT_TYPE, Secret, Timestamp};
 use sts_sigv4::{AmzDate, Payload, SigningKey, sign};
 use sts_transport::{HttpClient, Request, Scheme, StdTransport, TcpConnector, Transport};
-
-struct Moto {
-    child: Child,
-    port: u16,
-}
-
-impl Drop for Moto {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start_moto() -> Option<Moto> {
-    let port = TcpListener::bind("127.0.0.1:0").ok()?.local_addr().ok()?.port();
-    let child = match Command::new("moto_server")
-        .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-    {
-        Ok(c) => c,
-        Err(e) => {
-            let msg = format!("moto_server not available ({e}); install it with: pip install 'moto[server]'");
-            assert!(
-                std::env::var_os("STS_REQUIRE_PEER").is_none(),
-                "STS_REQUIRE_PEER=1 but {msg}"
-            );
-            eprintln!("SKIPPED: {msg}");
-            return None;
-        }
-    };
-    let moto = Moto { child, port };
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            Instant::now() < deadline,
-            "moto_server did not start listening on 127.0.0.1:{port} within 30 s"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    Some(moto)
-}
 
 const BASE_ROLE: &str = "arn:aws:iam::111111111111:role/device";
 const TARGET_ROLE: &str = "arn:aws:iam::222222222222:role/reader";
@@ -158,7 +115,7 @@ fn chain<T: Transport>(name: &str, transport: T, caller: &mut impl Transport, po
 
 #[test]
 fn both_transports_chain_into_a_second_account_on_moto() {
-    let Some(moto) = start_moto() else { return };
+    let Some(moto) = start() else { return };
     let mut caller = StdTransport::builder().no_proxy().build().unwrap();
     chain(
         "std",
