@@ -27,6 +27,8 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# The host relay is firmware-qemu's (its `tls-front` and `pipe` roles).
+relay="$here/../firmware-qemu/relay.py"
 root="$(cd "$here/../.." && pwd)"
 qemu_timeout="${QEMU_TIMEOUT:-120}"
 started_at=$SECONDS
@@ -128,11 +130,11 @@ peer_port="$(sed -n 's#^listening on http://127\.0\.0\.1:\([0-9]*\)/\{0,1\}$#\1#
 say "STS mock on 127.0.0.1:$peer_port (replaying sts-exchange.json)"
 
 front_port="$(free_port)"
-python3 "$here/relay.py" tls-front --listen-port "$front_port" --upstream-port "$peer_port" \
+python3 "$relay" tls-front --listen-port "$front_port" --upstream-port "$peer_port" \
     --cert "$pki/leaf.pem" --key "$pki/leaf.key" 2>"$work/front.err" &
 pids+=($!)
 rogue_port="$(free_port)"
-python3 "$here/relay.py" tls-front --listen-port "$rogue_port" --upstream-port "$peer_port" \
+python3 "$relay" tls-front --listen-port "$rogue_port" --upstream-port "$peer_port" \
     --cert "$pki/rogue-leaf.pem" --key "$pki/rogue-leaf.key" 2>"$work/rogue.err" &
 pids+=($!)
 # Ready when each front has logged that it listens (a test connection would
@@ -150,7 +152,7 @@ say "TLS fronts: good on 127.0.0.1:$front_port, rogue on 127.0.0.1:$rogue_port"
 # The guestfwd command sits inside QEMU's comma-separated -nic option.
 case "$here" in *,*) fail "the example's path must not contain a comma: $here" ;; esac
 out="$work/firmware.out"
-pipe="timeout $qemu_timeout python3 $here/relay.py pipe"
+pipe="timeout $qemu_timeout python3 $relay pipe"
 nic="user,model=lan9118,restrict=on"
 nic+=",guestfwd=tcp:10.0.2.100:443-cmd:$pipe --port $front_port"
 nic+=",guestfwd=tcp:10.0.2.101:443-cmd:$pipe --port $rogue_port"

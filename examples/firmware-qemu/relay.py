@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Host side of the QEMU firmware test (standard library only, 127.0.0.1 only).
 
-Two roles:
+Three roles (``pipe`` serves ``examples/firmware-embassy``):
 
 ``uart``
     Connects to the TCP socket QEMU listens on for the board's UART0
@@ -16,11 +16,21 @@ Two roles:
     forwards each plain HTTP exchange to the STS peer, then closes the
     connection. Serves until killed.
 
+``pipe``
+    What QEMU's ``guestfwd=...-cmd:`` runs for each connection the guest
+    opens to a forwarded address: standard input and output are that
+    connection; this connects to 127.0.0.1:PORT and copies bytes both ways
+    until either side closes. (A ``guestfwd`` to a ``tcp:`` chardev would
+    connect once, when QEMU starts, and carry every guest connection over
+    that one socket; the device opens a new connection per exchange.)
+    Writes nothing else to stdout or stderr: both go to the guest.
+
 Nothing here sees or logs the request body (it holds the web identity
 token) or the answer (it holds credentials): only sizes.
 """
 
 import argparse
+import os
 import selectors
 import socket
 import ssl
@@ -164,6 +174,50 @@ def run_tls_front(args):
         threading.Thread(target=serve_tls_connection, args=(conn, ctx, args, number), daemon=True).start()
 
 
+def run_pipe(args):
+    try:
+        up = socket.create_connection((LOCALHOST, args.port), timeout=10)
+    except OSError:
+        return 1
+    up.setblocking(False)
+    sel = selectors.DefaultSelector()
+    sel.register(0, selectors.EVENT_READ, "guest")
+    sel.register(up, selectors.EVENT_READ, "upstream")
+    open_sides = 2
+    while open_sides:
+        events = sel.select(timeout=args.timeout)
+        if not events:
+            break
+        for key, _ in events:
+            if key.data == "guest":
+                data = os.read(0, 65536)
+                if not data:
+                    sel.unregister(0)
+                    open_sides -= 1
+                    try:
+                        up.shutdown(socket.SHUT_WR)
+                    except OSError:
+                        pass
+                    continue
+                up.setblocking(True)
+                up.sendall(data)
+                up.setblocking(False)
+            else:
+                try:
+                    data = up.recv(65536)
+                except (BlockingIOError, InterruptedError):
+                    continue
+                except OSError:
+                    data = b""
+                if not data:
+                    # The server is done (it closes after each answer).
+                    return 0
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(1, view):]
+    return 0
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="role", required=True)
@@ -176,8 +230,12 @@ def main():
     front.add_argument("--upstream-port", type=int, required=True)
     front.add_argument("--cert", required=True, help="PEM: leaf certificate (and chain)")
     front.add_argument("--key", required=True, help="PEM: the leaf's private key")
+    pipe = sub.add_parser("pipe", help="one guestfwd connection (stdin/stdout) to 127.0.0.1:PORT")
+    pipe.add_argument("--port", type=int, required=True)
+    pipe.add_argument("--timeout", type=float, default=30.0, help="give up after this many idle seconds")
     args = parser.parse_args()
-    return run_uart(args) if args.role == "uart" else run_tls_front(args)
+    roles = {"uart": run_uart, "tls-front": run_tls_front, "pipe": run_pipe}
+    return roles[args.role](args)
 
 
 if __name__ == "__main__":
