@@ -902,6 +902,8 @@ struct Quick {
     bad_char_ref: bool,
     /// A processing instruction or declaration with target `xml` (any case).
     xml_pi: bool,
+    /// The most attributes in one tag.
+    max_attributes: usize,
 }
 
 /// quick-xml 0.38, post-processed like the proptest in
@@ -935,7 +937,8 @@ fn quick(src: &str) -> Result<Quick, String> {
     };
     let name = |n: &[u8]| String::from_utf8(n.to_vec()).map_err(|e| e.to_string());
     let attrs = |e: &quick_xml::events::BytesStart<'_>, q: &mut Quick| -> Result<(), String> {
-        for a in e.attributes().with_checks(true) {
+        for (n, a) in e.attributes().with_checks(true).enumerate() {
+            q.max_attributes = q.max_attributes.max(n + 1);
             let a = a.map_err(|e| e.to_string())?;
             let v = a.unescape_value().map_err(|e| e.to_string())?;
             if !v.chars().all(is_xml_char) {
@@ -1042,6 +1045,8 @@ fn stricter_reason(e: XmlError, data: &[u8], q: &Quick) -> Option<&'static str> 
         UnexpectedEof if q.open_at_eof > 0 && e.offset == data.len() => "unclosed element at end of input",
         // quick-xml has no nesting limit.
         TooDeep if q.max_depth > DIFF_DEPTH => "nesting over our limit",
+        // quick-xml has no attribute limit.
+        TooManyAttributes if q.max_attributes > 16 => "attributes over our limit",
         // quick-xml accepts text, references and CDATA outside the root.
         TextOutsideRoot if q.text_outside || q.roots == 0 => "character data before the root",
         // quick-xml accepts several roots and anything after the root.

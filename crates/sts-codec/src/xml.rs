@@ -10,6 +10,7 @@
 //!   normalised) and borrowed from the buffer for `'a`.
 //! - DOCTYPE declarations are rejected: no entity other than the five
 //!   predefined ones and character references is ever expanded.
+//! - Attributes are checked and skipped: at most 16 in a tag, no name twice.
 //! - Nesting is bounded by the `MAX_DEPTH` const parameter. The reader never
 //!   recurses, never allocates and never panics, whatever the input.
 //!
@@ -27,6 +28,11 @@ use core::fmt;
 
 /// Default bound on element nesting.
 pub const DEFAULT_MAX_DEPTH: usize = 16;
+
+/// Attributes allowed in one tag. Each name is compared with the ones before
+/// it in the tag, so the limit bounds the cost of that check; STS documents
+/// carry one (`xmlns`).
+const MAX_ATTRIBUTES: usize = 16;
 
 /// One thing the reader found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -110,6 +116,10 @@ pub enum XmlErrorKind {
     NoRoot,
     /// The sequence `]]>` in character data outside a CDATA section.
     CdataEndInText,
+    /// An attribute name given twice in one tag.
+    DuplicateAttribute,
+    /// More attributes in one tag than the reader's limit (16).
+    TooManyAttributes,
 }
 
 impl fmt::Display for XmlErrorKind {
@@ -132,6 +142,8 @@ impl fmt::Display for XmlErrorKind {
             Self::TrailingContent => "content after the root element",
             Self::NoRoot => "document has no root element",
             Self::CdataEndInText => "`]]>` is not allowed in character data",
+            Self::DuplicateAttribute => "attribute given twice in one tag",
+            Self::TooManyAttributes => "too many attributes in one tag",
         })
     }
 }
@@ -458,6 +470,7 @@ impl<'a, const MAX_DEPTH: usize> Reader<'a, MAX_DEPTH> {
         let t: &[u8] = self.rest;
         let name_len = name_at(t, 1, at)?;
         let mut i = 1 + name_len;
+        let mut attributes = 0;
         // Each iteration consumes at least one byte or leaves the loop.
         let (len, empty) = loop {
             let j = skip_ws(t, i);
@@ -471,7 +484,17 @@ impl<'a, const MAX_DEPTH: usize> Reader<'a, MAX_DEPTH> {
                 },
                 // An attribute must be preceded by whitespace.
                 Some(_) if j == i => return Err(err(XmlErrorKind::MalformedTag, at + j)),
-                Some(_) => i = attribute(t, j, at)?,
+                Some(_) if attributes == MAX_ATTRIBUTES => {
+                    return Err(err(XmlErrorKind::TooManyAttributes, at + j));
+                }
+                Some(_) => {
+                    let end = attribute(t, j, at)?;
+                    if repeats(t, 1 + name_len, j) {
+                        return Err(err(XmlErrorKind::DuplicateAttribute, at + j));
+                    }
+                    attributes += 1;
+                    i = end;
+                }
             }
         };
         if self.depth >= MAX_DEPTH {
@@ -692,6 +715,23 @@ fn pi(t: &[u8], at: usize, doc_start: usize) -> Result<usize, XmlError> {
         },
         Some(_) => Err(err(XmlErrorKind::MalformedPi, at)),
     }
+}
+
+/// Whether the attribute named at `t[j]` has the name of one before it in
+/// the same tag (XML's "Unique Att Spec"). The tag's attributes start at or
+/// after `t[first]` and were checked by [`attribute`] up to `j`.
+fn repeats(t: &[u8], first: usize, j: usize) -> bool {
+    let name = t.get(j..j + name_len(t.get(j..).unwrap_or_default()));
+    let mut k = skip_ws(t, first);
+    while k < j {
+        let earlier = t.get(k..k + name_len(t.get(k..).unwrap_or_default()));
+        if earlier == name {
+            return true;
+        }
+        // Checked already, so this succeeds and moves past `k`.
+        k = skip_ws(t, attribute(t, k, 0).unwrap_or(j));
+    }
+    false
 }
 
 /// Skips the attribute starting at `t[i]`; returns the index after its
@@ -953,6 +993,16 @@ mod tests {
         ),
         ("whitespace_inside_tags", "<a\n\tx='1'\r\n></a\n>", &["S:a", "E:a"]),
         (
+            "similar_attribute_names",
+            "<a x='1' xx='2' x:x='3' xmlns:x='u' X='4'><b x='5'/></a>",
+            &["S:a", "S:b", "E:b", "E:a"],
+        ),
+        (
+            "sixteen_attributes",
+            "<a a='' b='' c='' d='' e='' f='' g='' h='' i='' j='' k='' l='' m='' n='' o='' p=''/>",
+            &["S:a", "E:a"],
+        ),
+        (
             "xml_declaration",
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?><a/>",
             &["S:a", "E:a"],
@@ -1056,6 +1106,19 @@ mod tests {
             ("char_ref_zero_in_attribute", b"<a x=\"&#0;\"/>", InvalidCharRef, 6),
             ("attribute_without_value", b"<a x/>", MalformedTag, 4),
             ("attributes_without_space", b"<a x=\"1\"y=\"2\"/>", MalformedTag, 8),
+            ("duplicate_attribute", b"<a x='1' y='2' x='3'/>", DuplicateAttribute, 15),
+            (
+                "duplicate_attribute_spaced",
+                b"<a\n x = '1'\t\r\nx='2'>",
+                DuplicateAttribute,
+                14,
+            ),
+            (
+                "seventeen_attributes",
+                b"<a a='' b='' c='' d='' e='' f='' g='' h='' i='' j='' k='' l='' m='' n='' o='' p='' q=''/>",
+                TooManyAttributes,
+                83,
+            ),
             ("unquoted_attribute", b"<a x=1/>", MalformedTag, 5),
             ("lt_in_attribute", b"<a x=\"<\"/>", MalformedTag, 6),
             ("slash_without_gt", b"<a/ >", MalformedTag, 2),

@@ -47,6 +47,16 @@ fn ours(src: &[u8]) -> Result<Vec<Ev>, XmlError> {
     panic!("reader did not stop within {} calls", src.len() + 2);
 }
 
+/// quick-xml's checks of a tag's attributes (syntax, duplicates, values).
+fn checked_attributes(e: &quick_xml::events::BytesStart<'_>) -> Result<(), String> {
+    for a in e.attributes().with_checks(true) {
+        a.map_err(|e| e.to_string())?
+            .unescape_value()
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
 /// quick-xml, post-processed into the same event model: references
 /// expanded, CDATA inlined, comments/PIs/declaration dropped, text between
 /// two tags coalesced, empty runs and text outside the root dropped, `Empty`
@@ -67,11 +77,13 @@ fn theirs(src: &str) -> Result<Vec<Ev>, String> {
         match reader.read_event().map_err(|e| e.to_string())? {
             QEvent::Start(e) => {
                 flush(&mut text, &mut out, depth);
+                checked_attributes(&e)?;
                 depth += 1;
                 out.push(Ev::Start(String::from_utf8(e.name().as_ref().to_vec()).unwrap()));
             }
             QEvent::Empty(e) => {
                 flush(&mut text, &mut out, depth);
+                checked_attributes(&e)?;
                 let name = String::from_utf8(e.name().as_ref().to_vec()).unwrap();
                 out.push(Ev::Start(name.clone()));
                 out.push(Ev::End(name));
@@ -167,8 +179,8 @@ fn piece() -> impl Strategy<Value = String> {
     ]
 }
 
-/// An attribute, with its leading whitespace.
-fn attribute() -> impl Strategy<Value = String> {
+/// An attribute's name, and the attribute with its leading whitespace.
+fn attribute() -> impl Strategy<Value = (String, String)> {
     (
         "[ \t\n]{1,2}",
         name(),
@@ -180,7 +192,8 @@ fn attribute() -> impl Strategy<Value = String> {
         .prop_map(|(lead, n, ws1, ws2, single, parts)| {
             let q = if single { '\'' } else { '"' };
             let other = if single { "\"" } else { "'" };
-            format!("{lead}{n}{ws1}={ws2}{q}{}{other}{q}", parts.concat())
+            let attribute = format!("{lead}{n}{ws1}={ws2}{q}{}{other}{q}", parts.concat());
+            (n, attribute)
         })
 }
 
@@ -194,7 +207,13 @@ fn element(content: BoxedStrategy<String>) -> impl Strategy<Value = String> {
         ws(),
     )
         .prop_map(|(n, attrs, ws1, children, self_close, ws2)| {
-            let attrs = attrs.concat();
+            // Well-formed: no attribute name twice in a tag.
+            let mut names = std::collections::BTreeSet::new();
+            let attrs: String = attrs
+                .into_iter()
+                .filter(|(name, _)| names.insert(name.clone()))
+                .map(|(_, a)| a)
+                .collect();
             if children.is_empty() && self_close {
                 format!("<{n}{attrs}{ws1}/>")
             } else {
