@@ -573,7 +573,7 @@ const fn is_ws(b: u8) -> bool {
 /// XML `NameStartChar`, accepting any non-ASCII character.
 #[inline(always)]
 const fn is_name_start(b: u8) -> bool {
-    matches!(b | 0x20, b'a'..=b'z') || matches!(b, b'_' | b':') || b >= 0x80
+    (b | 0x20).is_ascii_lowercase() || matches!(b, b'_' | b':') || b >= 0x80
 }
 
 /// XML `NameChar`, accepting any non-ASCII character.

@@ -1,6 +1,8 @@
 //! Differential tests of `sts_codec::xml::Reader` against quick-xml, and
 //! robustness tests on arbitrary and mutated input.
 
+extern crate alloc;
+
 use proptest::prelude::*;
 use quick_xml::events::Event as QEvent;
 use sts_codec::xml::{Event, Reader, XmlError};
@@ -208,7 +210,7 @@ fn element(content: BoxedStrategy<String>) -> impl Strategy<Value = String> {
     )
         .prop_map(|(n, attrs, ws1, children, self_close, ws2)| {
             // Well-formed: no attribute name twice in a tag.
-            let mut names = std::collections::BTreeSet::new();
+            let mut names = alloc::collections::BTreeSet::new();
             let attrs: String = attrs
                 .into_iter()
                 .filter(|(name, _)| names.insert(name.clone()))
