@@ -325,6 +325,39 @@ fn a_malformed_https_proxy_is_a_usage_error_that_hides_the_url() {
 }
 
 #[test]
+fn the_embedded_transport_does_not_go_around_a_proxy_the_environment_names() {
+    let f = Fixture::new();
+    // A `.invalid` host: were the check missing, the name would not resolve
+    // and nothing would leave this machine.
+    let endpoint = [
+        "--endpoint",
+        "https://sts.nonexistent.invalid",
+        "--transport",
+        "embedded",
+    ];
+    // Refused before any connection; the message names the variable, never
+    // its value.
+    for var in ["HTTPS_PROXY", "https_proxy", "ALL_PROXY"] {
+        let out = f.fetch(&endpoint, &[(var, "http://user:s3cret@127.0.0.1:9")]);
+        assert_eq!(out.code, 2, "{}", out.stderr);
+        assert_eq!(
+            out.stderr,
+            format!(
+                "sts-web-identity: --transport embedded connects directly, but {var} names a proxy \
+                 for sts.nonexistent.invalid: use --transport std, or add the host to NO_PROXY\n"
+            )
+        );
+    }
+    // A host on NO_PROXY goes direct (and does not resolve).
+    let out = f.fetch(
+        &endpoint,
+        &[("HTTPS_PROXY", "http://127.0.0.1:9"), ("NO_PROXY", ".invalid")],
+    );
+    assert_eq!(out.code, 4, "{}", out.stderr);
+    assert!(out.stderr.contains("could not be resolved"), "{}", out.stderr);
+}
+
+#[test]
 fn a_proxy_407_is_a_proxy_error() {
     let f = Fixture::new();
     let proxy = TcpListener::bind("127.0.0.1:0").unwrap();

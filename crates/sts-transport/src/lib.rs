@@ -209,6 +209,8 @@ pub use nonblocking::{AsyncConnect, AsyncHttpClient};
 #[cfg(feature = "std")]
 pub use rustls;
 #[cfg(feature = "std")]
+pub use std_proxy::proxy_variable;
+#[cfg(feature = "std")]
 pub use std_tcp::{TcpConnection, TcpConnector};
 #[cfg(feature = "std")]
 pub use std_tls::{CaBundle, CaBundleError, CaBundleProblem};

@@ -103,6 +103,29 @@ impl EnvProxies {
     }
 }
 
+/// The variable (`https_proxy`, `HTTPS_PROXY`, `all_proxy` or `ALL_PROXY`)
+/// whose proxy a [`StdTransport`](crate::StdTransport) reading the
+/// environment through `lookup` would use for `https://host`, or `None`
+/// when it would connect directly (no variable set, a loopback host, or a
+/// host on the `NO_PROXY` list). `http://` never goes through a proxy.
+///
+/// For a transport that does not use proxies (the embedded engine over std
+/// TCP, [`TcpConnector`](crate::TcpConnector)) to say so instead of
+/// connecting directly where the environment asks for a proxy.
+///
+/// ```
+/// let env = |name: &str| (name == "HTTPS_PROXY").then(|| "http://proxy.internal:3128".to_owned());
+/// assert_eq!(sts_transport::proxy_variable(&env, "sts.amazonaws.com"), Some("HTTPS_PROXY"));
+/// assert_eq!(sts_transport::proxy_variable(&env, "127.0.0.1"), None);
+/// ```
+pub fn proxy_variable(lookup: &dyn Fn(&str) -> Option<String>, host: &str) -> Option<&'static str> {
+    if crate::h1::is_loopback(host) {
+        return None;
+    }
+    let bypass = first_set(lookup, &NO_PROXY_VARS).is_some_and(|(_, list)| NoProxy::parse(&list).matches(host));
+    first_set(lookup, &HTTPS_VARS).filter(|_| !bypass).map(|(name, _)| name)
+}
+
 /// A `NO_PROXY` list.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct NoProxy {
@@ -204,6 +227,48 @@ mod tests {
 
     fn env(vars: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
         move |name| vars.iter().find(|(k, _)| *k == name).map(|(_, v)| String::from(*v))
+    }
+
+    /// The variable a transport would use, as `send` decides: lower case
+    /// first, `ALL_PROXY` last, empty ones unset, loopback and `NO_PROXY`
+    /// hosts direct.
+    #[test]
+    fn proxy_variable_names_what_send_would_use() {
+        let host = "sts.us-east-1.amazonaws.com";
+        type Vars = &'static [(&'static str, &'static str)];
+        let cases: &[(Vars, &str, Option<&str>)] = &[
+            (&[], host, None),
+            (&[("HTTPS_PROXY", "http://p:1")], host, Some("HTTPS_PROXY")),
+            (
+                &[("HTTPS_PROXY", "http://p:1"), ("https_proxy", "http://q:1")],
+                host,
+                Some("https_proxy"),
+            ),
+            (
+                &[("https_proxy", " "), ("ALL_PROXY", "http://p:1")],
+                host,
+                Some("ALL_PROXY"),
+            ),
+            (&[("HTTP_PROXY", "http://p:1")], host, None),
+            (&[("HTTPS_PROXY", "http://p:1")], "127.0.0.1", None),
+            (&[("HTTPS_PROXY", "http://p:1")], "[::1]", None),
+            (
+                &[("HTTPS_PROXY", "http://p:1"), ("NO_PROXY", "amazonaws.com")],
+                host,
+                None,
+            ),
+            (&[("HTTPS_PROXY", "http://p:1"), ("no_proxy", "*")], host, None),
+            (
+                &[("HTTPS_PROXY", "http://p:1"), ("NO_PROXY", "example.com")],
+                host,
+                Some("HTTPS_PROXY"),
+            ),
+            // Malformed is still named: the std transport would report it.
+            (&[("HTTPS_PROXY", "socks5://p:1")], host, Some("HTTPS_PROXY")),
+        ];
+        for &(vars, host, want) in cases {
+            assert_eq!(proxy_variable(&env(vars), host), want, "{vars:?} {host}");
+        }
     }
 
     fn host_of(p: &Option<Result<Proxy, ProxyError>>) -> Option<Result<(String, u16), ProxyError>> {

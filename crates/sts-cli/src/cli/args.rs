@@ -60,7 +60,7 @@ pub(crate) enum TransportKind {
     #[default]
     Std,
     /// The embedded-tcp HTTP/1.1 engine over a std TCP stream, rustls for
-    /// https
+    /// https; no proxies (refused where HTTPS_PROXY or ALL_PROXY applies)
     Embedded,
 }
 

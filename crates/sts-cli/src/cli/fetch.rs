@@ -19,7 +19,7 @@ use sts_codec::{
 };
 use sts_transport::h1::{RequestHead, check_scheme};
 use sts_transport::{
-    CaBundle, CertificateProblem, HttpClient, ProxyError, Scheme, StdTransport, TcpConnector, Transport,
+    CaBundle, CertificateProblem, HttpClient, ProxyError, Scheme, StdTransport, TcpConnector, Transport, proxy_variable,
 };
 use zeroize::{Zeroize, Zeroizing};
 
@@ -599,6 +599,20 @@ impl Plan {
                 Box::new(t)
             }
             TransportKind::Embedded => {
+                // It has no proxy support: rather than go around a proxy the
+                // environment asks for, say so (naming the variable, never
+                // its value, which may hold a password).
+                let env = |name: &str| std::env::var(name).ok();
+                if let Some(variable) = proxy_variable(&env, self.endpoint.host()).filter(|_| scheme == Scheme::Https) {
+                    return Err(Failure::new(
+                        EXIT_USAGE,
+                        format!(
+                            "--transport embedded connects directly, but {variable} names a proxy for {}: \
+                             use --transport std, or add the host to NO_PROXY",
+                            self.endpoint.host()
+                        ),
+                    ));
+                }
                 let mut connector = TcpConnector::new()
                     .connect_timeout(self.timeout.min(Duration::from_secs(5)))
                     .timeout(self.timeout);
