@@ -9,7 +9,7 @@
 //!
 //! | target | input | invariants |
 //! |---|---|---|
-//! | [`xml_reader`] | any bytes | terminates within `len + 2` calls; errors and `Eof` are sticky; text is non-empty, XML characters only, inside the buffer, no longer than the input in total; names are as written; depth never exceeds the limit, and a lower limit only cuts the same event stream short with `TooDeep`; nothing is produced from input that is not UTF-8 or has a forbidden character |
+//! | [`xml_reader`] | any bytes | terminates within `len + 2` calls; errors and `Eof` are sticky; a `DuplicateAttribute` names an attribute seen before it; text is non-empty, XML characters only, inside the buffer, no longer than the input in total; names are as written; depth never exceeds the limit, and a lower limit only cuts the same event stream short with `TooDeep`; nothing is produced from input that is not UTF-8 or has a forbidden character |
 //! | [`decode_response`] | a 200 body | output strings are the reader's own text events in the buffer; output only for documents the reader accepts whole; an XML error is the reader's error |
 //! | [`decode_error`] | a 400 body | a service error only for a document the reader accepts, its strings the reader's text; `decode_response` with the same status agrees |
 //! | [`http_response`] | read sizes + byte stream | never claims more bytes than it was given; status 200..=599; body inside the buffer, no longer than the bytes fed; the outcome does not depend on how the stream was split into reads |
@@ -188,6 +188,16 @@ fn check_error_cause(data: &[u8], run: &Run, e: XmlError, max: usize, depth: usi
         XmlErrorKind::Doctype => assert!(contains_ignore_case(data, b"<!doctype"), "Doctype without one"),
         XmlErrorKind::TooDeep => assert_eq!(depth, max, "TooDeep below the limit"),
         XmlErrorKind::CdataEndInText => assert!(contains(data, b"]]>"), "CdataEndInText without ]]>"),
+        XmlErrorKind::DuplicateAttribute => {
+            // The offset is the repeated name's; it appears before it too.
+            let (before, at) = data.split_at(e.offset.min(data.len()));
+            let n = at.iter().position(|&b| b == b'=' || b.is_ascii_whitespace());
+            let name = at.get(..n.unwrap_or(0)).unwrap_or_default();
+            assert!(
+                !name.is_empty() && contains(before, name),
+                "DuplicateAttribute without a repeated name"
+            );
+        }
         XmlErrorKind::InvalidReference | XmlErrorKind::InvalidCharRef => {
             assert!(data.contains(&b'&'), "reference error without a reference")
         }
