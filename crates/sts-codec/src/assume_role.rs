@@ -35,8 +35,8 @@
 use crate::decode::{
     DecodeError, Malformed, Member, MemberEntry, credentials_part, error_body, next_child, read_members,
 };
-use crate::encode::{EncodeError, Sink};
-use crate::model::{API_VERSION, AssumedRoleUser, Credentials};
+use crate::encode::{EncodeError, Sink, measure, write_into};
+use crate::model::{AssumedRoleUser, Credentials};
 use crate::secret::Secret;
 use crate::xml::Reader;
 
@@ -231,24 +231,14 @@ pub struct AssumeRoleOutput<'a> {
 }
 
 fn write_body(input: &AssumeRoleInput<'_>, sink: &mut Sink<'_>) {
-    sink.raw(b"Action=");
-    sink.raw(ASSUME_ROLE_ACTION.as_bytes());
-    sink.raw(b"&Version=");
-    sink.raw(API_VERSION.as_bytes());
+    sink.action(ASSUME_ROLE_ACTION);
     sink.param("&RoleArn=", input.role_arn);
     sink.param("&RoleSessionName=", input.role_session_name);
-    for (i, arn) in (1..).zip(input.policy_arns) {
-        sink.raw(b"&PolicyArns.member.");
-        sink.number(i);
-        sink.param(".arn=", arn);
-    }
+    sink.policy_arns(input.policy_arns);
     if let Some(p) = input.policy {
         sink.param("&Policy=", p);
     }
-    if let Some(d) = input.duration_seconds {
-        sink.raw(b"&DurationSeconds=");
-        sink.number(d);
-    }
+    sink.duration(input.duration_seconds);
     for (i, tag) in (1..).zip(input.tags) {
         sink.raw(b"&Tags.member.");
         sink.number(i);
@@ -281,9 +271,7 @@ fn write_body(input: &AssumeRoleInput<'_>, sink: &mut Sink<'_>) {
 /// The exact size of the body [`encode_assume_role`] writes for `input`,
 /// valid or not.
 pub fn assume_role_encoded_len(input: &AssumeRoleInput<'_>) -> usize {
-    let mut sink = Sink { buf: &mut [], len: 0 };
-    write_body(input, &mut sink);
-    sink.len
+    measure(|sink| write_body(input, sink))
 }
 
 /// Validates `input` and writes the form body into `out` (members in model
@@ -296,13 +284,7 @@ pub fn assume_role_encoded_len(input: &AssumeRoleInput<'_>) -> usize {
 /// (`out` is wiped then: it may hold a context assertion).
 pub fn encode_assume_role(input: &AssumeRoleInput<'_>, out: &mut [u8]) -> Result<usize, EncodeError> {
     input.validate()?;
-    let mut sink = Sink { buf: out, len: 0 };
-    write_body(input, &mut sink);
-    if sink.len > sink.buf.len() {
-        zeroize::Zeroize::zeroize(&mut *sink.buf);
-        return Err(EncodeError::BufferTooSmall { needed: sink.len });
-    }
-    Ok(sink.len)
+    write_into(out, |sink| write_body(input, sink))
 }
 
 /// The members of the `AssumeRole` success document: (container, member,

@@ -108,6 +108,31 @@ impl Sink<'_> {
         self.escaped(value.as_bytes());
     }
 
+    /// `Action=...&Version=...`: how every body starts.
+    pub(crate) fn action(&mut self, action: &str) {
+        self.raw(b"Action=");
+        self.raw(action.as_bytes());
+        self.raw(b"&Version=");
+        self.raw(API_VERSION.as_bytes());
+    }
+
+    /// `&PolicyArns.member.N.arn=...`, numbered from 1.
+    pub(crate) fn policy_arns(&mut self, arns: &[&str]) {
+        for (i, arn) in (1..).zip(arns) {
+            self.raw(b"&PolicyArns.member.");
+            self.number(i);
+            self.param(".arn=", arn);
+        }
+    }
+
+    /// `&DurationSeconds=N`, when given.
+    pub(crate) fn duration(&mut self, seconds: Option<u32>) {
+        if let Some(d) = seconds {
+            self.raw(b"&DurationSeconds=");
+            self.number(d);
+        }
+    }
+
     pub(crate) fn number(&mut self, n: u32) {
         // Leading zeros skipped; `n` itself is at most 10 digits.
         let mut div = 1_000_000_000;
@@ -121,37 +146,44 @@ impl Sink<'_> {
     }
 }
 
+/// The exact size of what `write` puts in a body, found by writing nowhere.
+pub(crate) fn measure(write: impl FnOnce(&mut Sink<'_>)) -> usize {
+    let mut sink = Sink { buf: &mut [], len: 0 };
+    write(&mut sink);
+    sink.len
+}
+
+/// Runs `write` into `out` and returns the length written; if `out` is
+/// short, wipes what was written (a partial body holds secrets: the token,
+/// a context assertion) and returns the exact size needed.
+pub(crate) fn write_into(out: &mut [u8], write: impl FnOnce(&mut Sink<'_>)) -> Result<usize, EncodeError> {
+    let mut sink = Sink { buf: out, len: 0 };
+    write(&mut sink);
+    if sink.len > sink.buf.len() {
+        zeroize::Zeroize::zeroize(&mut *sink.buf);
+        return Err(EncodeError::BufferTooSmall { needed: sink.len });
+    }
+    Ok(sink.len)
+}
+
 fn write_body(input: &AssumeRoleWithWebIdentityInput<'_>, sink: &mut Sink<'_>) {
-    sink.raw(b"Action=");
-    sink.raw(ACTION.as_bytes());
-    sink.raw(b"&Version=");
-    sink.raw(API_VERSION.as_bytes());
+    sink.action(ACTION);
     sink.param("&RoleArn=", input.role_arn);
     sink.param("&RoleSessionName=", input.role_session_name);
     sink.param("&WebIdentityToken=", input.web_identity_token.expose());
     if let Some(p) = input.provider_id {
         sink.param("&ProviderId=", p);
     }
-    for (i, arn) in input.policy_arns.iter().enumerate() {
-        sink.raw(b"&PolicyArns.member.");
-        sink.number(i as u32 + 1);
-        sink.raw(b".arn=");
-        sink.escaped(arn.as_bytes());
-    }
+    sink.policy_arns(input.policy_arns);
     if let Some(p) = input.policy {
         sink.param("&Policy=", p);
     }
-    if let Some(d) = input.duration_seconds {
-        sink.raw(b"&DurationSeconds=");
-        sink.number(d);
-    }
+    sink.duration(input.duration_seconds);
 }
 
 /// The exact size of the body [`encode`] writes for `input`, valid or not.
 pub fn encoded_len(input: &AssumeRoleWithWebIdentityInput<'_>) -> usize {
-    let mut sink = Sink { buf: &mut [], len: 0 };
-    write_body(input, &mut sink);
-    sink.len
+    measure(|sink| write_body(input, sink))
 }
 
 /// Validates `input` and writes the form body into `out`, returning its
@@ -178,15 +210,7 @@ pub fn encoded_len(input: &AssumeRoleWithWebIdentityInput<'_>) -> usize {
 /// [`EncodeError::BufferTooSmall`] with the exact size when `out` is short.
 pub fn encode(input: &AssumeRoleWithWebIdentityInput<'_>, out: &mut [u8]) -> Result<usize, EncodeError> {
     input.validate()?;
-    let mut sink = Sink { buf: out, len: 0 };
-    write_body(input, &mut sink);
-    if sink.len > sink.buf.len() {
-        // Nothing partial may pass for a body: wipe what was written, since it
-        // holds the token.
-        zeroize::Zeroize::zeroize(&mut *sink.buf);
-        return Err(EncodeError::BufferTooSmall { needed: sink.len });
-    }
-    Ok(sink.len)
+    write_into(out, |sink| write_body(input, sink))
 }
 
 #[cfg(test)]
