@@ -324,145 +324,116 @@ fn check_service(s: &sts_codec::ServiceError<'_>, status: u16, base: usize, len:
     }
 }
 
-/// `decode_response` with status 200 on arbitrary bytes.
-pub fn decode_response(data: &[u8]) {
-    let run = run_reader::<DEFAULT_MAX_DEPTH>(data);
-    let mut body = data.to_vec();
-    let base = body.as_ptr() as usize;
-    let len = body.len();
-    let result = sts_codec::decode_response(200, &mut body);
-    match &result {
-        Ok(out) => {
-            assert!(run.result.is_ok(), "output from a document the reader rejects");
-            let c = &out.credentials;
-            for (s, what) in [
-                (c.access_key_id, "AccessKeyId"),
-                (c.secret_access_key.expose_borrowed(), "SecretAccessKey"),
-                (c.session_token.expose_borrowed(), "SessionToken"),
-            ] {
-                assert!(!s.is_empty(), "empty required member {what}");
-                is_text_event(s, base, len, &run, what);
-            }
-            if let Some(u) = &out.assumed_role_user {
-                assert!(
-                    !u.assumed_role_id.is_empty() && !u.arn.is_empty(),
-                    "empty AssumedRoleUser member"
-                );
-                is_text_event(u.assumed_role_id, base, len, &run, "AssumedRoleId");
-                is_text_event(u.arn, base, len, &run, "Arn");
-            }
-            for (s, what) in [
-                (out.subject_from_web_identity_token, "SubjectFromWebIdentityToken"),
-                (out.provider, "Provider"),
-                (out.audience, "Audience"),
-                (out.source_identity, "SourceIdentity"),
-                (out.request_id, "RequestId"),
-            ] {
-                if let Some(s) = s {
-                    is_text_event(s, base, len, &run, what);
-                }
-            }
-            // The timestamp is in range and formats back to itself.
-            let t = c.expiration;
-            assert!(t.nanos < 1_000_000_000, "nanos out of range");
-            if let Ok(text) = t.rfc3339() {
-                assert_eq!(
-                    sts_codec::time::parse_rfc3339(text.as_str()),
-                    Ok(t),
-                    "Expiration does not round-trip"
-                );
-            }
-            // Secrets never print.
-            let debug = format!("{out:?}");
-            let secret = c.secret_access_key.expose();
-            if secret.len() >= 8 && !secret.contains("Secret") {
-                assert!(!debug.contains(secret), "the secret key is printed");
-            }
+/// What a decoded success answer of either operation promises: the
+/// required members non-empty, each of them and every optional one (given
+/// with its name) a text event of the reader, the secret key out of
+/// `Debug` (`debug`).
+fn check_credentials(
+    c: &sts_codec::Credentials<'_>,
+    user: Option<&sts_codec::AssumedRoleUser<'_>>,
+    optional: &[(Option<&str>, &str)],
+    debug: &str,
+    (base, len, run): (usize, usize, &Run),
+) {
+    for (s, what) in [
+        (c.access_key_id, "AccessKeyId"),
+        (c.secret_access_key.expose_borrowed(), "SecretAccessKey"),
+        (c.session_token.expose_borrowed(), "SessionToken"),
+    ] {
+        assert!(!s.is_empty(), "empty required member {what}");
+        is_text_event(s, base, len, run, what);
+    }
+    if let Some(u) = user {
+        assert!(
+            !u.assumed_role_id.is_empty() && !u.arn.is_empty(),
+            "empty AssumedRoleUser member"
+        );
+        is_text_event(u.assumed_role_id, base, len, run, "AssumedRoleId");
+        is_text_event(u.arn, base, len, run, "Arn");
+    }
+    for &(s, what) in optional {
+        if let Some(s) = s {
+            is_text_event(s, base, len, run, what);
         }
-        Err(DecodeError::Service(s)) => check_service(s, 200, base, len, &run),
-        Err(DecodeError::Http { .. }) => panic!("Http error for a 200 answer"),
-        Err(DecodeError::Malformed(Malformed::Xml(e))) => {
+    }
+    assert!(c.expiration.nanos < 1_000_000_000, "nanos out of range");
+    let secret = c.secret_access_key.expose();
+    if secret.len() >= 8 && !secret.contains("Secret") {
+        assert!(!debug.contains(secret), "the secret key is printed");
+    }
+}
+
+/// What a success decoder's outcome on a 200 answer promises about the
+/// reader's verdict (`error`: `None` for an output): output only from a
+/// document the reader accepts, the reader's own XML error, `EmptyBody` only
+/// for a blank body, a `Malformed` error for whatever the reader rejects.
+fn check_outcome(data: &[u8], error: Option<&DecodeError>, (base, len, run): (usize, usize, &Run)) {
+    match error {
+        None => assert!(run.result.is_ok(), "output from a document the reader rejects"),
+        Some(DecodeError::Service(s)) => check_service(s, 200, base, len, run),
+        Some(DecodeError::Http { .. }) => panic!("Http error for a 200 answer"),
+        Some(DecodeError::Malformed(Malformed::Xml(e))) => {
             assert_eq!(run.result, Err(*e), "the decoder's XML error is not the reader's");
         }
-        Err(DecodeError::Malformed(Malformed::EmptyBody)) => {
+        Some(DecodeError::Malformed(Malformed::EmptyBody)) => {
             assert!(
                 data.iter().all(|&b| is_xml_ws(char::from(b))),
                 "EmptyBody for a non-blank body"
             );
         }
-        Err(DecodeError::Malformed(_)) => {}
-        Err(e) => panic!("unknown DecodeError variant: {e:?}"),
+        Some(DecodeError::Malformed(_)) => {}
+        Some(e) => panic!("unknown DecodeError variant: {e:?}"),
     }
     if run.result.is_err() {
         assert!(
-            matches!(result, Err(DecodeError::Malformed(_))),
-            "a document the reader rejects gave {result:?}"
+            matches!(error, Some(DecodeError::Malformed(_))),
+            "a document the reader rejects gave {error:?}"
         );
     }
 }
 
+/// `decode_response` with status 200 on arbitrary bytes.
+pub fn decode_response(data: &[u8]) {
+    let run = run_reader::<DEFAULT_MAX_DEPTH>(data);
+    let mut body = data.to_vec();
+    let at = (body.as_ptr() as usize, body.len(), &run);
+    let result = sts_codec::decode_response(200, &mut body);
+    if let Ok(out) = &result {
+        let optional = [
+            (out.subject_from_web_identity_token, "SubjectFromWebIdentityToken"),
+            (out.provider, "Provider"),
+            (out.audience, "Audience"),
+            (out.source_identity, "SourceIdentity"),
+            (out.request_id, "RequestId"),
+        ];
+        let c = &out.credentials;
+        check_credentials(c, out.assumed_role_user.as_ref(), &optional, &format!("{out:?}"), at);
+        // The timestamp formats back to itself.
+        if let Ok(text) = c.expiration.rfc3339() {
+            assert_eq!(
+                sts_codec::time::parse_rfc3339(text.as_str()),
+                Ok(c.expiration),
+                "Expiration does not round-trip"
+            );
+        }
+    }
+    check_outcome(data, result.as_ref().err(), at);
+}
+
 /// `decode_assume_role_response` with status 200 on arbitrary bytes: the
-/// same invariants as [`decode_response`] (required members non-empty and
-/// each a text event of the reader, the reader's own XML error, secrets out
-/// of `Debug`), for the `AssumeRole` answer of role chaining.
+/// same invariants as [`decode_response`], for the `AssumeRole` answer of
+/// role chaining.
 pub fn decode_assume_role(data: &[u8]) {
     let run = run_reader::<DEFAULT_MAX_DEPTH>(data);
     let mut body = data.to_vec();
-    let base = body.as_ptr() as usize;
-    let len = body.len();
+    let at = (body.as_ptr() as usize, body.len(), &run);
     let result = sts_codec::decode_assume_role_response(200, &mut body);
-    match &result {
-        Ok(out) => {
-            assert!(run.result.is_ok(), "output from a document the reader rejects");
-            let c = &out.credentials;
-            for (s, what) in [
-                (c.access_key_id, "AccessKeyId"),
-                (c.secret_access_key.expose_borrowed(), "SecretAccessKey"),
-                (c.session_token.expose_borrowed(), "SessionToken"),
-            ] {
-                assert!(!s.is_empty(), "empty required member {what}");
-                is_text_event(s, base, len, &run, what);
-            }
-            if let Some(u) = &out.assumed_role_user {
-                assert!(
-                    !u.assumed_role_id.is_empty() && !u.arn.is_empty(),
-                    "empty AssumedRoleUser member"
-                );
-                is_text_event(u.assumed_role_id, base, len, &run, "AssumedRoleId");
-                is_text_event(u.arn, base, len, &run, "Arn");
-            }
-            for (s, what) in [(out.source_identity, "SourceIdentity"), (out.request_id, "RequestId")] {
-                if let Some(s) = s {
-                    is_text_event(s, base, len, &run, what);
-                }
-            }
-            assert!(c.expiration.nanos < 1_000_000_000, "nanos out of range");
-            let debug = format!("{out:?}");
-            let secret = c.secret_access_key.expose();
-            if secret.len() >= 8 && !secret.contains("Secret") {
-                assert!(!debug.contains(secret), "the secret key is printed");
-            }
-        }
-        Err(DecodeError::Service(s)) => check_service(s, 200, base, len, &run),
-        Err(DecodeError::Http { .. }) => panic!("Http error for a 200 answer"),
-        Err(DecodeError::Malformed(Malformed::Xml(e))) => {
-            assert_eq!(run.result, Err(*e), "the decoder's XML error is not the reader's");
-        }
-        Err(DecodeError::Malformed(Malformed::EmptyBody)) => {
-            assert!(
-                data.iter().all(|&b| is_xml_ws(char::from(b))),
-                "EmptyBody for a non-blank body"
-            );
-        }
-        Err(DecodeError::Malformed(_)) => {}
-        Err(e) => panic!("unknown DecodeError variant: {e:?}"),
+    if let Ok(out) = &result {
+        let optional = [(out.source_identity, "SourceIdentity"), (out.request_id, "RequestId")];
+        let user = out.assumed_role_user.as_ref();
+        check_credentials(&out.credentials, user, &optional, &format!("{out:?}"), at);
     }
-    if run.result.is_err() {
-        assert!(
-            matches!(result, Err(DecodeError::Malformed(_))),
-            "a document the reader rejects gave {result:?}"
-        );
-    }
+    check_outcome(data, result.as_ref().err(), at);
 }
 
 /// `decode_error` with status 400 on arbitrary bytes.
