@@ -32,9 +32,7 @@
 //! assert_eq!((out.source_identity, out.packed_policy_size), (Some("alice"), Some(6)));
 //! ```
 
-use crate::decode::{
-    DecodeError, Malformed, Member, MemberEntry, credentials_part, error_body, next_child, read_members,
-};
+use crate::decode::{DecodeError, Malformed, Member, MemberEntry, credentials_part, decode_answer, read_members};
 use crate::encode::{EncodeError, Sink, measure, write_into};
 use crate::model::{AssumedRoleUser, Credentials};
 use crate::secret::Secret;
@@ -321,22 +319,7 @@ const REQUEST_ID: MemberEntry = (Some(Member::ResponseMetadata), Member::Request
 ///
 /// See [`DecodeError`].
 pub fn decode_assume_role_response(status: u16, body: &mut [u8]) -> Result<AssumeRoleOutput<'_>, DecodeError<'_>> {
-    if !(200..300).contains(&status) {
-        return Err(crate::decode_error(status, body));
-    }
-    if body.iter().all(|&b| matches!(b, b' ' | b'\t' | b'\r' | b'\n')) {
-        return Err(Malformed::EmptyBody.into());
-    }
-    let mut reader: Reader<'_> = Reader::new(body);
-    let root = next_child(&mut reader)?.ok_or(Malformed::UnexpectedRoot)?;
-    match root {
-        b"AssumeRoleResponse" => Ok(response(&mut reader)?),
-        b"ErrorResponse" | b"Error" | b"Response" => match error_body(status, root, &mut reader)? {
-            Some(e) => Err(DecodeError::Service(e)),
-            None => Err(Malformed::MissingMember(Member::Code).into()),
-        },
-        _ => Err(Malformed::UnexpectedRoot.into()),
-    }
+    decode_answer(status, body, b"AssumeRoleResponse", response)
 }
 
 /// Reads the success document after its root's start (as

@@ -303,17 +303,29 @@ impl From<Malformed> for DecodeError<'_> {
 /// assert_eq!(out.credentials.expiration.seconds, 1_629_147_173);
 /// ```
 pub fn decode_response(status: u16, body: &mut [u8]) -> Result<AssumeRoleWithWebIdentityOutput<'_>, DecodeError<'_>> {
+    decode_answer(status, body, b"AssumeRoleWithWebIdentityResponse", response)
+}
+
+/// Decodes any answer of an operation: a 2xx body whose root is `root` with
+/// `success` (which reads on after the root's start), or as an error
+/// document if that is what it holds; anything else with [`decode_error`].
+pub(crate) fn decode_answer<'a, T>(
+    status: u16,
+    body: &'a mut [u8],
+    root: &[u8],
+    success: impl FnOnce(&mut Reader<'a>) -> Result<T, Malformed>,
+) -> Result<T, DecodeError<'a>> {
     if !(200..300).contains(&status) {
         return Err(decode_error(status, body));
     }
     if body.iter().all(|&b| matches!(b, b' ' | b'\t' | b'\r' | b'\n')) {
         return Err(Malformed::EmptyBody.into());
     }
-    let mut reader: Reader<'_> = Reader::new(body);
-    let root = next_child(&mut reader)?.ok_or(Malformed::UnexpectedRoot)?;
-    match root {
-        b"AssumeRoleWithWebIdentityResponse" => Ok(response(&mut reader)?),
-        b"ErrorResponse" | b"Error" | b"Response" => match error_body(status, root, &mut reader)? {
+    let mut reader: Reader<'a> = Reader::new(body);
+    let found = next_child(&mut reader)?.ok_or(Malformed::UnexpectedRoot)?;
+    match found {
+        _ if found == root => Ok(success(&mut reader)?),
+        b"ErrorResponse" | b"Error" | b"Response" => match error_body(status, found, &mut reader)? {
             Some(e) => Err(DecodeError::Service(e)),
             None => Err(Malformed::MissingMember(Member::Code).into()),
         },
