@@ -24,6 +24,7 @@ pub mod fleet;
 pub mod fuzzing;
 #[cfg(feature = "replay")]
 pub mod moto;
+pub mod oracle;
 #[cfg(feature = "replay")]
 pub mod replay;
 #[cfg(feature = "sign")]

@@ -10,43 +10,17 @@
 // A host-only test crate: the core/alloc import lints are for the no_std crates.
 #![allow(clippy::std_instead_of_core, clippy::std_instead_of_alloc)]
 
-use std::io::Write;
-use std::process::{Command, Stdio};
-
+use conformance::oracle::{Gen, botocore};
 use serde_json::{Map, Value, json};
 use sts_codec::{AssumeRoleInput, DecodeError, ProvidedContext, Tag, decode_assume_role_response, encode_assume_role};
 
-/// SplitMix64, so failures reproduce.
-struct Gen(u64);
-
-impl Gen {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+/// `prefix` and up to `n` pieces, some outside every pattern.
+fn text(g: &mut Gen, prefix: &str, n: u64, pieces: &[&str]) -> String {
+    let mut s = String::from(prefix);
+    for _ in 0..g.below(n + 1) {
+        s.push_str(g.pick(pieces));
     }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-    fn chance(&mut self, percent: u64) -> bool {
-        self.below(100) < percent
-    }
-    fn shuffle<T>(&mut self, v: &mut [T]) {
-        for i in (1..v.len()).rev() {
-            let j = self.below(i as u64 + 1) as usize;
-            v.swap(i, j);
-        }
-    }
-    /// `prefix` and up to `n` pieces, some outside every pattern.
-    fn text(&mut self, prefix: &str, n: u64, pieces: &[&str]) -> String {
-        let mut s = String::from(prefix);
-        for _ in 0..self.below(n + 1) {
-            s.push_str(pieces[self.below(pieces.len() as u64) as usize]);
-        }
-        s
-    }
+    s
 }
 
 const WORD: &[&str] = &["a", "Z", "9", "_", "+", "=", ",", ".", "@", "-", "x"];
@@ -54,49 +28,8 @@ const ANY: &[&str] = &[
     "a", " ", "é", "日本", "/", ":", "&", "%", "\"", "{", "}", "+", "=", "~", "\u{3000}", "٣", "*",
 ];
 
-fn oracle(lines: &[Value]) -> Option<Vec<Value>> {
-    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("oracle/botocore_assume_role.py");
-    let mut child = match Command::new("python3")
-        .arg(&script)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-    {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("python3 not available: {e}");
-            return None;
-        }
-    };
-    let input: String = lines.iter().map(|l| format!("{l}\n")).collect();
-    let mut stdin = child.stdin.take().unwrap();
-    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
-    let out = child.wait_with_output().unwrap();
-    writer.join().unwrap().unwrap();
-    if !out.status.success() {
-        eprintln!("botocore oracle failed: {}", String::from_utf8_lossy(&out.stderr));
-        return None;
-    }
-    let answers: Vec<Value> = String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
-    assert_eq!(answers.len(), lines.len());
-    Some(answers)
-}
-
 fn oracle_or_skip(lines: &[Value]) -> Option<Vec<Value>> {
-    let answers = oracle(lines);
-    if answers.is_none() {
-        assert!(
-            std::env::var("STS_REQUIRE_ORACLE").is_err(),
-            "STS_REQUIRE_ORACLE=1 but botocore is unavailable: pip install botocore"
-        );
-        eprintln!("SKIPPED: botocore oracle unavailable (pip install botocore)");
-    }
-    answers
+    botocore("botocore_assume_role.py", lines)
 }
 
 /// One generated input, owned.
@@ -119,36 +52,36 @@ fn generate(g: &mut Gen) -> Case {
             format!(
                 "arn:aws:iam::{:012}:role/{}",
                 g.below(1_000_000_000_000),
-                g.text("r", 6, WORD)
+                text(g, "r", 6, WORD)
             )
         } else {
-            g.text("arn:", 20, ANY)
+            text(g, "arn:", 20, ANY)
         }
     };
     let some = |g: &mut Gen, p| g.chance(p);
     Case {
         role_arn: arn(g),
         session: if g.chance(95) {
-            g.text("s", 10, WORD)
+            text(g, "s", 10, WORD)
         } else {
-            g.text("", 3, ANY)
+            text(g, "", 3, ANY)
         },
         policy_arns: (0..if some(g, 30) { g.below(12) } else { 0 }).map(|_| arn(g)).collect(),
-        policy: some(g, 30).then(|| g.text("{", 30, ANY)),
+        policy: some(g, 30).then(|| text(g, "{", 30, ANY)),
         duration: some(g, 50).then(|| [900, 3600, 43_200, 899, 43_201, 1000][g.below(6) as usize]),
         tags: (0..if some(g, 40) { g.below(5) } else { 0 })
-            .map(|_| (g.text("k", 8, ANY), g.text("", 8, ANY)))
+            .map(|_| (text(g, "k", 8, ANY), text(g, "", 8, ANY)))
             .collect(),
         transitive: (0..if some(g, 20) { g.below(4) } else { 0 })
-            .map(|_| g.text("k", 5, ANY))
+            .map(|_| text(g, "k", 5, ANY))
             .collect(),
         external_id: some(g, 40).then(|| {
             let pieces = if g.chance(80) { WORD } else { ANY };
-            g.text("e", 12, pieces)
+            text(g, "e", 12, pieces)
         }),
-        source_identity: some(g, 30).then(|| g.text("i", 8, WORD)),
+        source_identity: some(g, 30).then(|| text(g, "i", 8, WORD)),
         contexts: (0..if some(g, 15) { g.below(3) } else { 0 })
-            .map(|_| (arn(g), g.text("asr", 10, ANY)))
+            .map(|_| (arn(g), text(g, "asr", 10, ANY)))
             .collect(),
     }
 }
@@ -257,8 +190,8 @@ fn success(g: &mut Gen) -> String {
     let esc = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;");
     let mut creds = vec![
         el("AccessKeyId", &format!("ASIA{}", g.below(1 << 40))),
-        el("SecretAccessKey", &esc(&g.text("s", 10, ANY))),
-        el("SessionToken", &esc(&g.text("t", 20, ANY))),
+        el("SecretAccessKey", &esc(&text(g, "s", 10, ANY))),
+        el("SessionToken", &esc(&text(g, "t", 20, ANY))),
         el(
             "Expiration",
             &format!(
@@ -278,9 +211,9 @@ fn success(g: &mut Gen) -> String {
         let mut user = vec![
             el(
                 "AssumedRoleId",
-                &format!("AROA{}:{}", g.below(1 << 30), g.text("s", 5, WORD)),
+                &format!("AROA{}:{}", g.below(1 << 30), text(g, "s", 5, WORD)),
             ),
-            el("Arn", &esc(&g.text("arn:aws:sts::2:assumed-role/r/", 5, ANY))),
+            el("Arn", &esc(&text(g, "arn:aws:sts::2:assumed-role/r/", 5, ANY))),
         ];
         g.shuffle(&mut user);
         result.push(el("AssumedRoleUser", &user.concat()));
@@ -290,9 +223,9 @@ fn success(g: &mut Gen) -> String {
     }
     if g.chance(50) {
         let v = if g.chance(70) {
-            g.text("id", 6, WORD)
+            text(g, "id", 6, WORD)
         } else {
-            g.text("id", 4, ANY)
+            text(g, "id", 4, ANY)
         };
         result.push(el("SourceIdentity", &esc(&v)));
     }

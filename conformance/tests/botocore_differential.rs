@@ -13,36 +13,9 @@
 // A host-only test crate: the core/alloc import lints are for the no_std crates.
 #![allow(clippy::std_instead_of_core, clippy::std_instead_of_alloc)]
 
-use std::io::Write;
-use std::process::{Command, Stdio};
-
+use conformance::oracle::{Gen, botocore};
 use conformance::vectors::decode_value;
 use serde_json::{Value, json};
-
-/// A small deterministic generator (SplitMix64), so failures reproduce.
-struct Gen(u64);
-
-impl Gen {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-    fn chance(&mut self, percent: u64) -> bool {
-        self.below(100) < percent
-    }
-    fn shuffle<T>(&mut self, v: &mut [T]) {
-        for i in (1..v.len()).rev() {
-            let j = self.below(i as u64 + 1) as usize;
-            v.swap(i, j);
-        }
-    }
-}
 
 /// A text value written in one of several equivalent XML spellings.
 fn text(g: &mut Gen, value: &str) -> String {
@@ -239,43 +212,6 @@ fn recorded(name: &str) -> String {
     std::fs::read_to_string(conformance::data_path("recorded").join(name)).unwrap()
 }
 
-fn botocore(cases: &[(u16, String)]) -> Option<Vec<Value>> {
-    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("oracle/botocore_decode.py");
-    let mut child = match Command::new("python3")
-        .arg(&script)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-    {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("python3 not available: {e}");
-            return None;
-        }
-    };
-    let mut input = String::new();
-    for (status, body) in cases {
-        input.push_str(&json!({"status": status, "body": body}).to_string());
-        input.push('\n');
-    }
-    let mut stdin = child.stdin.take().unwrap();
-    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
-    let out = child.wait_with_output().unwrap();
-    writer.join().unwrap().unwrap();
-    if !out.status.success() {
-        eprintln!("botocore oracle failed: {}", String::from_utf8_lossy(&out.stderr));
-        return None;
-    }
-    Some(
-        String::from_utf8(out.stdout)
-            .unwrap()
-            .lines()
-            .map(|l| serde_json::from_str(l).unwrap())
-            .collect(),
-    )
-}
-
 #[test]
 fn decoder_agrees_with_botocore() {
     let mut cases: Vec<(u16, String)> = vec![
@@ -298,15 +234,13 @@ fn decoder_agrees_with_botocore() {
     for _ in 0..100 {
         cases.push((400, generated_error(&mut g)));
     }
-    let Some(theirs) = botocore(&cases) else {
-        assert!(
-            std::env::var("STS_REQUIRE_ORACLE").is_err(),
-            "STS_REQUIRE_ORACLE=1 but botocore is unavailable: pip install botocore"
-        );
-        eprintln!("SKIPPED: botocore oracle unavailable (pip install botocore)");
+    let lines: Vec<Value> = cases
+        .iter()
+        .map(|(status, body)| json!({"status": status, "body": body}))
+        .collect();
+    let Some(theirs) = botocore("botocore_decode.py", &lines) else {
         return;
     };
-    assert_eq!(theirs.len(), cases.len());
     let (mut agreed, mut out_of_model) = (0, 0);
     for ((status, body), theirs) in cases.iter().zip(&theirs) {
         let mut bytes = body.clone().into_bytes();

@@ -26,40 +26,18 @@
 // A host-only test crate: the core/alloc import lints are for the no_std crates.
 #![allow(clippy::std_instead_of_core, clippy::std_instead_of_alloc)]
 
-use std::io::Write;
-use std::process::{Command, Stdio};
 use std::time::{Duration, UNIX_EPOCH};
 
 use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
 use aws_smithy_runtime_api::client::identity::Identity;
+use conformance::oracle::{Gen, botocore};
 use conformance::sign::sign_line;
 use serde_json::{Map, Value, json};
 use sts_codec::Timestamp;
 
-/// A small deterministic generator (SplitMix64), so failures reproduce.
-struct Gen(u64);
-
-impl Gen {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-    fn chance(&mut self, percent: u64) -> bool {
-        self.below(100) < percent
-    }
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[self.below(items.len() as u64) as usize]
-    }
-    /// `1..=max` picks from `items`, concatenated.
-    fn pieces(&mut self, items: &[&str], max: u64) -> String {
-        (0..1 + self.below(max)).map(|_| self.pick(items)).collect()
-    }
+/// `1..=max` picks from `items`, concatenated.
+fn pieces(g: &mut Gen, items: &[&str], max: u64) -> String {
+    (0..1 + g.below(max)).map(|_| g.pick(items)).collect()
 }
 
 /// Path segment pieces: RFC 3986 `pchar`s, escapes (kept as they are and
@@ -106,7 +84,7 @@ fn path(g: &mut Gen) -> String {
             0 => {}
             1 => p.push('.'),
             2 => p.push_str(".."),
-            _ => p.push_str(&g.pieces(PATH_PIECES, 4)),
+            _ => p.push_str(&pieces(g, PATH_PIECES, 4)),
         }
     }
     if p.is_empty() || g.chance(30) {
@@ -118,14 +96,14 @@ fn path(g: &mut Gen) -> String {
 fn query(g: &mut Gen) -> String {
     let mut params = Vec::new();
     for _ in 0..g.below(5) {
-        let name = g.pieces(QUERY_PIECES, 2);
+        let name = pieces(g, QUERY_PIECES, 2);
         if g.chance(10) {
             params.push(name);
         } else {
             let value = if g.chance(20) {
                 String::new()
             } else {
-                g.pieces(QUERY_PIECES, 3)
+                pieces(g, QUERY_PIECES, 3)
             };
             params.push(format!("{name}={value}"));
         }
@@ -133,7 +111,7 @@ fn query(g: &mut Gen) -> String {
     if params.len() > 1 && g.chance(30) {
         // A repeated name.
         let name = params[0].split('=').next().unwrap().to_owned();
-        params.push(format!("{name}={}", g.pieces(QUERY_PIECES, 2)));
+        params.push(format!("{name}={}", pieces(g, QUERY_PIECES, 2)));
     }
     params.join("&")
 }
@@ -282,39 +260,6 @@ fn signer_agrees_with_aws_sigv4() {
     assert!(with_token > 100 && cases.len() - with_token > 100);
 }
 
-fn botocore(cases: &[&Value]) -> Option<Vec<Value>> {
-    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("oracle/botocore_sigv4.py");
-    let mut child = match Command::new("python3")
-        .arg(&script)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-    {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("python3 not available: {e}");
-            return None;
-        }
-    };
-    let input: String = cases.iter().map(|c| format!("{c}\n")).collect();
-    let mut stdin = child.stdin.take().unwrap();
-    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
-    let out = child.wait_with_output().unwrap();
-    writer.join().unwrap().unwrap();
-    if !out.status.success() {
-        eprintln!("botocore oracle failed: {}", String::from_utf8_lossy(&out.stderr));
-        return None;
-    }
-    Some(
-        String::from_utf8(out.stdout)
-            .unwrap()
-            .lines()
-            .map(|l| serde_json::from_str(l).unwrap())
-            .collect(),
-    )
-}
-
 #[test]
 fn signer_agrees_with_botocore() {
     let all = cases();
@@ -328,15 +273,9 @@ fn signer_agrees_with_botocore() {
             !(path.ends_with("/.") || path.ends_with("/.."))
         })
         .collect();
-    let Some(theirs) = botocore(&cases) else {
-        assert!(
-            std::env::var("STS_REQUIRE_ORACLE").is_err(),
-            "STS_REQUIRE_ORACLE=1 but botocore is unavailable: pip install botocore"
-        );
-        eprintln!("SKIPPED: botocore oracle unavailable (pip install botocore)");
+    let Some(theirs) = botocore("botocore_sigv4.py", &cases) else {
         return;
     };
-    assert_eq!(theirs.len(), cases.len());
     for (case, theirs) in cases.iter().zip(&theirs) {
         assert_eq!(&ours(case), theirs, "disagreement on {case}");
     }
