@@ -35,10 +35,8 @@ mod common;
 use alloc::sync::Arc;
 use core::time::Duration;
 
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::sync::mpsc;
-use std::time::{Instant, SystemTime};
+use std::net::TcpStream;
+use std::time::SystemTime;
 
 use embedded_io_adapters::std::FromStd;
 use embedded_tls::blocking::{
@@ -46,100 +44,15 @@ use embedded_tls::blocking::{
 };
 use embedded_tls::pki::CertVerifier;
 use rand_core::OsRng;
-use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair, KeyUsagePurpose};
-use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+use rustls::pki_types::CertificateDer;
 use sts_transport::{
     CertificateProblem, Connect, Error, HttpClient, Request, Scheme, StdTransport, TcpConnector, Transport,
 };
 
-/// A CA and a server certificate it signed.
-struct Pki {
-    ca_der: Vec<u8>,
-    leaf: CertificateDer<'static>,
-    leaf_key: PrivateKeyDer<'static>,
-}
+use common::{Pki, https_server, pki};
 
-fn pki(ca_name: &str, leaf_name: &str) -> Pki {
-    let ca_key = KeyPair::generate().unwrap();
-    let mut ca = CertificateParams::new(Vec::<String>::new()).unwrap();
-    ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    ca.distinguished_name.push(DnType::CommonName, ca_name);
-    ca.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
-    let ca_cert = ca.self_signed(&ca_key).unwrap();
-    let issuer = Issuer::new(ca, ca_key);
-
-    let leaf_key = KeyPair::generate().unwrap();
-    let mut leaf = CertificateParams::new(vec![leaf_name.to_owned()]).unwrap();
-    leaf.distinguished_name.push(DnType::CommonName, leaf_name);
-    let leaf_cert = leaf.signed_by(&leaf_key, &issuer).unwrap();
-    Pki {
-        ca_der: ca_cert.der().to_vec(),
-        leaf: leaf_cert.der().clone(),
-        leaf_key: PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(leaf_key.serialize_der())),
-    }
-}
-
-/// A TLS 1.3 server on 127.0.0.1 that answers up to `connections` requests
-/// with the recorded STS response, and reports each request it read.
-fn https_server(pki: &Pki, connections: usize) -> (u16, mpsc::Receiver<Vec<u8>>) {
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let config = rustls::ServerConfig::builder_with_provider(provider)
-        .with_protocol_versions(&[&rustls::version::TLS13])
-        .unwrap()
-        .with_no_client_auth()
-        .with_single_cert(vec![pki.leaf.clone()], pki.leaf_key.clone_key())
-        .unwrap();
-    let config = Arc::new(config);
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    listener.set_nonblocking(true).unwrap();
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        let start = Instant::now();
-        let mut served = 0;
-        while served < connections && start.elapsed() < Duration::from_secs(20) {
-            let Ok((tcp, _)) = listener.accept() else {
-                std::thread::sleep(Duration::from_millis(5));
-                continue;
-            };
-            served += 1;
-            tcp.set_nonblocking(false).unwrap();
-            tcp.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-            let conn = rustls::ServerConnection::new(Arc::clone(&config)).unwrap();
-            let mut tls = rustls::StreamOwned::new(conn, tcp);
-            if let Some(request) = read_request(&mut tls) {
-                let _ = tls.write_all(&common::sts_200_wire());
-                tls.conn.send_close_notify();
-                let _ = tls.flush();
-                let _ = tx.send(request);
-            }
-        }
-    });
-    (port, rx)
-}
-
-/// Reads one request (head and Content-Length body); `None` if the
-/// handshake or the read fails (a client that refused the certificate).
-fn read_request(tls: &mut impl Read) -> Option<Vec<u8>> {
-    let mut data = Vec::new();
-    let mut chunk = [0u8; 2048];
-    loop {
-        if let Some(end) = data.windows(4).position(|w| w == b"\r\n\r\n") {
-            let head = String::from_utf8_lossy(&data[..end]).to_ascii_lowercase();
-            let cl: usize = head
-                .lines()
-                .find_map(|l| l.strip_prefix("content-length:"))
-                .map_or(0, |v| v.trim().parse().unwrap());
-            if data.len() >= end + 4 + cl {
-                return Some(data);
-            }
-        }
-        match tls.read(&mut chunk) {
-            Ok(0) | Err(_) => return None,
-            Ok(n) => data.extend_from_slice(&chunk[..n]),
-        }
-    }
-}
+/// The versions of the server the embedded TLS client meets: TLS 1.3.
+const TLS13: &[&rustls::SupportedProtocolVersion] = &[&rustls::version::TLS13];
 
 /// The crypto embedded-tls needs: an RNG and the CA verifier.
 struct Provider<'a> {
@@ -236,8 +149,8 @@ fn assert_recorded_answer(got: Result<common::Owned, Error>) {
 
 #[test]
 fn embedded_engine_over_embedded_tls() {
-    let pki = pki("sts-transport test CA", "localhost");
-    let (port, requests) = https_server(&pki, 1);
+    let pki = pki("sts-transport test CA", "localhost", false);
+    let (port, requests) = https_server(&pki, TLS13, 1);
     let mut client = HttpClient::new(EmbeddedTlsConnector::new(&pki.ca_der));
     let mut buf = [0u8; 4096];
     let got = client.send(&https_request(port), &mut buf).map(common::owned);
@@ -252,9 +165,9 @@ fn embedded_engine_over_embedded_tls() {
 
 #[test]
 fn embedded_tls_refuses_a_certificate_from_another_ca() {
-    let server_pki = pki("the server's CA", "localhost");
-    let other = pki("another CA", "localhost");
-    let (port, _requests) = https_server(&server_pki, 1);
+    let server_pki = pki("the server's CA", "localhost", false);
+    let other = pki("another CA", "localhost", false);
+    let (port, _requests) = https_server(&server_pki, TLS13, 1);
     let mut client = HttpClient::new(EmbeddedTlsConnector::new(&other.ca_der));
     let mut buf = [0u8; 4096];
     let got = client.send(&https_request(port), &mut buf).map(common::owned);
@@ -263,8 +176,8 @@ fn embedded_tls_refuses_a_certificate_from_another_ca() {
 
 #[test]
 fn embedded_tls_refuses_a_certificate_for_another_name() {
-    let pki = pki("sts-transport test CA", "sts.example.com");
-    let (port, _requests) = https_server(&pki, 1);
+    let pki = pki("sts-transport test CA", "sts.example.com", false);
+    let (port, _requests) = https_server(&pki, TLS13, 1);
     let mut client = HttpClient::new(EmbeddedTlsConnector::new(&pki.ca_der));
     let mut buf = [0u8; 4096];
     let got = client.send(&https_request(port), &mut buf).map(common::owned);
@@ -287,9 +200,9 @@ fn rustls_connector(ca_der: &[u8]) -> TcpConnector {
 
 #[test]
 fn tcp_connector_https_with_rustls() {
-    let pki = pki("sts-transport test CA", "localhost");
+    let pki = pki("sts-transport test CA", "localhost", false);
     let other = pki_other();
-    let (port, requests) = https_server(&pki, 2);
+    let (port, requests) = https_server(&pki, TLS13, 2);
     let mut buf = [0u8; 4096];
 
     let mut client = HttpClient::new(rustls_connector(&pki.ca_der));
@@ -303,8 +216,8 @@ fn tcp_connector_https_with_rustls() {
 
 #[test]
 fn std_transport_https_with_a_private_root() {
-    let pki = pki("sts-transport test CA", "localhost");
-    let (port, requests) = https_server(&pki, 2);
+    let pki = pki("sts-transport test CA", "localhost", false);
+    let (port, requests) = https_server(&pki, TLS13, 2);
     let mut buf = [0u8; 4096];
 
     let mut transport = StdTransport::builder()
@@ -322,5 +235,5 @@ fn std_transport_https_with_a_private_root() {
 }
 
 fn pki_other() -> Pki {
-    pki("another CA", "localhost")
+    pki("another CA", "localhost", false)
 }

@@ -17,116 +17,24 @@ extern crate alloc;
 
 mod common;
 
-use alloc::sync::Arc;
 use core::time::Duration;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::mpsc;
 use std::time::Instant;
 
-use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair, KeyUsagePurpose};
-use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use sts_transport::{
     CaBundle, CertificateProblem, Error, HttpClient, ProxyError, Request, Scheme, StdTransport, TcpConnector, Transport,
 };
 
-/// A CA (DER and PEM) and a server certificate it signed.
-struct Pki {
-    ca_der: Vec<u8>,
-    ca_pem: String,
-    leaf: CertificateDer<'static>,
-    leaf_key: PrivateKeyDer<'static>,
-}
+use common::{https_server, pki, read_request};
 
-fn pki(leaf_name: &str, expired: bool) -> Pki {
-    let ca_key = KeyPair::generate().unwrap();
-    let mut ca = CertificateParams::new(Vec::<String>::new()).unwrap();
-    ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    // A name of its own: a CA with another's name is a bad signature, not an
-    // unknown issuer.
+/// A CA name of its own for each test PKI: a CA with another's name is a
+/// bad signature, not an unknown issuer.
+fn ca_name() -> String {
     static N: core::sync::atomic::AtomicUsize = core::sync::atomic::AtomicUsize::new(0);
     let n = N.fetch_add(1, core::sync::atomic::Ordering::Relaxed);
-    ca.distinguished_name
-        .push(DnType::CommonName, format!("sts-transport reasons CA {n}"));
-    ca.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
-    let ca_cert = ca.self_signed(&ca_key).unwrap();
-    let issuer = Issuer::new(ca, ca_key);
-
-    let leaf_key = KeyPair::generate().unwrap();
-    let mut leaf = CertificateParams::new(vec![leaf_name.to_owned()]).unwrap();
-    leaf.distinguished_name.push(DnType::CommonName, leaf_name);
-    if expired {
-        leaf.not_before = rcgen::date_time_ymd(2001, 1, 1);
-        leaf.not_after = rcgen::date_time_ymd(2002, 1, 1);
-    }
-    let leaf_cert = leaf.signed_by(&leaf_key, &issuer).unwrap();
-    Pki {
-        ca_der: ca_cert.der().to_vec(),
-        ca_pem: ca_cert.pem(),
-        leaf: leaf_cert.der().clone(),
-        leaf_key: PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(leaf_key.serialize_der())),
-    }
-}
-
-/// A TLS server on 127.0.0.1 answering up to `connections` requests with
-/// the recorded STS response; each request read is sent on the channel.
-fn https_server(pki: &Pki, connections: usize) -> (u16, mpsc::Receiver<Vec<u8>>) {
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let config = rustls::ServerConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .unwrap()
-        .with_no_client_auth()
-        .with_single_cert(vec![pki.leaf.clone()], pki.leaf_key.clone_key())
-        .unwrap();
-    let config = Arc::new(config);
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    listener.set_nonblocking(true).unwrap();
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        let start = Instant::now();
-        let mut served = 0;
-        while served < connections && start.elapsed() < Duration::from_secs(20) {
-            let Ok((tcp, _)) = listener.accept() else {
-                std::thread::sleep(Duration::from_millis(5));
-                continue;
-            };
-            served += 1;
-            tcp.set_nonblocking(false).unwrap();
-            tcp.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-            let conn = rustls::ServerConnection::new(Arc::clone(&config)).unwrap();
-            let mut tls = rustls::StreamOwned::new(conn, tcp);
-            if let Some(request) = read_head_and_body(&mut tls) {
-                let _ = tls.write_all(&common::sts_200_wire());
-                tls.conn.send_close_notify();
-                let _ = tls.flush();
-                let _ = tx.send(request);
-            }
-        }
-    });
-    (port, rx)
-}
-
-/// One request (head and `Content-Length` body), or `None` on EOF or error.
-fn read_head_and_body(stream: &mut impl Read) -> Option<Vec<u8>> {
-    let mut data = Vec::new();
-    let mut chunk = [0u8; 2048];
-    loop {
-        if let Some(end) = data.windows(4).position(|w| w == b"\r\n\r\n") {
-            let head = String::from_utf8_lossy(&data[..end]).to_ascii_lowercase();
-            let cl: usize = head
-                .lines()
-                .find_map(|l| l.strip_prefix("content-length:"))
-                .map_or(0, |v| v.trim().parse().unwrap());
-            if data.len() >= end + 4 + cl {
-                return Some(data);
-            }
-        }
-        match stream.read(&mut chunk) {
-            Ok(0) | Err(_) => return None,
-            Ok(n) => data.extend_from_slice(&chunk[..n]),
-        }
-    }
+    format!("sts-transport reasons CA {n}")
 }
 
 fn request(host: &str, port: u16) -> Request<'_> {
@@ -209,8 +117,8 @@ mod tempfile_path {
 
 #[test]
 fn an_unknown_issuer_is_named_and_a_ca_bundle_makes_it_trusted() {
-    let pki = pki("localhost", false);
-    let (port, _requests) = https_server(&pki, 4);
+    let pki = pki(&ca_name(), "localhost", false);
+    let (port, _requests) = https_server(&pki, rustls::DEFAULT_VERSIONS, 4);
     let unknown = Error::Certificate(CertificateProblem::UnknownIssuer);
     assert_eq!(both(None, &request("localhost", port)), [Err(unknown), Err(unknown)]);
     let text = unknown.to_string();
@@ -226,9 +134,9 @@ fn an_unknown_issuer_is_named_and_a_ca_bundle_makes_it_trusted() {
 #[test]
 fn a_bundle_replaces_the_default_roots() {
     // A bundle with another CA only: the server's CA is not trusted.
-    let pki_server = pki("localhost", false);
-    let other = pki("localhost", false);
-    let (port, _requests) = https_server(&pki_server, 2);
+    let pki_server = pki(&ca_name(), "localhost", false);
+    let other = pki(&ca_name(), "localhost", false);
+    let (port, _requests) = https_server(&pki_server, rustls::DEFAULT_VERSIONS, 2);
     let bundle = CaBundle::from_pem(other.ca_pem.as_bytes()).unwrap();
     let unknown = Err(Error::Certificate(CertificateProblem::UnknownIssuer));
     assert_eq!(both(Some(&bundle), &request("localhost", port)), [unknown, unknown]);
@@ -236,8 +144,8 @@ fn a_bundle_replaces_the_default_roots() {
 
 #[test]
 fn a_certificate_for_another_name_is_a_name_mismatch() {
-    let pki = pki("sts.example.com", false);
-    let (port, _requests) = https_server(&pki, 2);
+    let pki = pki(&ca_name(), "sts.example.com", false);
+    let (port, _requests) = https_server(&pki, rustls::DEFAULT_VERSIONS, 2);
     let bundle = CaBundle::from_pem(pki.ca_pem.as_bytes()).unwrap();
     let mismatch = Error::Certificate(CertificateProblem::NameMismatch);
     assert_eq!(
@@ -249,8 +157,8 @@ fn a_certificate_for_another_name_is_a_name_mismatch() {
 
 #[test]
 fn an_expired_certificate_is_named() {
-    let pki = pki("localhost", true);
-    let (port, _requests) = https_server(&pki, 2);
+    let pki = pki(&ca_name(), "localhost", true);
+    let (port, _requests) = https_server(&pki, rustls::DEFAULT_VERSIONS, 2);
     let bundle = CaBundle::from_pem(pki.ca_pem.as_bytes()).unwrap();
     let expired = Err(Error::Certificate(CertificateProblem::Expired));
     assert_eq!(both(Some(&bundle), &request("localhost", port)), [expired, expired]);
@@ -276,7 +184,7 @@ fn answering_proxy(answer: &'static [u8], connections: usize) -> (u16, mpsc::Rec
         for _ in 0..connections {
             let Ok((mut tcp, _)) = listener.accept() else { return };
             tcp.set_read_timeout(Some(T)).unwrap();
-            let Some(head) = read_head_and_body(&mut tcp) else {
+            let Some(head) = read_request(&mut tcp).ok() else {
                 continue;
             };
             let _ = tcp.write_all(answer);
@@ -360,8 +268,8 @@ fn a_407_is_a_proxy_error() {
 fn a_connect_tunnel_carries_the_exchange() {
     // The server's certificate is for the name the client asks for; the
     // proxy takes the tunnel to it on 127.0.0.1. No DNS: the proxy resolves.
-    let pki = pki("sts.example.test", false);
-    let (server_port, requests) = https_server(&pki, 1);
+    let pki = pki(&ca_name(), "sts.example.test", false);
+    let (server_port, requests) = https_server(&pki, rustls::DEFAULT_VERSIONS, 1);
     let (proxy_port, connects) = tunnelling_proxy(server_port);
     let bundle = CaBundle::from_pem(pki.ca_pem.as_bytes()).unwrap();
     let mut t = via_env(

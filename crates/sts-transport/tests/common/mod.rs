@@ -1,12 +1,16 @@
 //! Shared test helpers: a scripted TCP server on 127.0.0.1, the recorded STS
 //! exchanges, and one way to run a request on either std engine.
-#![allow(dead_code, unreachable_pub, missing_docs)]
+#![allow(dead_code, unreachable_pub, missing_docs, clippy::std_instead_of_alloc)]
 
 use core::time::Duration;
 use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpListener;
+use std::sync::{Arc, mpsc};
 use std::thread::JoinHandle;
 use std::time::Instant;
+
+use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair, KeyUsagePurpose};
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 
 use sts_transport::{Error, HttpClient, Request, Scheme, StdTransport, TcpConnector, Transport};
 
@@ -79,7 +83,7 @@ impl Server {
             let mut request = Vec::new();
             for step in script {
                 match step {
-                    Step::ReadRequest => request = read_request(&mut stream),
+                    Step::ReadRequest => request = read_request(&mut stream).unwrap_or_else(|partial| partial),
                     Step::Write(b) => {
                         let _ = stream.write_all(&b);
                     }
@@ -117,30 +121,106 @@ impl Server {
     }
 }
 
-fn read_request(stream: &mut TcpStream) -> Vec<u8> {
+/// One request (head and `Content-Length` body); what was read so far as
+/// the error on EOF or a read error (a client that gave up, or refused the
+/// certificate).
+pub fn read_request(stream: &mut impl Read) -> Result<Vec<u8>, Vec<u8>> {
     let mut data = Vec::new();
-    let mut chunk = [0u8; 1024];
-    let head_end = loop {
-        if let Some(i) = data.windows(4).position(|w| w == b"\r\n\r\n") {
-            break i + 4;
+    let mut chunk = [0u8; 2048];
+    loop {
+        if let Some(end) = data.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&data[..end]).to_ascii_lowercase();
+            let content_length: usize = head
+                .lines()
+                .find_map(|l| l.strip_prefix("content-length:"))
+                .map_or(0, |v| v.trim().parse().unwrap());
+            if data.len() >= end + 4 + content_length {
+                return Ok(data);
+            }
         }
         match stream.read(&mut chunk) {
-            Ok(0) | Err(_) => return data,
-            Ok(n) => data.extend_from_slice(&chunk[..n]),
-        }
-    };
-    let head = String::from_utf8_lossy(&data[..head_end]).to_ascii_lowercase();
-    let content_length: usize = head
-        .lines()
-        .find_map(|l| l.strip_prefix("content-length:"))
-        .map_or(0, |v| v.trim().parse().unwrap());
-    while data.len() < head_end + content_length {
-        match stream.read(&mut chunk) {
-            Ok(0) | Err(_) => break,
+            Ok(0) | Err(_) => return Err(data),
             Ok(n) => data.extend_from_slice(&chunk[..n]),
         }
     }
-    data
+}
+
+/// A test CA and a leaf certificate for `leaf_name` it signed (valid now,
+/// or `expired` in 2002).
+pub struct Pki {
+    pub ca_der: Vec<u8>,
+    pub ca_pem: String,
+    pub leaf: CertificateDer<'static>,
+    pub leaf_key: PrivateKeyDer<'static>,
+}
+
+pub fn pki(ca_name: &str, leaf_name: &str, expired: bool) -> Pki {
+    let ca_key = KeyPair::generate().unwrap();
+    let mut ca = CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    ca.distinguished_name.push(DnType::CommonName, ca_name);
+    ca.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+    let ca_cert = ca.self_signed(&ca_key).unwrap();
+    let issuer = Issuer::new(ca, ca_key);
+
+    let leaf_key = KeyPair::generate().unwrap();
+    let mut leaf = CertificateParams::new(vec![leaf_name.to_owned()]).unwrap();
+    leaf.distinguished_name.push(DnType::CommonName, leaf_name);
+    if expired {
+        leaf.not_before = rcgen::date_time_ymd(2001, 1, 1);
+        leaf.not_after = rcgen::date_time_ymd(2002, 1, 1);
+    }
+    let leaf_cert = leaf.signed_by(&leaf_key, &issuer).unwrap();
+    Pki {
+        ca_der: ca_cert.der().to_vec(),
+        ca_pem: ca_cert.pem(),
+        leaf: leaf_cert.der().clone(),
+        leaf_key: PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(leaf_key.serialize_der())),
+    }
+}
+
+/// A TLS server on 127.0.0.1 (the `versions` given) answering up to
+/// `connections` requests with the recorded STS response; each request
+/// read is sent on the channel.
+pub fn https_server(
+    pki: &Pki,
+    versions: &[&'static rustls::SupportedProtocolVersion],
+    connections: usize,
+) -> (u16, mpsc::Receiver<Vec<u8>>) {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_protocol_versions(versions)
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(vec![pki.leaf.clone()], pki.leaf_key.clone_key())
+        .unwrap();
+    let config = Arc::new(config);
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    listener.set_nonblocking(true).unwrap();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let start = Instant::now();
+        let mut served = 0;
+        while served < connections && start.elapsed() < Duration::from_secs(20) {
+            let Ok((tcp, _)) = listener.accept() else {
+                std::thread::sleep(Duration::from_millis(5));
+                continue;
+            };
+            served += 1;
+            tcp.set_nonblocking(false).unwrap();
+            tcp.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+            let conn = rustls::ServerConnection::new(Arc::clone(&config)).unwrap();
+            let mut tls = rustls::StreamOwned::new(conn, tcp);
+            if let Ok(request) = read_request(&mut tls) {
+                let _ = tls.write_all(&sts_200_wire());
+                tls.conn.send_close_notify();
+                let _ = tls.flush();
+                let _ = tx.send(request);
+            }
+        }
+    });
+    (port, rx)
 }
 
 /// The two std engines.
