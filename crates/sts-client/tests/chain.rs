@@ -11,7 +11,7 @@ use std::rc::Rc;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use sts_client::endpoint::{EndpointParams, resolve};
+use sts_client::endpoint::{Endpoint, EndpointParams, resolve};
 use sts_client::{
     AsyncChainProvider, AsyncClient, AsyncCredentialProvider, Buffers, ChainProvider, Client, Clock,
     CredentialProvider, Credentials, ErrorKind, Hop, Instant, NoDelay, RefreshPolicy, RetryPolicy, SplitMix64,
@@ -123,6 +123,14 @@ const BASE: &str = "arn:aws:iam::111111111111:role/device";
 const HOP1: &str = "arn:aws:iam::222222222222:role/middle";
 const HOP2: &str = "arn:aws:iam::333333333333:role/reader";
 
+fn eu_west_1() -> Endpoint {
+    resolve(&EndpointParams {
+        region: Some("eu-west-1"),
+        ..Default::default()
+    })
+    .unwrap()
+}
+
 fn actions(fake: &Fake) -> Vec<Row> {
     fake.log.borrow_mut().drain(..).collect()
 }
@@ -134,11 +142,7 @@ fn row(action: &str, arn: &str, signer: &str, duration: &str) -> Row {
 #[test]
 fn each_hop_is_signed_by_the_one_before_and_refreshed_on_its_own_schedule() {
     let fake = Fake::default();
-    let endpoint = resolve(&EndpointParams {
-        region: Some("eu-west-1"),
-        ..Default::default()
-    })
-    .unwrap();
+    let endpoint = eu_west_1();
     let client = Client::new(fake.clone(), endpoint, (fake.clone(), NoDelay, SplitMix64::new(3)))
         .with_retry_policy(RetryPolicy::NONE);
     let (mut req, mut resp) = ([0u8; 4096], [0u8; 4096]);
@@ -199,11 +203,7 @@ fn each_hop_is_signed_by_the_one_before_and_refreshed_on_its_own_schedule() {
 #[test]
 fn failures_keep_serving_until_the_last_hop_must_refresh() {
     let fake = Fake::default();
-    let endpoint = resolve(&EndpointParams {
-        region: Some("eu-west-1"),
-        ..Default::default()
-    })
-    .unwrap();
+    let endpoint = eu_west_1();
     let client = Client::new(fake.clone(), endpoint, (fake.clone(), NoDelay, SplitMix64::new(3)))
         .with_retry_policy(RetryPolicy::NONE);
     let (mut req, mut resp) = ([0u8; 4096], [0u8; 4096]);
@@ -255,11 +255,7 @@ fn failures_keep_serving_until_the_last_hop_must_refresh() {
 #[test]
 fn the_async_chain_takes_the_same_hops() {
     let fake = Fake::default();
-    let endpoint = resolve(&EndpointParams {
-        region: Some("eu-west-1"),
-        ..Default::default()
-    })
-    .unwrap();
+    let endpoint = eu_west_1();
     let client = AsyncClient::new(fake.clone(), endpoint, (fake.clone(), NoDelay, SplitMix64::new(3)))
         .with_retry_policy(RetryPolicy::NONE);
     let (mut req, mut resp) = ([0u8; 4096], [0u8; 4096]);
@@ -296,11 +292,7 @@ fn the_std_chain_owns_its_storage_and_refreshes_the_same_way() {
     use sts_client::{MemoryToken, OwnedInput, StdChainProvider};
 
     let fake = Fake::default();
-    let endpoint = resolve(&EndpointParams {
-        region: Some("eu-west-1"),
-        ..Default::default()
-    })
-    .unwrap();
+    let endpoint = eu_west_1();
     let client = Client::new(fake.clone(), endpoint, (fake.clone(), NoDelay, SplitMix64::new(3)))
         .with_retry_policy(RetryPolicy::NONE);
     let hop = |arn: &str, duration| {

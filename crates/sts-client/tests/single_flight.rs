@@ -178,11 +178,7 @@ fn chains_refresh_in_a_single_flight() {
     sts.set_open(false);
     let (tx, rx) = mpsc::channel();
     std::thread::scope(|s| {
-        for _ in 0..16 {
-            let tx = tx.clone();
-            let provider = &provider;
-            s.spawn(move || tx.send(key(&provider.credentials())).unwrap());
-        }
+        callers(s, 16, &tx, || provider.credentials());
         for _ in 0..15 {
             assert_eq!(rx.recv_timeout(PATIENCE).unwrap(), key_id(2));
         }
@@ -198,11 +194,7 @@ fn chains_refresh_in_a_single_flight() {
     time.set_minutes(46 + 51);
     sts.set_open(false);
     std::thread::scope(|s| {
-        for _ in 0..32 {
-            let tx = tx.clone();
-            let provider = &provider;
-            s.spawn(move || tx.send(key(&provider.credentials())).unwrap());
-        }
+        callers(s, 32, &tx, || provider.credentials());
         sts.await_calls(5);
         sts.set_open(true);
         for _ in 0..32 {
@@ -210,6 +202,17 @@ fn chains_refresh_in_a_single_flight() {
         }
     });
     assert_eq!(sts.calls(), 6);
+}
+
+/// Starts `n` threads in `s`, each sending the key of what `call` returns.
+fn callers<'s, F>(s: &'s std::thread::Scope<'s, '_>, n: usize, tx: &mpsc::Sender<String>, call: F)
+where
+    F: Fn() -> Result<Arc<Credentials>, Error> + Copy + Send + 's,
+{
+    for _ in 0..n {
+        let tx = tx.clone();
+        s.spawn(move || tx.send(key(&call())).unwrap());
+    }
 }
 
 fn key(result: &Result<Arc<Credentials>, Error>) -> String {
@@ -232,11 +235,7 @@ fn advisory_window_serves_the_cache_while_one_refresh_runs() {
     sts.set_open(false);
     let (tx, rx) = mpsc::channel();
     std::thread::scope(|s| {
-        for _ in 0..16 {
-            let tx = tx.clone();
-            let provider = &provider;
-            s.spawn(move || tx.send(key(&provider.credentials())).unwrap());
-        }
+        callers(s, 16, &tx, || provider.credentials());
         // Fifteen answers arrive while the refresh is still held at the gate.
         for _ in 0..15 {
             assert_eq!(rx.recv_timeout(PATIENCE).unwrap(), key_id(1));
@@ -259,11 +258,7 @@ fn mandatory_refresh_is_a_single_flight() {
     let provider = provider(&sts, &time);
     let (tx, rx) = mpsc::channel();
     std::thread::scope(|s| {
-        for _ in 0..64 {
-            let tx = tx.clone();
-            let provider = &provider;
-            s.spawn(move || tx.send(key(&provider.credentials())).unwrap());
-        }
+        callers(s, 64, &tx, || provider.credentials());
         sts.await_calls(1);
         // Nobody is served while STS hangs: there is nothing to serve.
         assert!(rx.recv_timeout(Duration::from_millis(50)).is_err());
@@ -278,11 +273,7 @@ fn mandatory_refresh_is_a_single_flight() {
     time.set_minutes(51);
     sts.set_open(false);
     std::thread::scope(|s| {
-        for _ in 0..64 {
-            let tx = tx.clone();
-            let provider = &provider;
-            s.spawn(move || tx.send(key(&provider.credentials())).unwrap());
-        }
+        callers(s, 64, &tx, || provider.credentials());
         sts.await_calls(2);
         sts.set_open(true);
         for _ in 0..64 {
@@ -302,11 +293,7 @@ fn failures_are_shared_and_advisory_failures_serve_the_cache() {
     sts.set_open(false);
     let (tx, rx) = mpsc::channel();
     std::thread::scope(|s| {
-        for _ in 0..16 {
-            let tx = tx.clone();
-            let provider = &provider;
-            s.spawn(move || tx.send(key(&provider.credentials())).unwrap());
-        }
+        callers(s, 16, &tx, || provider.credentials());
         sts.await_calls(1);
         sts.set_open(true);
         for _ in 0..16 {
