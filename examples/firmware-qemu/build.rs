@@ -1,9 +1,10 @@
 //! Links with cortex-m-rt's `link.x` (here rather than in `.cargo/config.toml`
 //! rustflags, which a `RUSTFLAGS` in the environment would replace), puts
-//! `memory.x` on the linker's search path, and puts the test CA (DER) that
-//! `firmware-tls` trusts into `OUT_DIR/ca.der`: the file named by
+//! the package's `memory.x` on the linker's search path, and puts the test CA
+//! (DER) that the TLS firmware trusts into `OUT_DIR/ca.der`: the file named by
 //! `STS_FIRMWARE_CA_DER` (run.sh makes the CA at test time), or an empty file,
-//! in which case `firmware-tls` reports that it has no CA and exits non-zero.
+//! in which case that firmware reports that it has no CA and exits non-zero.
+//! `examples/firmware-embassy` builds with this script too.
 
 use std::path::PathBuf;
 use std::{env, fs};
