@@ -12,7 +12,6 @@ Reads JSON lines on stdin and writes one JSON line each:
   {"tag_ranges": true}   -> {"ranges": [[lo, hi], ...]}: the code points of
         General_Category L*, Z* and N* (the \\p{L}\\p{Z}\\p{N} of the tag pattern)
 """
-import calendar
 import json
 import sys
 import unicodedata
@@ -21,7 +20,8 @@ import botocore.session
 from botocore.serialize import QuerySerializer
 from botocore.validate import ParamValidator
 from botocore.parsers import QueryParser
-from botocore.utils import parse_timestamp
+
+from botocore_decode import answer  # this directory: the same reading of answers
 
 
 def ordered(value, shape):
@@ -58,31 +58,7 @@ def main():
             print(json.dumps({"body": body}))
         elif "decode" in case:
             d = case["decode"]
-            try:
-                parsed = parser.parse(
-                    {"status_code": d["status"], "headers": {}, "body": d["body"].encode()}, op.output_shape
-                )
-            except Exception as e:  # noqa: BLE001 - any failure is an answer
-                print(json.dumps({"fail": type(e).__name__}))
-                continue
-            meta = parsed.pop("ResponseMetadata", {})
-            if "Error" in parsed and parsed["Error"].get("Code"):
-                err = parsed["Error"]
-                print(json.dumps({"error": {
-                    "code": err.get("Code"),
-                    "message": err.get("Message", ""),
-                    "type": err.get("Type"),
-                    "request_id": meta.get("RequestId"),
-                }}))
-                continue
-            creds = parsed.get("Credentials")
-            if creds and "Expiration" in creds:
-                ts = parse_timestamp(creds["Expiration"].strip())
-                creds["Expiration"] = {
-                    "seconds": calendar.timegm(ts.utctimetuple()),
-                    "nanos": ts.microsecond * 1000,
-                }
-            print(json.dumps({"ok": parsed, "request_id": meta.get("RequestId")}))
+            print(json.dumps(answer(parser, op.output_shape, d["status"], d["body"])))
         elif "categories" in case:
             print(json.dumps({"categories": [unicodedata.category(chr(cp)) for cp in case["categories"]]}))
         elif "tag_ranges" in case:
